@@ -263,7 +263,7 @@ def _require_canonical(G: nx.Graph) -> None:
     n = G.number_of_nodes()
     if G.is_directed() or G.is_multigraph():
         raise GraphError("expected a canonical graph: pass it through validate_graph() first")
-    if n and (min(G.nodes()) != 0 or max(G.nodes()) != n - 1):
+    if set(G.nodes()) != set(range(n)):
         raise GraphError("expected nodes 0..n-1: pass the graph through validate_graph() first")
 
 
@@ -368,8 +368,13 @@ def cliques_joined_by_bridges(
     if shuffle:
         perm = rng.permutation(G.number_of_nodes())
         G = nx.relabel_nodes(G, {i: int(perm[i]) for i in G.nodes()})
-        G = nx.Graph(sorted(G.edges()))  # insertion order must not leak the structure
-        G.add_nodes_from(range(offset))
+        # Insertion order becomes the canonical index, so insert nodes by their shuffled
+        # label: inserting them as the edges list them would put each clique back in a
+        # contiguous index block and undo the shuffle.
+        H = nx.Graph()
+        H.add_nodes_from(range(offset))
+        H.add_edges_from(sorted(G.edges()))
+        G = H
     return _finish(G, family, {"sizes": sizes, "bridge_length": bridge_length, "shuffle": shuffle})
 
 
