@@ -18,6 +18,7 @@ import io
 import json
 import math
 import os
+import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -66,6 +67,8 @@ _EXTENSIONS = {
     ".xml": "graphml",
     ".json": "json",
 }
+
+_ATTR_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
 
 
 @dataclass(frozen=True)
@@ -644,11 +647,34 @@ def parse_edgelist(text: str, *, source: str = "edge list") -> nx.MultiGraph:
 
 
 def _is_int(token: str) -> bool:
+    """True for canonical integer spellings only ("7", "-3"; not "07", "+7", "1_0")."""
     try:
-        int(token)
+        return str(int(token)) == token
     except ValueError:
         return False
-    return True
+
+
+def _intify_labels(G: nx.Graph) -> nx.Graph:
+    """Text formats store labels as strings: make them ints when all are integers.
+
+    The same rule as :func:`parse_edgelist`, so a graph's labels do not depend on
+    which text format it was saved in.
+    """
+    nodes = list(G.nodes())
+    if nodes and all(isinstance(v, str) and _is_int(v) for v in nodes):
+        return nx.relabel_nodes(G, {v: int(v) for v in nodes}, copy=True)
+    return G
+
+
+def _parse_gml(text: str) -> nx.Graph:
+    """GML keyed by node ``label`` when every node has a distinct one, else by ``id``."""
+    try:
+        G = nx.parse_gml(text.splitlines(), label="label")
+    except nx.NetworkXError as exc:
+        if "label" not in str(exc):
+            raise
+        G = nx.parse_gml(text.splitlines(), label=None)
+    return _intify_labels(G)
 
 
 def _detect_format(name: str | None, data: bytes) -> str:
@@ -683,7 +709,7 @@ def _parse(data: bytes, fmt: str, source: str) -> nx.Graph:
         return parse_edgelist(text, source=source)
     if fmt == "gml":
         try:
-            return nx.parse_gml(text.splitlines(), label=None)
+            return _parse_gml(text)
         except Exception as exc:  # networkx raises several types for malformed GML
             raise GraphError(
                 f"{source}: not valid GML ({exc}); check the file or its format"
@@ -692,7 +718,7 @@ def _parse(data: bytes, fmt: str, source: str) -> nx.Graph:
         if "<!ENTITY" in text or "<!DOCTYPE" in text:
             raise GraphError(f"{source}: GraphML with DOCTYPE/ENTITY declarations is refused")
         try:
-            return nx.parse_graphml(text)
+            return _intify_labels(nx.parse_graphml(text))
         except Exception as exc:
             raise GraphError(
                 f"{source}: not valid GraphML ({exc}); check the file or its format"
@@ -710,10 +736,11 @@ def _parse(data: bytes, fmt: str, source: str) -> nx.Graph:
         if key not in payload:
             raise GraphError(f"{source}: JSON node-link data has no 'links' or 'edges' list")
         try:
+            # Always a multigraph, so repeated links are merged *and reported* by
+            # validation (node_link_graph lets the payload's own flag override ours).
             return nx.node_link_graph(
-                payload,
+                {**payload, "multigraph": True},
                 directed=bool(payload.get("directed", False)),
-                multigraph=bool(payload.get("multigraph", True)),
                 edges=key,
             )
         except Exception as exc:
@@ -757,7 +784,10 @@ def load_graph(
             raise GraphError(
                 f"{source}: {size:,} bytes exceeds the limit of {limits.max_bytes:,} bytes"
             )
-        data = path.read_bytes()
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise GraphError(f"{path}: cannot read the file ({exc.strerror})") from None
         name = name or path.name
     if len(data) > limits.max_bytes:
         raise GraphError(f"{source}: {len(data):,} bytes exceeds the limit of {limits.max_bytes:,}")
@@ -800,9 +830,31 @@ def load_graph_dir(
 
 
 def graph_to_bytes(G: nx.Graph, fmt: str = "edgelist", *, weights: bool = True) -> bytes:
-    """Serialise a canonical graph with its original node labels."""
+    """Serialise a canonical graph with its original node labels.
+
+    Only the structure, the weights, the labels and scalar node attributes are
+    written. Loading the bytes back gives the same edges and weights; labels come
+    back equal, except that text formats cannot tell ``1`` from ``"1"`` (all-integer
+    labels load as ints, others as strings; node-link JSON keeps the types).
+
+    Raises
+    ------
+    GraphError
+        Unknown format, or (edge list) a label containing whitespace, ``#`` or ``,``.
+    """
+    if fmt not in FORMATS:
+        raise GraphError(f"unknown format {fmt!r}; choose one of {FORMATS}")
     labels = node_labels(G)
     if fmt == "edgelist":
+        for lab in labels:
+            text = str(lab)
+            if not text or any(c.isspace() or c in "#," for c in text):
+                raise GraphError(
+                    f"node label {text!r} cannot be written to an edge list (it is empty or "
+                    "holds whitespace, '#' or ','); save as GML, GraphML or JSON instead"
+                )
+        if len({str(lab) for lab in labels}) != len(labels):
+            raise GraphError("two node labels have the same text; relabel them before saving")
         buf = io.StringIO()
         buf.write("# u v weight\n" if weights else "# u v\n")
         for u, v in edge_array(G):
@@ -812,18 +864,43 @@ def graph_to_bytes(G: nx.Graph, fmt: str = "edgelist", *, weights: bool = True) 
             else:
                 buf.write(f"{a} {b}\n")
         return buf.getvalue().encode()
-    H = nx.relabel_nodes(G, {i: str(lab) for i, lab in enumerate(labels)}, copy=True)
-    for _, d in H.nodes(data=True):
-        d.pop("label", None)
-        d.pop("pos", None)
-    H.graph = {}
+    H = _export_graph(G, labels, native=fmt == "json")
     if fmt == "json":
         return json.dumps(nx.node_link_data(H, edges="links"), indent=1).encode()
     if fmt == "gml":
         return "\n".join(nx.generate_gml(H)).encode()
-    if fmt == "graphml":
-        return "\n".join(nx.generate_graphml(H)).encode()
-    raise GraphError(f"unknown format {fmt!r}; choose one of {FORMATS}")
+    return "\n".join(nx.generate_graphml(H)).encode()
+
+
+def _export_graph(G: nx.Graph, labels: list[Any], *, native: bool) -> nx.Graph:
+    """A plain copy keyed by label for the networkx writers: weights, scalar attributes.
+
+    ``native`` keeps int labels (JSON); otherwise non-string labels become text.
+    """
+    keys = [
+        lab
+        if isinstance(lab, str) or (native and isinstance(lab, int) and not isinstance(lab, bool))
+        else str(lab)
+        for lab in labels
+    ]
+    if len(set(keys)) != len(keys):
+        raise GraphError("two node labels have the same text; relabel them before saving")
+    H = nx.Graph()
+    for i, key in enumerate(keys):
+        attrs = G.nodes[i].items()
+        H.add_node(key, **{k: a for k, a in attrs if _plain_attr(k, a)})
+    for u, v in edge_array(G):
+        H.add_edge(keys[u], keys[v], weight=float(G.edges[int(u), int(v)].get("weight", 1.0)))
+    return H
+
+
+def _plain_attr(key: Any, value: Any) -> bool:
+    """A node attribute every writer accepts: a GML-style name and a finite scalar value."""
+    if not isinstance(key, str) or key in ("label", "id") or not _ATTR_NAME.fullmatch(key):
+        return False
+    if isinstance(value, float):
+        return math.isfinite(value)
+    return isinstance(value, str | int)
 
 
 def write_graph(G: nx.Graph, path: str | os.PathLike[str], fmt: str | None = None) -> Path:
