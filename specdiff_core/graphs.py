@@ -463,6 +463,7 @@ def classic(name: str = "karate_club", *, seed: int | None = 0) -> nx.Graph:
 def erdos_renyi(n: int = 60, p: float = 0.1, *, seed: int | None = 0) -> nx.Graph:
     """Erdős–Rényi G(n, p)."""
     _check_prob("p", p)
+    _check_count("n", n)
     return _finish(
         nx.gnp_random_graph(int(n), p, seed=_int_seed(seed)), "erdos_renyi", {"n": n, "p": p}
     )
@@ -488,6 +489,8 @@ def stochastic_block_model(
     _check_prob("p_in", p_in)
     _check_prob("p_out", p_out)
     sizes = [int(s) for s in sizes]
+    if not sizes or min(sizes) < 1:
+        raise GraphError(f"stochastic_block_model needs block sizes >= 1, got {sizes}")
     probs = [[p_in if i == j else p_out for j in range(len(sizes))] for i in range(len(sizes))]
     G = nx.stochastic_block_model(sizes, probs, seed=_int_seed(seed))
     return _finish(
@@ -499,8 +502,14 @@ def random_geometric(n: int = 80, radius: float = 0.18, *, seed: int | None = 0)
     """Random geometric graph in the unit square (nodes keep their ``pos``)."""
     if radius <= 0:
         raise GraphError(f"radius must be > 0, got {radius}")
+    _check_count("n", n)
     G = nx.random_geometric_graph(int(n), radius, seed=_int_seed(seed))
     return _finish(G, "random_geometric", {"n": n, "radius": radius})
+
+
+def _check_count(name: str, n: int) -> None:
+    if int(n) < 1:
+        raise GraphError(f"{name} must be a positive number of nodes, got {n}")
 
 
 def _check_prob(name: str, p: float) -> None:
@@ -570,8 +579,9 @@ def make_graph(
         raise GraphError(
             f"{family} takes parameters {sorted(fam.defaults)}; unknown: {sorted(unknown)}"
         )
-    _check_size_before_build(family, {**fam.defaults, **params}, limits)
-    G = fam.build(**{**fam.defaults, **params}, seed=seed)
+    p = _coerce_params(family, fam.defaults, params)
+    _check_size_before_build(family, p, limits)
+    G = fam.build(**p, seed=seed)
     if G.number_of_nodes() > limits.max_nodes or G.number_of_edges() > limits.max_edges:
         raise GraphError(
             f"{family}: {G.number_of_nodes():,} nodes / {G.number_of_edges():,} edges exceeds "
@@ -580,24 +590,72 @@ def make_graph(
     return G
 
 
+def _coerce_params(family: str, defaults: dict[str, Any], params: dict[str, Any]) -> dict:
+    """Parameters with the types of their defaults (ints, finite floats, tuples of ints)."""
+    out: dict[str, Any] = {}
+    for key, value in {**defaults, **params}.items():
+        default = defaults[key]
+        try:
+            if isinstance(value, bool | str | bytes):
+                raise TypeError
+            if isinstance(default, tuple):
+                out[key] = tuple(_as_int(v) for v in value)
+            elif isinstance(default, int):
+                out[key] = _as_int(value)
+            else:
+                out[key] = float(value)
+                if not math.isfinite(out[key]):
+                    raise ValueError
+        except (TypeError, ValueError):
+            kind = (
+                "a list of integers"
+                if isinstance(default, tuple)
+                else "an integer"
+                if isinstance(default, int)
+                else "a finite number"
+            )
+            raise GraphError(f"{family}: parameter {key}={value!r} must be {kind}") from None
+    return out
+
+
+def _as_int(value: Any) -> int:
+    if isinstance(value, bool | str | bytes) or float(value) != int(value):
+        raise ValueError(value)
+    return int(value)
+
+
 def _check_size_before_build(family: str, p: dict[str, Any], limits: Limits) -> None:
-    """Refuse obviously huge requests before spending time building them."""
+    """Refuse requests that are (or are expected to be) too large before building them.
+
+    Clique families have exact sizes (an upper bound for asymmetric_chain, whose
+    sizes are drawn); random families are refused when their *expected* number of
+    edges is over twice the limit, and checked exactly once built.
+    """
     if family == "barbell":
-        n = int(p["k1"]) + int(p["k2"]) + int(p["bridge_length"])
-        m = (int(p["k1"]) ** 2 + int(p["k2"]) ** 2) // 2
+        k1, k2, length = p["k1"], p["k2"], p["bridge_length"]
+        n, m, slack = k1 + k2 + length, k1 * (k1 - 1) // 2 + k2 * (k2 - 1) // 2 + length + 1, 1
     elif family == "asymmetric_chain":
-        n = int(p["n_cliques"]) * int(p["max_size"])
-        m = int(p["n_cliques"]) * int(p["max_size"]) ** 2 // 2
-    elif "n" in p:
-        n, m = int(p["n"]), 0
-    elif "sizes" in p:
-        n, m = sum(int(s) for s in p["sizes"]), 0
-    else:
+        sizes = range(max(p["max_size"] - p["n_cliques"] + 1, 0), p["max_size"] + 1)
+        n, m, slack = sum(sizes), sum(s * (s - 1) // 2 for s in sizes) + len(sizes) - 1, 1
+    elif family == "erdos_renyi":
+        n, m, slack = p["n"], p["p"] * p["n"] * (p["n"] - 1) / 2, 2
+    elif family == "watts_strogatz":
+        n, m, slack = p["n"], p["n"] * (p["k"] // 2), 1
+    elif family == "stochastic_block_model":
+        sizes = p["sizes"]
+        n = sum(sizes)
+        same = sum(s * (s - 1) / 2 for s in sizes)
+        m, slack = p["p_in"] * same + p["p_out"] * (n * (n - 1) / 2 - same), 2
+    elif family == "random_geometric":
+        n = p["n"]
+        m, slack = n * (n - 1) / 2 * min(1.0, math.pi * p["radius"] ** 2), 2
+    else:  # fixed classics: checked once built
         return
-    if n > limits.max_nodes or m > 4 * limits.max_edges:
+    if n > limits.max_nodes or m > slack * limits.max_edges:
         raise GraphError(
-            f"{family}: these parameters give about {n:,} nodes / {m:,} edges, above the limits "
-            f"({limits.max_nodes:,} nodes / {limits.max_edges:,} edges); choose smaller parameters"
+            f"{family}: these parameters give about {n:,} nodes / {int(m):,} edges, above the "
+            f"limits ({limits.max_nodes:,} nodes / {limits.max_edges:,} edges); "
+            "choose smaller parameters"
         )
 
 
