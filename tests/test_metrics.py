@@ -8,7 +8,7 @@ import networkx as nx
 import numpy as np
 import pytest
 
-from specdiff_core import graphs
+from specdiff_core import graphs, metrics
 from specdiff_core.errors import ConfigError
 from specdiff_core.metrics import (
     bridge_mask,
@@ -79,6 +79,22 @@ def test_components_count_isolated_nodes() -> None:
     assert math.isnan(edge_retention([]))
 
 
+def test_components_match_networkx_on_random_masks() -> None:
+    G = graphs.asymmetric_chain([4, 6, 5], seed=3)  # shuffled labels: components interleave
+    m = G.number_of_edges()
+    edges = graphs.edge_array(G)
+    rng = np.random.default_rng(1)
+    masks = rng.random((40, m)) < 0.4
+    batch = evaluate_batch(G, masks, spectral=False)
+    for k, mask in enumerate(masks):
+        H = nx.Graph()
+        H.add_nodes_from(G.nodes())
+        H.add_edges_from(map(tuple, edges[mask]))
+        expected = nx.number_connected_components(H)
+        assert n_components(G, mask) == expected
+        assert batch["n_components"][k] == expected
+
+
 def test_mask_errors() -> None:
     G = two_triangles()
     with pytest.raises(ConfigError, match="shape"):
@@ -118,6 +134,14 @@ def test_wilson_known_values(k: int, n: int, expected: tuple[float, float]) -> N
     lo, hi = wilson_ci(k, n)
     assert (lo, hi) == pytest.approx(expected, abs=5e-5)
     assert (lo, hi) == pytest.approx(wilson_by_roots(k, n), abs=1e-7)
+
+
+def test_wilson_bounds_are_exact_at_the_extremes() -> None:
+    for n in range(1, 300):
+        for z in (1.0, Z, 2.576):
+            assert wilson_ci(0, n, z)[0] == 0.0 and wilson_ci(n, n, z)[1] == 1.0
+            lo, hi = wilson_ci(n // 3, n, z)
+            assert 0.0 <= lo <= n // 3 / n <= hi <= 1.0
 
 
 def test_wilson_edges() -> None:
@@ -165,12 +189,13 @@ def test_spectral_quality_of_disconnecting_H() -> None:
     assert spectral_quality(G, w).epsilon >= 1.0
 
 
-def test_spectral_quality_per_component() -> None:
+@pytest.mark.parametrize("a,b", [(2.0, 3.0), (3.0, 2.0)])
+def test_spectral_quality_per_component(a: float, b: float) -> None:
     G = nx.disjoint_union(nx.complete_graph(4), nx.cycle_graph(5))
     G.add_node(9)  # an isolated node is ignored
     G = canon(G)
     first = graphs.edge_array(G)[:, 0] < 4  # the K4's edges
-    q = spectral_quality(G, np.where(first, 2.0, 3.0))
+    q = spectral_quality(G, np.where(first, a, b))
     assert (q.lambda_min, q.lambda_max, q.epsilon) == pytest.approx((2, 3, 2))
     assert math.isnan(q.lambda2_ratio)  # G is not connected
 
@@ -195,7 +220,8 @@ def test_evaluate_one_sample_by_hand() -> None:
 
 
 @pytest.mark.parametrize("weighted", [False, True])
-def test_evaluate_batch_matches_evaluate(weighted: bool) -> None:
+def test_evaluate_batch_matches_evaluate(weighted: bool, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(metrics, "_CHUNK_BYTES", 8 * 9 * 9 * 4)  # eigensolve in chunks of 4
     G = nx.disjoint_union(graphs.barbell(4, 5, seed=1), nx.path_graph(3))
     G.add_node(20)
     G = canon(G)  # two components with edges, an isolated node, several bridges
@@ -234,6 +260,13 @@ def test_summarize_pools_bridges_and_uses_wilson() -> None:
     assert out["bridge_survival_ci"] == pytest.approx(list(wilson_ci(11, 12)))
     assert out["edge_retention"] == pytest.approx(11 / 12)
     assert out["spectral_error"] == pytest.approx(1 / 3, abs=1e-9)  # 0, 1, 0
+    # pooled over bridges, not a mean of per-sample shares: 4/4 kept and 0/1 kept
+    tri = two_triangles()
+    a = evaluate_batch(G, np.ones((1, 4), dtype=bool))
+    b = evaluate_batch(tri, np.array([[True, True, True, False, True, True, True]]))
+    both = summarize({k: np.concatenate([a[k], b[k]]) for k in a})
+    assert both["bridge_survival"] == pytest.approx(4 / 5)
+    assert both["bridge_survival_ci"] == pytest.approx(list(wilson_ci(4, 5)))
     none = summarize(evaluate_batch(G, np.zeros((0, 4), dtype=bool)))
     assert none["n"] == 0 and math.isnan(none["connectivity_ci"][0])
     with pytest.raises(ConfigError, match="evaluate_batch"):
