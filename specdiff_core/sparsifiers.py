@@ -26,6 +26,7 @@ import numpy as np
 
 from .errors import ConfigError, GraphError
 from .graphs import edge_array, edge_weights
+from .metrics import bridge_mask
 
 __all__ = [
     "Sparsified",
@@ -106,7 +107,7 @@ def _resistance_values(G: nx.Graph, edges: np.ndarray, resistance: Any, seed: Se
     if resistance is None:
         from .resistance import effective_resistance
 
-        res = effective_resistance(G, seed=seed if isinstance(seed, int) else 0)
+        res = effective_resistance(G, seed=0 if isinstance(seed, np.random.Generator) else seed)
         values = res.values
         if getattr(res, "method", "") not in ("dense", "sparse"):
             notices.append(f"effective resistance by method={res.method} ({res.reason})")
@@ -132,17 +133,10 @@ def _resistance_values(G: nx.Graph, edges: np.ndarray, resistance: Any, seed: Se
     return R, notices
 
 
-def _bridge_mask(G: nx.Graph, edges: np.ndarray) -> np.ndarray:
-    """``(m,)`` bool, True on the bridges found by ``networkx.bridges``."""
-    n = G.number_of_nodes()
-    found = np.array([sorted(e) for e in nx.bridges(G)], dtype=np.int64).reshape(-1, 2)
-    return np.isin(edges[:, 0] * n + edges[:, 1], found[:, 0] * n + found[:, 1])
-
-
 def _leverage(G: nx.Graph, edges: np.ndarray, R: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """``(s, forced)``: ``s_e = w_e R_e`` with bridges set to 1, and the bridge mask."""
     s = edge_weights(G, edges) * R  # (m,)
-    forced = _bridge_mask(G, edges) | (np.abs(s - 1.0) <= BRIDGE_TOL)  # (m,)
+    forced = bridge_mask(G) | (np.abs(s - 1.0) <= BRIDGE_TOL)  # (m,)
     s[forced] = np.maximum(s[forced], 1.0)  # an approximate R must not unseat a bridge
     return s, forced
 
