@@ -667,7 +667,10 @@ def parse_edgelist(text: str, *, source: str = "edge list") -> nx.MultiGraph:
 
     Duplicate lines and self-loops are kept here (as a multigraph) so that
     :func:`validate_graph` can report them. Node tokens that all look like integers
-    become ints; otherwise all stay strings.
+    become ints; otherwise all stay strings. Nodes are numbered in sorted label
+    order, so the canonical graph does not depend on the order of the lines and a
+    graph written by :func:`graph_to_bytes` reads back with the same edge order.
+    An edge list cannot hold isolated nodes.
 
     Raises
     ------
@@ -699,6 +702,7 @@ def parse_edgelist(text: str, *, source: str = "edge list") -> nx.MultiGraph:
     tokens = {t for u, v, _ in rows for t in (u, v)}
     convert: Callable[[str], Any] = int if tokens and all(_is_int(t) for t in tokens) else str
     G = nx.MultiGraph()
+    G.add_nodes_from(sorted(convert(t) for t in tokens))
     for u, v, w in rows:
         G.add_edge(convert(u), convert(v), weight=w)
     return G
