@@ -1,0 +1,32 @@
+"""Shared test fixtures: small and generic (paths to the bundled assets, temp files)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="session")
+def examples_dir() -> Path:
+    """``assets/examples``: the small example graph files shipped with the project."""
+    return REPO_ROOT / "assets" / "examples"
+
+
+@pytest.fixture
+def make_file(tmp_path: Path) -> Callable[[str, str | bytes], Path]:
+    """Write text or bytes to ``tmp_path / name`` and return the path."""
+
+    def make(name: str, content: str | bytes) -> Path:
+        path = tmp_path / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(content, encoding="utf-8")
+        return path
+
+    return make
