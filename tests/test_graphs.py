@@ -1125,3 +1125,37 @@ def test_edgelist_round_trip_property(rows):
     assert g.graph_to_bytes(g.load_graph(g.graph_to_bytes(again.graph)).graph) == (
         g.graph_to_bytes(again.graph)
     )
+
+
+# -------------------------------------------------------------------------------- assets
+
+
+def _make_assets_module():
+    import importlib.util
+
+    path = Path(__file__).resolve().parents[1] / "scripts" / "make_assets.py"
+    spec = importlib.util.spec_from_file_location("make_assets", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_assets_equal_the_generator_output(examples_dir):
+    make_assets = _make_assets_module()
+    for name in make_assets.EXAMPLES:
+        committed = (examples_dir / name).read_bytes()
+        assert committed == make_assets.render(name), f"run scripts/make_assets.py ({name})"
+        assert len(committed) < 20_000
+
+
+def test_assets_readme_table_matches_the_files(examples_dir):
+    rows = {}
+    for line in (examples_dir / "README.md").read_text().splitlines():
+        cells = [c.strip() for c in line.split("|")]
+        if len(cells) > 6 and cells[1].startswith("`"):
+            rows[cells[1].strip("`")] = tuple(int(c) for c in cells[3:6])
+    files = sorted(p.name for p in examples_dir.iterdir() if p.suffix != ".md")
+    assert sorted(rows) == files
+    for out in g.load_graph_dir(examples_dir):
+        assert out.notices == [] or out.notices[0].startswith("skipped 1 non-graph")
+        assert rows[out.source] == (out.n, out.m, len(bridges(out.graph)))
