@@ -1,0 +1,536 @@
+"""Training: one loss with optional per-edge weights, the fair duel, instrumentation.
+
+The standard model and the spectrally-weighted model differ in exactly one
+thing: the per-edge weights handed to :func:`edge_loss` (``None`` = uniform,
+or ``f(R_e)``). Architecture, initial weights, data order, noise, optimiser,
+number of steps and seed are shared (:class:`Duel`).
+
+Instrumentation (streamed to a callback and kept in ``Duel.history``):
+loss; the model's keep-probability for bridges vs other edges on held-out probe
+graphs; the exact per-edge gradient ``|dL/dlogit_e|``; and each edge group's
+share of the parameter-gradient norm (bridges vs the rest, and by R_eff bins),
+computed with one exact backward pass per group.
+"""
+
+from __future__ import annotations
+
+import copy
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, field, replace
+from typing import Any
+
+import networkx as nx
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+from .diffusion import DiffusionConfig, MarginalEdgeDiffusion
+from .errors import ConfigError
+from .model import EdgeDenoiser, GraphTensors, ModelConfig, batch_graphs, featurize
+
+__all__ = [
+    "WeightConfig",
+    "TrainConfig",
+    "EdgeExample",
+    "make_example",
+    "edge_loss",
+    "edge_weights_for",
+    "logit_gradients",
+    "Duel",
+    "DuelConfig",
+    "R_BINS",
+    "resolve_device",
+]
+
+R_BINS = (0.0, 0.1, 0.25, 0.5, 0.9, 1.0 + 1e-9)  # R_eff bin edges for gradient shares
+
+
+# --------------------------------------------------------------------------- configs
+
+
+@dataclass(frozen=True)
+class WeightConfig:
+    """How the spectrally-weighted loss turns R_eff into per-edge weights."""
+
+    fn: str = "linear"  # "linear": 1 + lam * R; "power": R ** lam; "exp": exp(lam * R)
+    lam: float = 10.0  # strength of the weighting
+
+    def __post_init__(self) -> None:
+        if self.fn not in ("linear", "power", "exp"):
+            raise ConfigError(f"unknown weight function {self.fn!r}; use linear, power or exp")
+        if not np.isfinite(self.lam) or self.lam < 0:
+            raise ConfigError(f"lambda must be a finite number >= 0, got {self.lam}")
+
+
+@dataclass(frozen=True)
+class TrainConfig:
+    """Optimisation settings, shared by both models of a duel."""
+
+    steps: int = 600  # optimiser steps per model
+    lr: float = 3e-3  # Adam learning rate
+    batch_graphs: int = 8  # training graphs per step (each with its own t)
+    grad_clip: float = 1.0  # clip the parameter-gradient norm (0 = off)
+    log_every: int = 10  # instrumentation every this many steps
+    seed: int = 0  # initial weights, data order, noise
+    device: str = "auto"  # "auto" (CUDA when present), "cpu" or "cuda"
+    threads: int = 1  # CPU threads for torch (tiny graphs: 1 is fastest; 0 = torch's default)
+
+    def __post_init__(self) -> None:
+        if self.steps < 0 or self.batch_graphs < 1 or self.log_every < 1:
+            raise ConfigError("steps must be >= 0, batch_graphs and log_every >= 1")
+        if not 0 < self.lr < 1:
+            raise ConfigError(f"learning rate must be in (0, 1), got {self.lr}")
+
+
+def resolve_device(name: str) -> torch.device:
+    """``"auto"`` -> CUDA when available, else CPU."""
+    if name == "auto":
+        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    if name == "cuda" and not torch.cuda.is_available():
+        raise ConfigError("device 'cuda' requested but no CUDA device is available; use 'cpu'")
+    if name not in ("cpu", "cuda"):
+        raise ConfigError(f"device must be auto, cpu or cuda, got {name!r}")
+    return torch.device(name)
+
+
+# --------------------------------------------------------------------------- examples
+
+
+@dataclass
+class EdgeExample:
+    """One training or test graph with everything computed once and cached."""
+
+    graph: nx.Graph
+    tensors: GraphTensors  # structure features (flag set only for visible bridges)
+    resistance: np.ndarray  # (m,) R_eff, canonical order
+    bridges: np.ndarray  # (m,) bool
+    targets: np.ndarray  # (n_targets, m) bool teacher masks
+    oracle_probs: np.ndarray  # (m,) the teacher's keep probability per edge
+
+    @property
+    def m(self) -> int:
+        return int(self.resistance.shape[0])
+
+
+def make_example(
+    G: nx.Graph,
+    *,
+    budget: float = 0.5,
+    n_targets: int = 4,
+    seed: int = 0,
+    visible_bridge: bool = False,
+) -> EdgeExample:
+    """Compute R_eff, bridges and ``n_targets`` Spectral Oracle targets for ``G``."""
+    from .metrics import bridge_mask
+    from .resistance import effective_resistance
+    from .sparsifiers import spectral_oracle
+
+    R = effective_resistance(G, seed=seed).values  # (m,)
+    bridges = bridge_mask(G)  # (m,)
+    rng = np.random.default_rng(seed)
+    sps = [spectral_oracle(G, budget=budget, seed=rng, resistance=R) for _ in range(n_targets)]
+    targets = np.stack([sp.mask for sp in sps])  # (n_targets, m)
+    flag = bridges.astype(np.float32) if visible_bridge else None
+    return EdgeExample(
+        graph=G,
+        tensors=featurize(G, flag=flag),
+        resistance=R,
+        bridges=bridges,
+        targets=targets,
+        oracle_probs=sps[0].probs,
+    )
+
+
+# ------------------------------------------------------------------------------ loss
+
+
+def edge_loss(
+    logits: torch.Tensor, targets: torch.Tensor, weight: torch.Tensor | None = None
+) -> torch.Tensor:
+    """The one training loss: per-edge cross-entropy, optionally weighted.
+
+    ``L = sum_e w_e CE(y_e, sigmoid(z_e)) / sum_e w_e``; with ``weight=None`` (the
+    standard loss) this is the plain mean, and ``weight = ones`` gives exactly the
+    same value.
+
+    Parameters
+    ----------
+    logits, targets : (E,) tensors
+    weight : (E,) tensor of non-negative weights, or None
+    """
+    ce = F.binary_cross_entropy_with_logits(logits, targets.float(), reduction="none")  # (E,)
+    if weight is None:
+        return ce.mean()
+    assert weight.shape == ce.shape, f"weight {tuple(weight.shape)} vs edges {tuple(ce.shape)}"
+    return (weight * ce).sum() / weight.sum()
+
+
+def logit_gradients(
+    logits: torch.Tensor, targets: torch.Tensor, weight: torch.Tensor | None = None
+) -> torch.Tensor:
+    """Exact ``dL/dlogit_e`` of :func:`edge_loss`: ``w_e (sigmoid(z_e) - y_e) / sum w``."""
+    w = torch.ones_like(logits) if weight is None else weight
+    return w * (torch.sigmoid(logits) - targets.float()) / w.sum()
+
+
+def edge_weights_for(method: str, R: np.ndarray, weighting: WeightConfig) -> np.ndarray | None:
+    """Per-edge loss weights of a method (``None`` = the standard, unweighted loss)."""
+    if method == "standard":
+        return None
+    if method == "spectral":
+        if weighting.fn == "linear":
+            return 1.0 + weighting.lam * R
+        if weighting.fn == "power":
+            return np.maximum(R, 1e-12) ** weighting.lam
+        return np.exp(weighting.lam * R)
+    raise ConfigError(f"unknown training method {method!r}; use 'standard' or 'spectral'")
+
+
+# ------------------------------------------------------------------------------ duel
+
+
+@dataclass(frozen=True)
+class DuelConfig:
+    """Everything that defines a duel; both models share all of it but the loss weights."""
+
+    diffusion: DiffusionConfig = field(default_factory=DiffusionConfig)
+    model: ModelConfig = field(default_factory=ModelConfig)
+    train: TrainConfig = field(default_factory=TrainConfig)
+    weighting: WeightConfig = field(default_factory=WeightConfig)
+    methods: tuple[str, ...] = ("standard", "spectral")
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> DuelConfig:
+        return cls(
+            diffusion=DiffusionConfig(**d["diffusion"]),
+            model=ModelConfig(**d["model"]),
+            train=TrainConfig(**d["train"]),
+            weighting=WeightConfig(**d["weighting"]),
+            methods=tuple(d["methods"]),
+        )
+
+
+@dataclass
+class _Player:
+    model: EdgeDenoiser
+    opt: torch.optim.Optimizer
+    weights: list[np.ndarray | None]  # per training example
+
+
+class Duel:
+    """Train several loss variants side by side under identical conditions.
+
+    Parameters
+    ----------
+    config : DuelConfig
+    train : sequence of EdgeExample
+        Training graphs with their teacher targets.
+    probe : sequence of EdgeExample, optional
+        Held-out graphs on which keep-probabilities are tracked (default: ``train[:4]``).
+    callback : callable(row: dict) -> None, optional
+        Receives every history row as soon as it is computed.
+
+    Examples
+    --------
+    >>> from specdiff_core.graphs import barbell
+    >>> ex = [make_example(barbell(5, 5, seed=s), seed=s) for s in range(2)]
+    >>> duel = Duel(DuelConfig(train=TrainConfig(steps=2, log_every=1)), ex)
+    >>> _ = duel.step(2)
+    >>> duel.step_count, sorted({row["method"] for row in duel.history})
+    (2, ['spectral', 'standard'])
+    """
+
+    def __init__(
+        self,
+        config: DuelConfig,
+        train: Sequence[EdgeExample],
+        probe: Sequence[EdgeExample] | None = None,
+        callback: Callable[[dict[str, Any]], None] | None = None,
+    ) -> None:
+        if not train:
+            raise ConfigError("a duel needs at least one training graph")
+        if not config.methods:
+            raise ConfigError("a duel needs at least one method")
+        self.config = config
+        self.train_set = list(train)
+        self.probe_set = list(probe) if probe else self.train_set[:4]
+        self.callback = callback
+        self.device = resolve_device(config.train.device)
+        if config.train.threads > 0 and self.device.type == "cpu":
+            # Tiny per-step tensors: intra-op threads only add contention (measured: 2 threads
+            # were 17x slower than 1 on a loaded 2-core machine).
+            torch.set_num_threads(config.train.threads)
+        keep = float(np.mean(np.concatenate([ex.targets.ravel() for ex in self.train_set])))
+        self.diffusion = MarginalEdgeDiffusion(config.diffusion, keep)
+        torch.manual_seed(config.train.seed)
+        base = EdgeDenoiser(config=config.model, T=config.diffusion.T).to(self.device)
+        self.players: dict[str, _Player] = {}
+        for method in config.methods:
+            model = copy.deepcopy(base)  # identical initial weights for every method
+            opt = torch.optim.Adam(model.parameters(), lr=config.train.lr)
+            weights = [
+                edge_weights_for(method, ex.resistance, config.weighting) for ex in self.train_set
+            ]
+            self.players[method] = _Player(model, opt, weights)
+        self.step_count = 0
+        self.history: list[dict[str, Any]] = []
+        self.seconds = 0.0
+        self._rng = np.random.default_rng(config.train.seed)
+        self._gen = torch.Generator().manual_seed(config.train.seed)
+        self._probe_batch = self._make_probe()
+
+    # -------------------------------------------------------------- data
+
+    @property
+    def done(self) -> bool:
+        return self.step_count >= self.config.train.steps
+
+    def _batch(self) -> dict[str, Any]:
+        """The next training batch, identical for every method."""
+        B = self.config.train.batch_graphs
+        idx = self._rng.integers(len(self.train_set), size=B)
+        exs = [self.train_set[i] for i in idx]
+        tgt = [ex.targets[self._rng.integers(len(ex.targets))] for ex in exs]
+        g = batch_graphs([ex.tensors for ex in exs])
+        x0 = torch.tensor(np.concatenate(tgt), dtype=torch.float32)  # (E,)
+        t_graph = torch.randint(1, self.config.diffusion.T + 1, (B,), generator=self._gen)
+        t = t_graph[g.edge_graph]  # (E,) one t per graph
+        x_t = self.diffusion.noise(x0, t, self._gen)
+        return {
+            "idx": idx,
+            "g": g,
+            "x0": x0,
+            "t": t,
+            "x_t": x_t,
+            "bridges": np.concatenate([ex.bridges for ex in exs]),
+            "R": np.concatenate([ex.resistance for ex in exs]),
+        }
+
+    def _make_probe(self) -> dict[str, Any]:
+        gen = torch.Generator().manual_seed(10_000 + self.config.train.seed)
+        g = batch_graphs([ex.tensors for ex in self.probe_set])
+        T = self.config.diffusion.T
+        return {
+            "g": g.to(self.device),
+            "x_t": self.diffusion.prior(g.n_edges, gen).to(self.device),
+            "t": torch.full((g.n_edges,), T, dtype=torch.long, device=self.device),
+            "bridges": np.concatenate([ex.bridges for ex in self.probe_set]),
+        }
+
+    # ------------------------------------------------------------- train
+
+    def step(self, n: int = 1) -> list[dict[str, Any]]:
+        """Advance every model by ``n`` optimiser steps (capped at ``config.train.steps``).
+
+        Returns the history rows produced by these steps.
+        """
+        rows: list[dict[str, Any]] = []
+        n = max(0, min(n, self.config.train.steps - self.step_count))
+        for _ in range(n):
+            t0 = time.perf_counter()
+            batch = self._batch()
+            self.step_count += 1
+            log = self.step_count % self.config.train.log_every == 0 or self.step_count in (
+                1,
+                self.config.train.steps,
+            )
+            for method, player in self.players.items():
+                row = self._train_one(method, player, batch, instrument=log)
+                if row is not None:
+                    rows.append(row)
+            self.seconds += time.perf_counter() - t0
+        for row in rows:
+            self.history.append(row)
+            if self.callback is not None:
+                self.callback(row)
+        return rows
+
+    def _weight_tensor(self, player: _Player, idx: np.ndarray) -> torch.Tensor | None:
+        parts = [player.weights[i] for i in idx]
+        if parts[0] is None:
+            return None
+        return torch.tensor(np.concatenate(parts), dtype=torch.float32, device=self.device)
+
+    def _train_one(
+        self, method: str, player: _Player, batch: dict[str, Any], *, instrument: bool
+    ) -> dict[str, Any] | None:
+        model, opt = player.model, player.opt
+        model.train()
+        g = batch["g"].to(self.device)
+        x0, x_t, t = (batch[k].to(self.device) for k in ("x0", "x_t", "t"))
+        w = self._weight_tensor(player, batch["idx"])
+        logits = model(g, x_t, t)  # (E,)
+        loss = edge_loss(logits, x0, w)
+        row = None
+        if instrument:
+            row = self._instrument(method, model, logits, x0, w, batch)
+            row["loss"] = float(loss.detach())
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        if self.config.train.grad_clip > 0:
+            torch.nn.utils.clip_grad_norm_(model.parameters(), self.config.train.grad_clip)
+        opt.step()
+        return row
+
+    def _instrument(
+        self,
+        method: str,
+        model: EdgeDenoiser,
+        logits: torch.Tensor,
+        x0: torch.Tensor,
+        w: torch.Tensor | None,
+        batch: dict[str, Any],
+    ) -> dict[str, Any]:
+        """Gradient-starvation evidence for one model on the current batch (exact)."""
+        bridges = torch.tensor(batch["bridges"], device=logits.device)
+        R = batch["R"]
+        dz = logit_gradients(logits.detach(), x0, w).abs()  # (E,)
+        ce = F.binary_cross_entropy_with_logits(logits, x0, reduction="none")
+        terms = ce / len(ce) if w is None else w * ce / w.sum()  # sum(terms) == loss
+        params = [p for p in model.parameters() if p.requires_grad]
+        groups = {"bridge": bridges, "other": ~bridges}
+        bins = np.digitize(R, R_BINS[1:-1])
+        for b in range(len(R_BINS) - 1):
+            groups[f"rbin{b}"] = torch.tensor(bins == b, device=logits.device)
+        norms: dict[str, float] = {}
+        for name, sel in groups.items():
+            if not bool(sel.any()):
+                norms[name] = 0.0
+                continue
+            grads = torch.autograd.grad(
+                terms[sel].sum(), params, retain_graph=True, allow_unused=True
+            )
+            norms[name] = float(torch.sqrt(sum((gr**2).sum() for gr in grads if gr is not None)))
+        pair = norms["bridge"] + norms["other"]
+        probe = self._probe_keep(model)
+        nb = int(bridges.sum())
+        return {
+            "step": self.step_count,
+            "method": method,
+            "p_keep_bridge": probe["bridge"],
+            "p_keep_other": probe["other"],
+            "grad_logit_bridge": float(dz[bridges].mean()) if nb else float("nan"),
+            "grad_logit_other": float(dz[~bridges].mean()) if nb < len(dz) else float("nan"),
+            "grad_norm_bridge": norms["bridge"],
+            "grad_norm_other": norms["other"],
+            "grad_share_bridge": norms["bridge"] / pair if pair > 0 else float("nan"),
+            "edge_share_bridge": nb / len(dz),
+            **{f"grad_norm_{k}": v for k, v in norms.items() if k.startswith("rbin")},
+        }
+
+    @torch.no_grad()
+    def _probe_keep(self, model: EdgeDenoiser) -> dict[str, float]:
+        model.eval()
+        pb = self._probe_batch
+        p = torch.sigmoid(model(pb["g"], pb["x_t"], pb["t"])).cpu().numpy()
+        model.train()
+        br = pb["bridges"]
+        return {
+            "bridge": float(p[br].mean()) if br.any() else float("nan"),
+            "other": float(p[~br].mean()) if (~br).any() else float("nan"),
+        }
+
+    # ------------------------------------------------------------ sample
+
+    def predictor(
+        self, method: str
+    ) -> Callable[[GraphTensors, torch.Tensor, torch.Tensor], torch.Tensor]:
+        model = self.players[method].model
+        return lambda g, x, t: torch.sigmoid(model(g, x, t))
+
+    def sample(
+        self, example: EdgeExample, k: int = 16, *, seed: int = 0, keep_chain: bool = False
+    ) -> dict[str, SampleResult]:
+        """``k`` sparsifications of one graph from every model (same noise for each)."""
+        return {
+            method: sample_masks(
+                p.model,
+                self.diffusion,
+                example.tensors,
+                k,
+                seed=seed,
+                keep_chain=keep_chain,
+                device=self.device,
+            )
+            for method, p in self.players.items()
+        }
+
+    def per_edge_gradients(
+        self, example: EdgeExample, *, seed: int = 0, n_t: int = 8
+    ) -> dict[str, np.ndarray]:
+        """Mean exact ``|dL/dlogit_e|`` per edge of ``example`` for each model.
+
+        Averaged over ``n_t`` noise levels and the example's targets; uses the
+        method's own loss weights (normalised on this graph alone).
+        """
+        gen = torch.Generator().manual_seed(seed)
+        T = self.config.diffusion.T
+        out: dict[str, np.ndarray] = {}
+        g = example.tensors.to(self.device)
+        for method, player in self.players.items():
+            w_np = edge_weights_for(method, example.resistance, self.config.weighting)
+            w = (
+                None
+                if w_np is None
+                else torch.tensor(w_np, dtype=torch.float32, device=self.device)
+            )
+            acc = np.zeros(example.m)
+            count = 0
+            for tgt in example.targets:
+                x0 = torch.tensor(tgt, dtype=torch.float32, device=self.device)
+                for t_val in np.linspace(1, T, n_t).round().astype(int):
+                    t = torch.full((example.m,), int(t_val), dtype=torch.long, device=self.device)
+                    x_t = self.diffusion.noise(x0.cpu(), t.cpu(), gen).to(self.device)
+                    with torch.no_grad():
+                        z = player.model(g, x_t, t)
+                    acc += logit_gradients(z, x0, w).abs().cpu().numpy()
+                    count += 1
+            out[method] = acc / max(count, 1)
+        return out
+
+
+@dataclass
+class SampleResult:
+    masks: np.ndarray  # (k, m) bool
+    chain: np.ndarray | None  # (T + 1, k, m) bool, x_T .. x_0, when requested
+    seconds: float
+
+
+@torch.no_grad()
+def sample_masks(
+    model: EdgeDenoiser,
+    diffusion: MarginalEdgeDiffusion,
+    tensors: GraphTensors,
+    k: int,
+    *,
+    seed: int = 0,
+    keep_chain: bool = False,
+    device: torch.device | str = "cpu",
+) -> SampleResult:
+    """``k`` samples of one graph's keep-mask in one batch, seeded."""
+    if k < 1:
+        raise ConfigError(f"number of samples must be >= 1, got {k}")
+    t0 = time.perf_counter()
+    model.eval()
+    g = batch_graphs([tensors] * k).to(device)
+    gen = torch.Generator().manual_seed(int(seed))
+    x0, chain = diffusion.sample(
+        lambda x, t: torch.sigmoid(model(g, x, t)),
+        g.n_edges,
+        gen,
+        device=device,
+        keep_chain=keep_chain,
+    )
+    m = tensors.n_edges
+    masks = x0.cpu().numpy().reshape(k, m)
+    ch = chain.numpy().reshape(chain.shape[0], k, m) if chain is not None else None
+    return SampleResult(masks=masks, chain=ch, seconds=time.perf_counter() - t0)
+
+
+def with_steps(config: DuelConfig, steps: int) -> DuelConfig:
+    """A copy of ``config`` with a different number of training steps."""
+    return replace(config, train=replace(config.train, steps=steps))
