@@ -1,0 +1,136 @@
+"""Tests of the command line (specdiff_core.cli).
+
+One subprocess run checks ``python -m specdiff_core --help``; everything else calls
+``cli.main([...])`` in-process. A user's mistake must exit with status 2 and print
+exactly one line, ``error: ...``, with no traceback.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from specdiff_core import cli, graphs
+from specdiff_core.errors import GraphError
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+COMMANDS = ("resistance", "sparsify")
+
+
+def run(capsys, *argv: str) -> tuple[int, str, str]:
+    code = cli.main([str(a) for a in argv])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def assert_user_error(code: int, out: str, err: str, *fragments: str) -> None:
+    lines = err.splitlines()
+    assert code == cli.EXIT_USAGE == 2
+    assert len(lines) == 1, err
+    assert lines[0].startswith("error: ")
+    assert "Traceback" not in err and out == ""
+    for fragment in fragments:
+        assert fragment in lines[0]
+
+
+def test_help_lists_the_commands():
+    proc = subprocess.run(
+        [sys.executable, "-m", "specdiff_core", "--help"],
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert proc.returncode == 0, proc.stderr
+    for command in ("resistance", "sparsify", "bench"):
+        assert command in proc.stdout
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_missing_file(capsys, tmp_path, command):
+    code, out, err = run(capsys, command, tmp_path / "nope.edges")
+    assert_user_error(code, out, err, "nope.edges", "no such file")
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_malformed_edge_list_names_the_line(capsys, make_file, command):
+    path = make_file("bad.edges", "# ok so far\n1 2\n2 3 4 5\n")
+    code, out, err = run(capsys, command, path)
+    assert_user_error(code, out, err, "bad.edges, line 3", "found 4 fields")
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_negative_weight(capsys, make_file, command):
+    path = make_file("neg.edges", "1 2 1.0\n2 3 -0.5\n")
+    code, out, err = run(capsys, command, path)
+    assert_user_error(code, out, err, "neg.edges, line 2", "-0.5 is not positive")
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_unknown_format(capsys, make_file, command):
+    path = make_file("g.edges", "1 2\n")
+    code, out, err = run(capsys, command, path, "--format", "dot")
+    assert_user_error(code, out, err, "unknown format 'dot'")
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_binary_file(capsys, make_file, command):
+    path = make_file("g.bin", bytes(range(256)))
+    code, out, err = run(capsys, command, path)
+    assert_user_error(code, out, err, "binary file")
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_too_many_nodes(capsys, examples_dir, command):
+    path = examples_dir / "barbell_8_8.edges"
+    code, out, err = run(capsys, command, path, "--max-nodes", "10")
+    assert_user_error(code, out, err, "16 nodes exceeds the limit of 10", "--max-nodes")
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_too_many_edges(capsys, examples_dir, command):
+    path = examples_dir / "barbell_8_8.edges"
+    code, out, err = run(capsys, command, path, "--max-edges", "20")
+    assert_user_error(code, out, err, "57 edges exceeds the limit of 20", "--max-edges")
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_nonpositive_limit(capsys, examples_dir, command):
+    code, out, err = run(capsys, command, examples_dir / "karate.gml", "--max-nodes", "0")
+    assert_user_error(code, out, err, "max_nodes must be a positive integer")
+
+
+@pytest.mark.parametrize(
+    "exc,expected",
+    [
+        (GraphError("first line\n  second line"), "error: first line second line"),
+        (PermissionError(13, "Permission denied"), "error: [Errno 13] Permission denied"),
+    ],
+)
+def test_user_errors_print_one_line(capsys, monkeypatch, examples_dir, exc, expected):
+    def fail(*args, **kwargs):
+        raise exc
+
+    monkeypatch.setattr(graphs, "load_graph", fail)
+    code, out, err = run(capsys, "sparsify", examples_dir / "karate.gml")
+    assert_user_error(code, out, err)
+    assert err == expected + "\n"
+
+
+def test_bugs_still_give_a_traceback(monkeypatch, examples_dir):
+    def bug(*args, **kwargs):
+        raise KeyError("a bug, not the user's fault")
+
+    monkeypatch.setattr(graphs, "load_graph", bug)
+    with pytest.raises(KeyError):
+        cli.main(["resistance", str(examples_dir / "karate.gml")])
+
+
+def test_unknown_command_is_a_usage_error(capsys):
+    with pytest.raises(SystemExit) as info:
+        cli.main(["frobnicate"])
+    assert info.value.code == 2
+    assert "invalid choice" in capsys.readouterr().err
