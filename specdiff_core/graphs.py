@@ -53,6 +53,7 @@ __all__ = [
     "parse_edgelist",
     "write_graph",
     "graph_to_bytes",
+    "format_of",
 ]
 
 FORMATS = ("edgelist", "gml", "graphml", "json")
@@ -965,10 +966,18 @@ def _plain_attr(key: Any, value: Any) -> bool:
     return isinstance(value, str | int)
 
 
+def format_of(path: str | os.PathLike[str]) -> str:
+    """The format :func:`write_graph` uses for ``path``: by extension, else ``"edgelist"``."""
+    return _EXTENSIONS.get(Path(path).suffix.lower(), "edgelist")
+
+
 def write_graph(G: nx.Graph, path: str | os.PathLike[str], fmt: str | None = None) -> Path:
-    """Write a canonical graph; the format follows the extension unless given."""
+    """Write a canonical graph; the format follows the extension unless given.
+
+    An edge list cannot hold isolated nodes: they are left out (the other formats keep them).
+    """
     path = Path(path)
-    fmt = fmt or _EXTENSIONS.get(path.suffix.lower(), "edgelist")
+    fmt = fmt or format_of(path)
     path.write_bytes(graph_to_bytes(G, fmt))
     return path
 
