@@ -41,9 +41,7 @@ def test_posterior_matches_bayes_rule_by_enumeration():
                 # brute force: sum over x0 of p0(x0) * q(x_{t-1}=1 | x_t, x0)
                 want = 0.0
                 for x0, px0 in ((0, 1 - p0), (1, p0)):
-                    num = [
-                        float(d.Qbar[t - 1][x0, j] * d.Q[t][j, xt]) for j in (0, 1)
-                    ]
+                    num = [float(d.Qbar[t - 1][x0, j] * d.Q[t][j, xt]) for j in (0, 1)]
                     want += px0 * num[1] / sum(num)
                 assert float(got) == pytest.approx(want, abs=1e-6)
 

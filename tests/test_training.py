@@ -27,7 +27,9 @@ def examples():
 
 
 def small_duel(examples, steps=4, **train):
-    cfg = DuelConfig(model=ModelConfig(width=8, depth=1), train=TrainConfig(steps=steps, log_every=1, **train))
+    cfg = DuelConfig(
+        model=ModelConfig(width=8, depth=1), train=TrainConfig(steps=steps, log_every=1, **train)
+    )
     return Duel(cfg, examples[:2], probe=examples[2:])
 
 
@@ -41,7 +43,9 @@ def test_unit_weights_give_exactly_the_standard_loss():
     assert torch.equal(edge_loss(z, y), torch.nn.functional.binary_cross_entropy_with_logits(z, y))
     assert float(edge_loss(z, y, torch.ones(50))) == pytest.approx(float(edge_loss(z, y)), abs=1e-7)
     # a constant weight is normalised away
-    assert float(edge_loss(z, y, torch.full((50,), 7.0))) == pytest.approx(float(edge_loss(z, y)), abs=1e-6)
+    assert float(edge_loss(z, y, torch.full((50,), 7.0))) == pytest.approx(
+        float(edge_loss(z, y)), abs=1e-6
+    )
 
 
 def test_weights_change_the_loss_when_they_vary():
@@ -62,7 +66,9 @@ def test_logit_gradients_match_autograd(weighted):
 
 def test_spectral_weights_follow_resistance():
     R = np.array([0.25, 1.0])
-    np.testing.assert_allclose(edge_weights_for("spectral", R, WeightConfig("linear", 10.0)), [3.5, 11.0])
+    np.testing.assert_allclose(
+        edge_weights_for("spectral", R, WeightConfig("linear", 10.0)), [3.5, 11.0]
+    )
     np.testing.assert_allclose(edge_weights_for("spectral", R, WeightConfig("power", 1.0)), R)
     assert edge_weights_for("standard", R, WeightConfig()) is None
     with pytest.raises(ConfigError, match="unknown training method"):
@@ -129,8 +135,17 @@ def test_history_rows_and_callback(examples):
     assert duel.step_count == 3 and duel.done
     assert len(rows) == 6 and rows == seen == duel.history
     row = rows[-1]
-    for key in ("loss", "p_keep_bridge", "p_keep_other", "grad_share_bridge", "edge_share_bridge",
-                "grad_logit_bridge", "grad_logit_other", "grad_norm_bridge", "grad_norm_other"):
+    for key in (
+        "loss",
+        "p_keep_bridge",
+        "p_keep_other",
+        "grad_share_bridge",
+        "edge_share_bridge",
+        "grad_logit_bridge",
+        "grad_logit_other",
+        "grad_norm_bridge",
+        "grad_norm_other",
+    ):
         assert np.isfinite(row[key]), key
     assert 0 <= row["grad_share_bridge"] <= 1
 
@@ -184,7 +199,9 @@ def test_checkpoint_round_trip_and_tamper_rejection(examples, tmp_path):
     duel = small_duel(examples, steps=2)
     duel.step(2)
     model = duel.players["spectral"].model
-    path = save_model(tmp_path / "m", model, duel.config, "spectral", duel.diffusion.keep_rate, {"x": 1})
+    path = save_model(
+        tmp_path / "m", model, duel.config, "spectral", duel.diffusion.keep_rate, {"x": 1}
+    )
     assert path.suffix == ".safetensors"
     tm = load_model(path, device="cpu")
     assert tm.method == "spectral" and tm.config == duel.config and tm.info == {"x": 1}

@@ -1,0 +1,223 @@
+"""CLI commands of the diffusion engine: ``train``, ``sparsify --model``, ``reproduce``.
+
+Kept apart from cli.py so that the argument definitions live beside the code that
+reads them; cli.py registers them with :func:`add_train_parser` and
+:func:`add_reproduce_parser`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+import numpy as np
+
+from .errors import ConfigError
+from .graphs import (
+    DEFAULT_LIMITS,
+    FAMILIES,
+    Limits,
+    edge_weights,
+    load_graph_dir,
+    make_graph,
+    write_graph,
+)
+from .training import Duel, DuelConfig, TrainConfig, WeightConfig, make_example
+
+__all__ = [
+    "add_train_parser",
+    "add_reproduce_parser",
+    "train_cli",
+    "reproduce_cli",
+    "sparsify_with_model",
+]
+
+
+# ----------------------------------------------------------------------------- train
+
+
+def add_train_parser(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("train", help="train one denoiser (standard or spectral loss) and save it")
+    src = p.add_mutually_exclusive_group(required=True)
+    src.add_argument("--family", choices=sorted(FAMILIES), help="graph family to train on")
+    src.add_argument("--graphs", help="directory of graph files to train on")
+    p.add_argument("--loss", choices=["standard", "spectral"], required=True)
+    p.add_argument("--out", required=True, help="model file to write (.safetensors)")
+    p.add_argument("--steps", type=int, default=TrainConfig.steps)
+    p.add_argument("--n-train", type=int, default=16, help="training graphs drawn from --family")
+    p.add_argument("--budget", type=float, default=0.6, help="teacher (oracle) edge fraction")
+    p.add_argument("--lam", type=float, default=WeightConfig.lam, help="lambda of w = f(R)")
+    p.add_argument("--weight-fn", choices=["linear", "power", "exp"], default=WeightConfig.fn)
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--device", default="auto", choices=["auto", "cpu", "cuda"])
+    p.set_defaults(func=train_cli)
+
+
+def _training_graphs(args: argparse.Namespace) -> list[nx.Graph]:
+    if args.graphs:
+        return [lg.graph for lg in load_graph_dir(args.graphs)]
+    if args.family in ("barbell", "asymmetric_chain"):
+        from .experiments import PRESETS, family_graphs
+
+        return family_graphs(args.family, args.n_train, PRESETS["quick"], args.seed)
+    return [make_graph(args.family, seed=args.seed * 1000 + i) for i in range(args.n_train)]
+
+
+def train_cli(args: argparse.Namespace) -> int:
+    from tqdm import tqdm
+
+    from .checkpoints import save_model
+
+    graphs = _training_graphs(args)
+    examples = [
+        make_example(G, budget=args.budget, seed=args.seed * 1000 + i) for i, G in enumerate(graphs)
+    ]
+    cfg = DuelConfig(
+        train=TrainConfig(steps=args.steps, seed=args.seed, device=args.device),
+        weighting=WeightConfig(fn=args.weight_fn, lam=args.lam),
+        methods=(args.loss,),
+    )
+    duel = Duel(cfg, examples)
+    with tqdm(total=cfg.train.steps, desc=f"train {args.loss}", file=sys.stderr) as bar:
+        while not duel.done:
+            n = min(25, cfg.train.steps - duel.step_count)
+            duel.step(n)
+            bar.update(n)
+    last = duel.history[-1] if duel.history else {}
+    info = {
+        "steps": duel.step_count,
+        "train_graphs": len(examples),
+        "seconds": round(duel.seconds, 2),
+        "source": args.graphs or args.family,
+        "final": last,
+    }
+    path = save_model(
+        args.out, duel.players[args.loss].model, cfg, args.loss, duel.diffusion.keep_rate, info
+    )
+    print(json.dumps({"model": str(path), **info}, indent=1, default=float))
+    return 0
+
+
+# -------------------------------------------------------------------- sparsify model
+
+
+def sparsify_with_model(
+    G: nx.Graph, model_path: str, *, samples: int = 16, seed: int = 0, out: str | None = None
+) -> dict[str, Any]:
+    """Sample ``samples`` sparsifications of ``G`` from a saved model; metrics summary."""
+    from .checkpoints import load_model
+    from .metrics import evaluate_batch, summarize
+
+    if samples < 1:
+        raise ConfigError(f"--samples must be >= 1, got {samples}")
+    tm = load_model(model_path)
+    res = tm.sample(G, samples, seed=seed)
+    report: dict[str, Any] = {
+        "model": str(model_path),
+        "method": tm.method,
+        "samples": samples,
+        "seconds": round(res.seconds, 4),
+        **summarize(evaluate_batch(G, res.masks)),
+    }
+    if out:
+        from .sparsifiers import Sparsified, sparse_graph
+
+        mask = res.masks[0]
+        weights = np.where(mask, edge_weights(G), 0.0)
+        sp = Sparsified(
+            mask=mask, weights=weights, probs=np.full(len(mask), np.nan), method="model", notices=()
+        )
+        write_graph(sparse_graph(G, sp), out)
+        masks_path = Path(out).with_suffix(".masks.csv")
+        np.savetxt(
+            masks_path,
+            res.masks.T.astype(int),
+            fmt="%d",
+            delimiter=",",
+            header=",".join(f"sample{i}" for i in range(samples)),
+            comments="",
+        )
+        report.update({"out": str(out), "masks": str(masks_path)})
+    return report
+
+
+# ------------------------------------------------------------------------- reproduce
+
+
+def add_reproduce_parser(sub: argparse._SubParsersAction) -> None:
+    from .experiments import EXPERIMENTS
+
+    p = sub.add_parser("reproduce", help="run the paper's experiments; JSON, summary.md and plots")
+    p.add_argument(
+        "--experiment",
+        default="all",
+        choices=["all", *EXPERIMENTS],
+        help="one experiment or all of them (custom needs --graphs)",
+    )
+    p.add_argument("--seeds", type=int, default=3, help="number of seeds (0..N-1)")
+    p.add_argument("--quick", action="store_true", help="small preset (minutes on a laptop)")
+    p.add_argument("--graphs", help="directory of graph files: implies --experiment custom")
+    p.add_argument("--out", required=True, help="output directory")
+    p.add_argument("--steps", type=int, help="override the preset's training steps")
+    p.add_argument("--max-nodes", type=int, default=DEFAULT_LIMITS.max_nodes)
+    p.add_argument("--max-edges", type=int, default=DEFAULT_LIMITS.max_edges)
+    p.set_defaults(func=reproduce_cli)
+
+
+def reproduce_cli(args: argparse.Namespace) -> int:
+    from tqdm import tqdm
+
+    from .experiments import EXPERIMENTS, PRESETS, run_experiment
+    from .report import write_report
+
+    if args.seeds < 1:
+        raise ConfigError(f"--seeds must be >= 1, got {args.seeds}")
+    preset = PRESETS["quick" if args.quick else "full"]
+    if args.steps:
+        preset = replace(
+            preset, duel=replace(preset.duel, train=replace(preset.duel.train, steps=args.steps))
+        )
+    graphs = None
+    if args.graphs:
+        limits = Limits(max_nodes=args.max_nodes, max_edges=args.max_edges)
+        graphs = [lg.graph for lg in load_graph_dir(args.graphs, limits=limits)]
+        names = ["custom"]
+    elif args.experiment == "all":
+        names = [n for n in EXPERIMENTS if n != "custom"]
+    elif args.experiment == "custom":
+        raise ConfigError("the custom experiment needs --graphs DIR")
+    else:
+        names = [args.experiment]
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    seeds = list(range(args.seeds))
+    results = []
+    for name in names:
+        with tqdm(desc=name, file=sys.stderr, bar_format="{desc}: {elapsed} {postfix}") as bar:
+            res = run_experiment(
+                name,
+                preset=preset,
+                seeds=seeds,
+                graphs=graphs,
+                progress=lambda msg, bar=bar: bar.set_postfix_str(msg),
+            )
+        res["preset"] = "quick" if args.quick else "full"
+        (out / f"{name}.json").write_text(json.dumps(res, indent=1, default=_json_default))
+        results.append(res)
+        print(f"wrote {out / (name + '.json')} ({res['seconds']:.1f} s)", file=sys.stderr)
+    summary = write_report(results, out)
+    print(summary)
+    return 0
+
+
+def _json_default(o: Any) -> Any:
+    if isinstance(o, np.generic):
+        return o.item()
+    if isinstance(o, np.ndarray):
+        return o.tolist()
+    return str(o)
