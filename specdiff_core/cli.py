@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import csv
 import json
+import math
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -109,7 +110,7 @@ def _write_csv(rows: list[dict], fh) -> None:
 
 
 def cmd_sparsify(args: argparse.Namespace) -> int:
-    from .graphs import load_graph, write_graph
+    from .graphs import format_of, load_graph, write_graph
 
     loaded = load_graph(args.file, fmt=args.format, limits=_limits(args))
     _print_notices(loaded.notices)
@@ -125,7 +126,19 @@ def cmd_sparsify(args: argparse.Namespace) -> int:
     metrics = evaluate(G, sp.mask, sp.weights)
     out = args.out or Path(args.file).with_suffix(f".{args.method}.edges")
     write_graph(H, out)
-    print(json.dumps({"method": args.method, "out": str(out), **metrics}, indent=1, default=float))
+    isolated = sum(1 for _, d in H.degree() if d == 0)
+    if isolated and format_of(out) == "edgelist":
+        print(
+            f"note: {isolated} node(s) lost all their edges and are not in {out} (an edge "
+            "list cannot hold isolated nodes; write .gml, .graphml or .json to keep them)",
+            file=sys.stderr,
+        )
+    report = {"method": args.method, "out": str(out), **metrics}
+    # Strict JSON: a metric that is undefined (bridge survival without bridges) is null.
+    report = {
+        k: None if isinstance(v, float) and not math.isfinite(v) else v for k, v in report.items()
+    }
+    print(json.dumps(report, indent=1, allow_nan=False))
     return 0
 
 

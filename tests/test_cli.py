@@ -7,6 +7,7 @@ exactly one line, ``error: ...``, with no traceback.
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -134,3 +135,97 @@ def test_unknown_command_is_a_usage_error(capsys):
         cli.main(["frobnicate"])
     assert info.value.code == 2
     assert "invalid choice" in capsys.readouterr().err
+
+
+# ---------------------------------------------------------------------------- sparsify
+
+
+def sparsify(capsys, path, out, *extra: str) -> dict:
+    code, stdout, err = run(capsys, "sparsify", path, "--out", out, *extra)
+    assert code == 0, err
+    assert "Traceback" not in err
+    return json.loads(stdout)
+
+
+def labelled_edge_set(G) -> set[frozenset]:
+    lab = graphs.node_labels(G)
+    return {frozenset((lab[u], lab[v])) for u, v in G.edges()}
+
+
+def test_sparsify_uniform_runs(capsys, examples_dir, tmp_path):
+    src = examples_dir / "barbell_8_8.edges"
+    report = sparsify(capsys, src, tmp_path / "u.edges", "--method", "uniform", "--budget", "0.5")
+    assert report["method"] == "uniform" and report["out"] == str(tmp_path / "u.edges")
+    assert 0.3 < report["edge_retention"] < 0.7
+    kept = graphs.load_graph(tmp_path / "u.edges").graph
+    original = graphs.load_graph(src).graph
+    assert labelled_edge_set(kept) <= labelled_edge_set(original)
+    assert kept.number_of_edges() == round(report["edge_retention"] * original.number_of_edges())
+
+
+@pytest.mark.parametrize("ext", ["gml", "graphml", "json"])
+def test_sparsify_output_format_follows_the_extension(capsys, examples_dir, tmp_path, ext):
+    out = tmp_path / f"k.{ext}"
+    sparsify(capsys, examples_dir / "karate.gml", out, "--method", "uniform", "--budget", "0.3")
+    kept = graphs.load_graph(out)
+    assert kept.n == 34  # these formats keep nodes that lost all their edges
+
+
+def test_sparsify_edge_list_output_says_isolated_nodes_are_dropped(capsys, examples_dir, tmp_path):
+    out = tmp_path / "k.edges"
+    code = cli.main(
+        ["sparsify", str(examples_dir / "karate.gml"), "--method", "uniform", "--budget", "0.1"]
+        + ["--out", str(out)]
+    )
+    err = capsys.readouterr().err
+    assert code == 0
+    assert "cannot hold isolated nodes" in err
+    assert graphs.load_graph(out).n < 34
+
+
+def test_sparsify_same_seed_same_output(capsys, examples_dir, tmp_path):
+    src = examples_dir / "karate.gml"
+    args = ("--method", "uniform", "--budget", "0.5")
+    a = sparsify(capsys, src, tmp_path / "a.edges", *args, "--seed", "3")
+    b = sparsify(capsys, src, tmp_path / "b.edges", *args, "--seed", "3")
+    sparsify(capsys, src, tmp_path / "c.edges", *args, "--seed", "4")
+    assert (tmp_path / "a.edges").read_bytes() == (tmp_path / "b.edges").read_bytes()
+    assert (tmp_path / "a.edges").read_bytes() != (tmp_path / "c.edges").read_bytes()
+    assert {**a, "out": ""} == {**b, "out": ""}
+
+
+def test_sparsify_report_is_strict_json(capsys, examples_dir, tmp_path):
+    # Davis' graph has no bridges, so bridge survival is undefined: null, not NaN.
+    src = tmp_path / "davis.json"
+    src.write_bytes(graphs.graph_to_bytes(graphs.classic("davis_southern_women"), "json"))
+    code, stdout, err = run(
+        capsys, "sparsify", src, "--method", "uniform", "--out", tmp_path / "d.json"
+    )
+    assert code == 0, err
+    report = json.loads(stdout, parse_constant=lambda c: pytest.fail(f"non-JSON {c}"))
+    assert report["bridge_survival"] is None and report["n_bridges"] == 0
+
+
+def test_sparsify_unwritable_output_is_a_user_error(capsys, examples_dir, tmp_path):
+    out = tmp_path / "no" / "such" / "dir.edges"
+    code, stdout, err = run(
+        capsys, "sparsify", examples_dir / "karate.gml", "--method", "uniform", "--out", out
+    )
+    assert_user_error(code, stdout, err, "No such file or directory")
+
+
+def test_sparsify_labels_an_edge_list_cannot_hold(capsys, tmp_path):
+    src = tmp_path / "davis.graphml"
+    src.write_bytes(graphs.graph_to_bytes(graphs.classic("davis_southern_women"), "graphml"))
+    code, stdout, err = run(
+        capsys, "sparsify", src, "--method", "uniform", "--out", tmp_path / "d.edges"
+    )
+    assert_user_error(code, stdout, err, "cannot be written to an edge list")
+
+
+def test_sparsify_bad_budget_is_a_user_error(capsys, examples_dir, tmp_path):
+    code, stdout, err = run(
+        capsys, "sparsify", examples_dir / "karate.gml", "--method", "uniform",
+        "--budget", "-1", "--out", tmp_path / "x.edges",
+    )  # fmt: skip
+    assert_user_error(code, stdout, err)
