@@ -377,6 +377,13 @@ def test_edge_array_refuses_non_canonical(G):
         g.edge_array(G)
 
 
+def test_iter_components_skips_isolated_nodes():
+    G = nx.Graph([(0, 1), (2, 3), (3, 4)])
+    G.add_node(5)
+    comps = [c.tolist() for c in g.iter_components(g.validate_graph(G).graph)]
+    assert sorted(comps) == [[0, 1], [2, 3, 4]]
+
+
 def test_node_labels():
     G = g.validate_graph(nx.Graph([("b", "a"), ("a", "c")])).graph
     assert g.node_labels(G) == ["b", "a", "c"]
@@ -1058,6 +1065,15 @@ def test_writer_without_weights():
     text = g.graph_to_bytes(weighted_example(), weights=False).decode()
     header, *rows = text.splitlines()
     assert header == "# u v" and len(rows) == 4 and all(len(x.split()) == 2 for x in rows)
+
+
+@pytest.mark.parametrize(
+    "name,fmt",
+    [("a.GML", "gml"), ("a.xml", "graphml"), ("a.json", "json"), ("a.txt", "edgelist"),
+     ("a.dat", "edgelist"), ("noext", "edgelist")],
+)  # fmt: skip
+def test_format_of(name, fmt):
+    assert g.format_of(name) == fmt
 
 
 def test_write_graph_unknown_extension_writes_edgelist(tmp_path):
