@@ -1,0 +1,80 @@
+"""SpecDiff Explorer: the entry point. Page config, shared session state, the shared
+sidebar (the seed) and the navigation; every page lives in pages/.
+
+Add a page: write pages/N_Name.py and add ONE line to PAGES below.
+
+Shared session state (initialised here, once per session, from the link if it has one):
+    st.session_state["seed"]        int, the sidebar seed (in the URL as ?seed=)
+    st.session_state["graph_spec"]  viz.GraphSpec, "the current graph" chosen in Graph Lab;
+                                    build it with viz.build_graph(spec, seed=seed)
+The current graph is written back into the URL after every page run, so any page's
+address reproduces its view.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import streamlit as st
+
+from specdiff_core.viz import GraphSpec
+
+st.set_page_config(
+    page_title="SpecDiff Explorer",
+    page_icon=str(Path(__file__).parent / "assets" / "web" / "favicon.png"),  # local: offline
+    layout="wide",
+    initial_sidebar_state="expanded",
+)
+
+PAGES = [
+    st.Page("pages/1_Home.py", title="Home", icon=":material/home:", default=True),
+    st.Page("pages/2_Graph_Lab.py", title="Graph Lab", icon=":material/hub:", url_path="graph-lab"),
+    st.Page(
+        "pages/3_Resistance.py", title="Resistance", icon=":material/bolt:", url_path="resistance"
+    ),
+    # st.Page("pages/4_Duel.py", title="Diffusion Duel", icon=":material/swords:", url_path="duel"),
+]
+
+GRAPH_LINK_KEYS = ("graph", "edges")  # plus every "g_<param>": owned by _sync_graph_link
+
+
+def _init_session_state() -> None:
+    """The one place shared state is created; guarded, so it runs once per session."""
+    ss = st.session_state
+    if "graph_spec" not in ss:
+        spec, notices = GraphSpec.from_query(st.query_params.to_dict())
+        ss["graph_spec"] = spec
+        ss["link_notices"] = notices  # shown once by Graph Lab
+
+
+def _sync_graph_link() -> None:
+    """Write the current graph into the URL (only the keys that changed)."""
+    want = st.session_state["graph_spec"].to_query()
+    have = {
+        k: v
+        for k, v in st.query_params.to_dict().items()
+        if k in GRAPH_LINK_KEYS or k.startswith("g_")
+    }
+    if have == want:
+        return
+    for k in have.keys() - want.keys():
+        del st.query_params[k]
+    st.query_params.update({k: v for k, v in want.items() if have.get(k) != v})
+
+
+_init_session_state()
+page = st.navigation(PAGES)
+with st.sidebar:
+    st.number_input(
+        "Seed",
+        min_value=0,
+        max_value=2**31 - 1,
+        value=0,
+        step=1,
+        key="seed",
+        bind="query-params",
+        help="Every random choice (graph, approximation, sparsifier) uses this seed.",
+    )
+    st.caption("Every setting is in the address bar: copy the URL to share or reproduce this view.")
+page.run()
+_sync_graph_link()

@@ -1,0 +1,89 @@
+"""Home: the story in a few sentences and a barbell whose bridge stands out."""
+
+import networkx as nx
+import streamlit as st
+
+from specdiff_core import metrics, resistance, viz
+
+cache = st.cache_data(
+    max_entries=32, show_spinner=False, hash_funcs={nx.Graph: viz.graph_fingerprint}
+)
+build_graph = cache(viz.build_graph)
+effective_resistance = cache(resistance.effective_resistance)
+bridge_mask = cache(metrics.bridge_mask)
+layout = cache(viz.layout)
+graph_figure = cache(viz.graph_figure)
+
+st.title("SpecDiff Explorer")
+st.markdown(
+    "**Why do graph diffusion models drop the one edge that matters?** "
+    "A model trained by likelihood learns what is *abundant*. In a sparse copy of a graph "
+    "the edges that matter most are often the *rarest*: **bridges**, edges with no other "
+    "path around them, whose *effective resistance* is 1. One bridge among many edges gets "
+    "about 1/|E| of the training signal, so the standard model learns to drop it and the "
+    "graph falls apart. Weighting each edge's loss by its effective resistance keeps it "
+    "([Siami 2025, *Generative Myopia*](#the-paper))."
+)
+
+left, right = st.columns([3, 1], gap="large")
+with right:
+    st.subheader("Two cliques, one bridge")
+    k = st.slider(
+        "Clique size k",
+        min_value=3,
+        max_value=24,
+        value=8,
+        key="home_k",
+        bind="query-params",
+        help="Edges inside a clique K_k have R_eff = 2/k: many other paths. The bridge stays at 1.",
+    )
+    seed = int(st.session_state["seed"])
+    G = build_graph(viz.GraphSpec.of_family("barbell", k1=k, k2=k), seed=seed).graph
+    R = effective_resistance(G, seed=seed).values
+    bridges = bridge_mask(G)
+    st.metric("Edges", G.number_of_edges())
+    st.metric("Bridges", int(bridges.sum()), help="Edges whose removal disconnects the graph.")
+    st.metric("R_eff of the bridge", f"{R[bridges].max():.3f}" if bridges.any() else "–")
+    st.metric("R_eff inside a clique", f"{R[~bridges].mean():.3f}", help=f"2/k = {2 / k:.3f}")
+
+with left:
+    fig = graph_figure(
+        G,
+        R,
+        pos=layout(G, seed=seed),
+        bridges=bridges,
+        title=f"Barbell: two K{k} joined by one bridge, edges coloured by effective resistance",
+    )
+    st.plotly_chart(fig, key="home_graph", config={"displaylogo": False})
+
+st.markdown(
+    f"The dashed bridge is **1 edge of {G.number_of_edges()}**: about "
+    f"{100 / G.number_of_edges():.1f}% of a per-edge loss. Pale edges have many "
+    "alternatives; dark ones have few."
+)
+# LEAD: replace this disabled button with the jump to the duel, e.g.
+#   st.page_link("pages/4_Duel.py", label="Show me the failure", icon=":material/play_arrow:")
+st.button(
+    "Show me the failure →",
+    key="home_show_failure",
+    disabled=True,
+    help="Opens the Diffusion Duel: standard vs spectrally-weighted training (coming soon).",
+)
+
+st.subheader("Explore")
+c1, c2 = st.columns(2)
+c1.page_link(
+    "pages/2_Graph_Lab.py", label="Graph Lab: build or upload a graph", icon=":material/hub:"
+)
+c2.page_link(
+    "pages/3_Resistance.py",
+    label="Resistance: exact vs approximate, the Spectral Oracle",
+    icon=":material/bolt:",
+)
+
+st.subheader("The paper", anchor="the-paper")
+st.caption(
+    "M. Siami, “Generative Myopia: Why Diffusion Models Fail at Structure”, arXiv:2511.18593 "
+    "(2025). No code or data were released; everything here is rebuilt from the paper's "
+    "description, and every number in this app is computed, not copied."
+)

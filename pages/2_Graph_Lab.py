@@ -1,0 +1,270 @@
+"""Graph Lab: choose a graph (generator, classic, upload, paste) and see its effective resistance.
+
+The graph chosen here becomes st.session_state["graph_spec"], "the current graph" of
+every other page.
+"""
+
+import networkx as nx
+import streamlit as st
+
+from specdiff_core import graphs, metrics, resistance, viz
+from specdiff_core.errors import SpecDiffError
+
+cache = st.cache_data(
+    max_entries=32, show_spinner=False, hash_funcs={nx.Graph: viz.graph_fingerprint}
+)
+build_graph = cache(viz.build_graph)
+effective_resistance = cache(resistance.effective_resistance)
+bridge_mask = cache(metrics.bridge_mask)
+layout = cache(viz.layout)
+graph_figure = cache(viz.graph_figure)
+pyvis_html = cache(viz.pyvis_html)
+reff_histogram = cache(viz.reff_histogram)
+edge_table = cache(viz.edge_table)
+graph_bytes = cache(graphs.graph_to_bytes)
+
+SOURCES = {
+    "family": "Generator",
+    "classic": "networkx classic",
+    "upload": "Upload a file",
+    "paste": "Paste an edge list",
+}
+UPLOAD_TYPES = ["txt", "edges", "edgelist", "el", "tsv", "csv", "gml", "graphml", "xml", "json"]
+EXAMPLE_EDGES = """# u v [weight]: two triangles joined by the bridge c-d
+a b
+b c
+c a
+c d
+d e
+e f
+f d
+"""
+# Widgets for the generators' parameters: (kind, widget arguments).
+PARAM_UI: dict[str, tuple[str, dict]] = {
+    "k1": ("int", {"label": "Left clique size k1", "min_value": 2, "max_value": 60}),
+    "k2": ("int", {"label": "Right clique size k2", "min_value": 2, "max_value": 60}),
+    "bridge_length": ("int", {"label": "Nodes along the bridge", "min_value": 0, "max_value": 20}),
+    "n_cliques": ("int", {"label": "Number of cliques", "min_value": 2, "max_value": 10}),
+    "min_size": ("int", {"label": "Smallest clique", "min_value": 2, "max_value": 60}),
+    "max_size": ("int", {"label": "Largest clique", "min_value": 2, "max_value": 60}),
+    "n": ("int", {"label": "Nodes n", "min_value": 2, "max_value": viz.APP_LIMITS.max_nodes}),
+    "k": ("int", {"label": "Ring neighbours k", "min_value": 2, "max_value": 40}),
+    "p": ("float", {"label": "Probability p", "min_value": 0.0, "max_value": 1.0}),
+    "p_in": ("float", {"label": "Within-block p_in", "min_value": 0.0, "max_value": 1.0}),
+    "p_out": ("float", {"label": "Between-block p_out", "min_value": 0.0, "max_value": 1.0}),
+    "radius": ("float", {"label": "Radius", "min_value": 0.01, "max_value": 1.0}),
+    "sizes": ("list", {"label": "Block sizes (comma-separated)"}),
+}
+ss = st.session_state
+seed = int(ss["seed"])
+
+
+def init_widget_state(spec: viz.GraphSpec) -> None:
+    """Give every control of this page a value (from the current graph), once."""
+    source = (
+        spec.kind
+        if spec.kind != "family"
+        else ("classic" if spec.family in viz.CLASSICS else "family")
+    )
+    ss.setdefault("lab_source", source)
+    ss.setdefault("lab_family", spec.family if spec.family in viz.GENERATORS else "barbell")
+    ss.setdefault("lab_classic", spec.family if spec.family in viz.CLASSICS else viz.CLASSICS[0])
+    ss.setdefault("lab_paste", spec.data.decode() if spec.kind == "paste" else EXAMPLE_EDGES)
+    for fam in viz.GENERATORS:
+        values = spec.full_params if spec.kind == "family" and spec.family == fam else {}
+        for name, default in graphs.FAMILIES[fam].defaults.items():
+            value = values.get(name, default)
+            if isinstance(value, list | tuple):
+                value = ", ".join(str(v) for v in value)
+            ss.setdefault(
+                f"lab_{fam}_{name}", float(value) if isinstance(default, float) else value
+            )
+
+
+def param_widget(fam: str, name: str):
+    kind, kw = PARAM_UI.get(name, ("list", {"label": name}))
+    key = f"lab_{fam}_{name}"
+    if kind == "int":
+        return st.number_input(step=1, key=key, persist_state="session", **kw)
+    if kind == "float":
+        return st.slider(step=0.005, format="%.3f", key=key, persist_state="session", **kw)
+    return st.text_input(key=key, persist_state="session", **kw)
+
+
+def chosen_spec() -> viz.GraphSpec | None:
+    """Draw the source controls; return the spec they describe (None: nothing chosen yet)."""
+    source = st.radio(
+        "Graph source",
+        list(SOURCES),
+        format_func=SOURCES.get,
+        key="lab_source",
+        persist_state="session",
+    )
+    if source == "family":
+        fam = st.selectbox(
+            "Family",
+            viz.GENERATORS,
+            key="lab_family",
+            persist_state="session",
+            format_func=lambda f: f"{f} · {graphs.FAMILIES[f].doc}",
+        )
+        params = {name: param_widget(fam, name) for name in graphs.FAMILIES[fam].defaults}
+        if "sizes" in params:
+            try:
+                params["sizes"] = tuple(int(s) for s in params["sizes"].split(",") if s.strip())
+            except ValueError:
+                st.error(
+                    f"Block sizes must be whole numbers separated by commas, got "
+                    f"{params['sizes']!r}."
+                )
+                return None
+        return viz.GraphSpec.of_family(fam, **params)
+    if source == "classic":
+        return viz.GraphSpec.of_family(
+            st.selectbox("Classic graph", viz.CLASSICS, key="lab_classic", persist_state="session")
+        )
+    if source == "upload":
+        up = st.file_uploader(
+            "Graph file",
+            type=UPLOAD_TYPES,
+            key="lab_upload",
+            help="Edge list (u v [weight] per line), GML, GraphML or node-link JSON.",
+        )
+        st.caption(
+            f"Up to {viz.APP_LIMITS.max_nodes:,} nodes and {viz.APP_LIMITS.max_edges:,} edges "
+            "(5 MB). Larger graphs: use the command line."
+        )
+        if up is not None:
+            return viz.GraphSpec(kind="upload", name=up.name, data=up.getvalue())
+        if ss["graph_spec"].kind == "upload":
+            st.caption(f"Using {ss['graph_spec'].name!r}, uploaded earlier.")
+            return ss["graph_spec"]
+        st.info("Choose a file to load it; meanwhile the previous graph is shown.")
+        return None
+    text = st.text_area(
+        "Edge list: one `u v [weight]` per line, `#` starts a comment",
+        key="lab_paste",
+        height=220,
+        persist_state="session",
+    )
+    return viz.GraphSpec(kind="paste", data=text.encode())
+
+
+init_widget_state(ss["graph_spec"])
+st.title("Graph Lab")
+controls, views = st.columns([1.3, 3], gap="large")
+
+with controls:
+    spec = chosen_spec()
+    failed = False
+    if spec is not None:
+        try:
+            build_graph(spec, seed=seed)
+            ss["graph_spec"] = spec
+        except SpecDiffError as exc:
+            failed = True
+            st.error(f"**Cannot use this graph.** {exc}", icon=":material/error:")
+            st.caption("Showing the last graph that worked.")
+
+spec = ss["graph_spec"]
+try:
+    loaded = build_graph(spec, seed=seed)
+except SpecDiffError as exc:  # e.g. a bad graph in the link: fall back to the default
+    if not failed:
+        st.warning(f"The current graph could not be built ({exc}); showing the default barbell.")
+    spec = ss["graph_spec"] = viz.GraphSpec()
+    loaded = build_graph(spec, seed=seed)
+G = loaded.graph
+res = effective_resistance(G, seed=seed)
+R = res.values
+bridges = bridge_mask(G)
+
+with views:
+    st.markdown(f"**{spec.describe()}** · seed {seed} · R_eff by `{res.method}` ({res.reason})")
+    n, m = G.number_of_nodes(), G.number_of_edges()
+    comps = nx.number_connected_components(G)
+    cols = st.columns(5)
+    cols[0].metric("Nodes", f"{n:,}")
+    cols[1].metric("Edges", f"{m:,}")
+    cols[2].metric("Bridges", int(bridges.sum()), help="Edges whose removal disconnects the graph")
+    cols[3].metric("Components", comps)
+    cols[4].metric(
+        "Σ w·R_eff",
+        f"{(graphs.edge_weights(G) * R).sum():.2f}",
+        help=f"Foster's theorem: equals n − components = {n - comps} (exactly, for exact R_eff)",
+    )
+    for note in [*ss.pop("link_notices", []), *loaded.notices]:
+        st.info(note, icon=":material/info:")
+
+    tabs = st.tabs(
+        ["Graph", "Interactive", "Edges", "Distribution", "Download"],
+        key="lab_view",
+        bind="query-params",
+    )
+    drawable = n <= viz.DRAW_MAX_NODES and m <= viz.DRAW_MAX_EDGES
+    pos = layout(G, seed=seed) if drawable else None
+    with tabs[0]:
+        if tabs[0].open is not False:
+            if drawable:
+                fig = graph_figure(G, R, pos=pos, bridges=bridges)
+                st.plotly_chart(fig, key="lab_graph", config={"displaylogo": False})
+                st.caption("Hover an edge for its exact R_eff. Dashed thick edges are bridges.")
+            else:
+                st.warning(
+                    f"{n:,} nodes / {m:,} edges is too many to draw here (limit "
+                    f"{viz.DRAW_MAX_NODES:,} / {viz.DRAW_MAX_EDGES:,}); see the tables."
+                )
+    with tabs[1]:
+        if tabs[1].open:
+            if drawable and m <= viz.PYVIS_MAX_EDGES:
+                html_height = viz.fitted_height(pos, lo=360)
+                st.iframe(
+                    pyvis_html(G, R, pos=pos, bridges=bridges, height=html_height),
+                    height=html_height + 60,
+                    alt="Interactive graph view, edges coloured by effective resistance",
+                )
+            else:
+                st.warning(f"The interactive view is limited to {viz.PYVIS_MAX_EDGES:,} edges.")
+    with tabs[2]:
+        if tabs[2].open:
+            table = edge_table(G, R, bridges=bridges).sort_values("rank")
+            st.dataframe(
+                table,
+                hide_index=True,
+                height=460,
+                key="lab_table",
+                column_config={
+                    "rank": st.column_config.NumberColumn("rank", help="1 = largest R_eff"),
+                    "R_eff": st.column_config.ProgressColumn(
+                        "R_eff", format="%.5f", min_value=0.0, max_value=max(1.0, R.max())
+                    ),
+                    "w·R_eff": st.column_config.NumberColumn("w·R_eff", format="%.5f"),
+                    "bridge": st.column_config.CheckboxColumn("bridge"),
+                },
+            )
+            st.caption("Click a column header to sort.")
+    with tabs[3]:
+        if tabs[3].open:
+            st.plotly_chart(
+                reff_histogram(R, bridges=bridges), key="lab_hist", config={"displaylogo": False}
+            )
+    with tabs[4]:
+        if tabs[4].open:
+            stem = spec.family if spec.kind == "family" else spec.kind
+            fmt = st.selectbox("Format", graphs.FORMATS, key="lab_fmt")
+            st.download_button(
+                f"Download the graph ({fmt})",
+                graph_bytes(G, fmt),
+                on_click="ignore",
+                file_name=f"{stem}.{ {'edgelist': 'txt'}.get(fmt, fmt) }",
+                key="lab_dl_graph",
+            )
+            csv = edge_table(G, R, bridges=bridges).to_csv(index=False).encode()
+            st.download_button(
+                "Download R_eff per edge (CSV)",
+                csv,
+                file_name=f"{stem}_reff.csv",
+                mime="text/csv",
+                on_click="ignore",
+                key="lab_dl_csv",
+            )

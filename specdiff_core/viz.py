@@ -1,0 +1,828 @@
+"""Figures shared by the app and the CLI: plotly graph views, histograms, offline pyvis HTML.
+
+Every view of a graph here follows the same conventions:
+
+* edges are coloured by a per-edge value (effective resistance by default) on a
+  colour-blind-safe scale (reversed viridis: rare, important edges dark; redundant
+  ones pale), with a colour bar and the exact value on hover;
+* bridges are marked by more than colour: drawn thicker **and** dashed; a dropped
+  bridge gets a cross at its midpoint;
+* node positions come from :func:`layout`, computed once in Python with a seed,
+  so the same graph always looks the same and two panels can share one layout.
+
+It also holds :class:`GraphSpec`, the small value that names "the current graph"
+(a family and its parameters, an upload, or a pasted edge list) and round-trips
+through a URL query string, so that a link reproduces a view.
+
+No streamlit import: the CLI and the tests use this module too.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html as _html
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import networkx as nx
+import numpy as np
+import pandas as pd
+import plotly.colors as pcolors
+import plotly.graph_objects as go
+
+from .errors import GraphError
+from .graphs import (
+    FAMILIES,
+    Limits,
+    LoadedGraph,
+    edge_array,
+    edge_weights,
+    load_graph,
+    make_graph,
+    node_labels,
+)
+from .offline import script_json, vis_network_js, vis_tooltip_css
+
+__all__ = [
+    "COLORSCALE",
+    "APP_LIMITS",
+    "DRAW_MAX_NODES",
+    "DRAW_MAX_EDGES",
+    "PYVIS_MAX_EDGES",
+    "CLASSICS",
+    "GENERATORS",
+    "GraphSpec",
+    "build_graph",
+    "graph_fingerprint",
+    "layout",
+    "edge_table",
+    "edge_colours",
+    "graph_figure",
+    "fitted_height",
+    "reff_histogram",
+    "exact_vs_approx_figure",
+    "pyvis_html",
+]
+
+COLORSCALE = "Viridis_r"  # colour-blind-safe, perceptually uniform; high values dark
+BRIDGE_COLOUR = "#D55E00"  # Okabe-Ito vermillion, only ever paired with a cross marker
+DROPPED_COLOUR = "#BBBBBB"
+
+APP_LIMITS = Limits(max_nodes=2_000, max_edges=20_000, max_bytes=5_000_000)  # interactive
+DRAW_MAX_NODES = 1_500  # larger graphs get the table and histogram, not a drawing
+DRAW_MAX_EDGES = 10_000
+PYVIS_MAX_EDGES = 3_000  # the interactive canvas gets sluggish beyond this
+
+CLASSICS = tuple(name for name, f in FAMILIES.items() if not f.defaults)
+GENERATORS = tuple(name for name, f in FAMILIES.items() if f.defaults)
+
+PASTE_URL_MAX = 1_500  # longer pasted edge lists are not put in the link
+
+
+# ----------------------------------------------------------------------------- graph spec
+
+
+@dataclass(frozen=True)
+class GraphSpec:
+    """What "the current graph" is, without the graph: enough to rebuild it.
+
+    ``kind`` is ``"family"`` (a generator or a networkx classic from
+    :data:`graphs.FAMILIES`, with ``params`` overriding its defaults), ``"upload"``
+    (``name`` and the file's ``data``) or ``"paste"`` (``data`` is the edge list text).
+    The seed is not part of the spec: it is the app's shared seed, passed to
+    :func:`build_graph`.
+    """
+
+    kind: Literal["family", "upload", "paste"] = "family"
+    family: str = "barbell"
+    params: tuple[tuple[str, Any], ...] = ()  # sorted (name, value) overrides
+    name: str = ""  # upload: the file name (its format is detected from it)
+    data: bytes = field(default=b"", repr=False)  # upload bytes / pasted text (UTF-8)
+
+    @classmethod
+    def of_family(cls, family: str, **params: Any) -> GraphSpec:
+        if family not in FAMILIES:
+            raise GraphError(f"unknown graph family {family!r}; choose one of {sorted(FAMILIES)}")
+        return cls(kind="family", family=family, params=tuple(sorted(params.items())))
+
+    @property
+    def full_params(self) -> dict[str, Any]:
+        """The family's defaults with this spec's overrides applied."""
+        return (
+            {**FAMILIES[self.family].defaults, **dict(self.params)} if self.kind == "family" else {}
+        )
+
+    def describe(self) -> str:
+        """One line for captions: ``barbell (k1=8, k2=8, bridge_length=0)``."""
+        if self.kind == "upload":
+            return f"uploaded file {self.name!r}"
+        if self.kind == "paste":
+            return f"pasted edge list ({len(self.data.splitlines())} lines)"
+        p = ", ".join(f"{k}={_fmt_param(v)}" for k, v in self.full_params.items())
+        return f"{self.family} ({p})" if p else self.family
+
+    def to_query(self) -> dict[str, str]:
+        """Query parameters that rebuild this spec (defaults omitted); see :meth:`from_query`."""
+        if self.kind == "upload":
+            return {"graph": "upload"}
+        if self.kind == "paste":
+            text = self.data.decode("utf-8", "replace")
+            return (
+                {"graph": "paste", "edges": text}
+                if len(text) <= PASTE_URL_MAX
+                else {"graph": "paste"}
+            )
+        out = {"graph": self.family} if self.family != "barbell" else {}
+        defaults = FAMILIES[self.family].defaults
+        for k, v in self.params:
+            if k in defaults and _coerce(v, defaults[k]) != defaults[k]:
+                out[f"g_{k}"] = _fmt_param(v)
+        return out
+
+    @classmethod
+    def from_query(cls, query: Mapping[str, Any]) -> tuple[GraphSpec, list[str]]:
+        """Parse :meth:`to_query` output; bad values fall back to defaults with a notice."""
+        notices: list[str] = []
+        graph = str(_first(query.get("graph", "barbell")))
+        if graph == "paste" and query.get("edges"):
+            return cls(kind="paste", data=str(_first(query["edges"])).encode()), notices
+        if graph in ("paste", "upload"):
+            notices.append(
+                f"the link names a {graph}ed graph whose contents are not in the link; "
+                "showing the default barbell instead"
+            )
+            graph = "barbell"
+        if graph not in FAMILIES:
+            notices.append(f"unknown graph {graph!r} in the link; showing the default barbell")
+            graph = "barbell"
+        params: dict[str, Any] = {}
+        for k, default in FAMILIES[graph].defaults.items():
+            if f"g_{k}" not in query:
+                continue
+            raw = str(_first(query[f"g_{k}"]))
+            try:
+                params[k] = _coerce(raw, default)
+            except (TypeError, ValueError):
+                notices.append(f"ignored {k}={raw!r} from the link (expected like {default!r})")
+        return cls.of_family(graph, **params), notices
+
+
+def _first(v: Any) -> Any:
+    return v[0] if isinstance(v, list | tuple) and v else v
+
+
+def _fmt_param(v: Any) -> str:
+    if isinstance(v, list | tuple):
+        return ",".join(str(int(x)) for x in v)
+    if isinstance(v, float):
+        return f"{v:g}"
+    return str(v)
+
+
+def _coerce(value: Any, like: Any) -> Any:
+    """Convert ``value`` (often a URL string) to the type of the default ``like``."""
+    if isinstance(like, bool):
+        return str(value).lower() in ("1", "true", "yes")
+    if isinstance(like, int):
+        return int(float(value)) if isinstance(value, str) else int(value)
+    if isinstance(like, float):
+        out = float(value)
+        if not np.isfinite(out):
+            raise ValueError(f"{value!r} is not finite")
+        return out
+    if isinstance(like, list | tuple):
+        items = value.split(",") if isinstance(value, str) else value
+        return tuple(int(str(x).strip()) for x in items if str(x).strip())
+    return value
+
+
+def build_graph(spec: GraphSpec, *, seed: int = 0, limits: Limits = APP_LIMITS) -> LoadedGraph:
+    """Build and validate the graph a spec names; oversized requests raise GraphError.
+
+    The result's ``graph.graph["fingerprint"]`` identifies it for caches.
+    """
+    if spec.kind == "family":
+        G = make_graph(spec.family, seed=int(seed), limits=limits, **dict(spec.params))
+        loaded = LoadedGraph(graph=G, notices=[], source=spec.family)
+    elif spec.kind == "upload":
+        loaded = load_graph(spec.data, name=spec.name or "upload", limits=limits)
+    elif spec.kind == "paste":
+        loaded = load_graph(spec.data, fmt="edgelist", name="pasted edge list", limits=limits)
+    else:
+        raise GraphError(f"unknown graph source {spec.kind!r}")
+    loaded.graph.graph["fingerprint"] = graph_fingerprint(loaded.graph)
+    return loaded
+
+
+def graph_fingerprint(G: nx.Graph) -> str:
+    """A short hash of a canonical graph's nodes, edges and weights (cache key).
+
+    Uses ``G.graph["fingerprint"]`` when :func:`build_graph` already stored it.
+    """
+    stored = G.graph.get("fingerprint")
+    if isinstance(stored, str):
+        return stored
+    h = hashlib.sha1(str(G.number_of_nodes()).encode())
+    edges = edge_array(G)
+    h.update(edges.tobytes())
+    h.update(edge_weights(G, edges).tobytes())
+    return h.hexdigest()[:16]
+
+
+# --------------------------------------------------------------------------------- layout
+
+
+def layout(G: nx.Graph, *, seed: int = 0) -> np.ndarray:
+    """Node positions ``(n, 2)`` in ``[-1, 1]``, the same for the same graph and seed.
+
+    Uses the nodes' own ``pos`` attribute when every node has one (random geometric
+    graphs); otherwise a seeded spring layout (spectral start for large graphs).
+    """
+    n = G.number_of_nodes()
+    if n == 0:
+        return np.zeros((0, 2))
+    if all("pos" in d for _, d in G.nodes(data=True)):
+        pos = np.array([G.nodes[i]["pos"] for i in range(n)], dtype=np.float64)  # (n, 2)
+    elif n == 1:
+        pos = np.zeros((1, 2))
+    else:
+        init = None
+        iterations = 100 if n <= 100 else 50
+        if n > 500:  # the sparse spring layout is a Python loop: start close, iterate less
+            init = nx.spectral_layout(G, weight=None)
+            iterations = 20
+        raw = nx.spring_layout(G, seed=int(seed), pos=init, iterations=iterations, weight=None)
+        pos = np.array([raw[i] for i in range(n)], dtype=np.float64)  # (n, 2)
+    pos = pos - pos.mean(axis=0)
+    # Rotate the widest spread onto the x axis (screens are wide), with a fixed sign.
+    _, _, vt = np.linalg.svd(pos, full_matrices=False)  # vt: (2, 2) principal axes
+    vt = vt * np.where(vt[:, :1] < 0, -1.0, 1.0)
+    pos = pos @ vt.T
+    scale = np.abs(pos).max()
+    return pos / scale if scale > 0 else pos
+
+
+# ----------------------------------------------------------------------------- tables
+
+
+def edge_table(
+    G: nx.Graph,
+    values: np.ndarray,
+    *,
+    bridges: np.ndarray | None = None,
+    value_label: str = "R_eff",
+) -> pd.DataFrame:
+    """One row per edge in canonical order: endpoints (original labels), weight, value, bridge."""
+    edges = edge_array(G)
+    values = np.asarray(values, dtype=np.float64)
+    _check_aligned(values, edges, value_label)
+    labels = node_labels(G)
+    w = edge_weights(G, edges)
+    df = pd.DataFrame(
+        {
+            "u": [str(labels[u]) for u in edges[:, 0]],
+            "v": [str(labels[v]) for v in edges[:, 1]],
+            "weight": w,
+            value_label: values,
+            f"w·{value_label}": w * values,
+            "bridge": _bridges_or_none(bridges, len(edges)),
+        }
+    )
+    df.insert(0, "rank", df[value_label].rank(ascending=False, method="first").astype(int))
+    return df
+
+
+def _bridges_or_none(bridges: np.ndarray | None, m: int) -> np.ndarray:
+    if bridges is None:
+        return np.zeros(m, dtype=bool)
+    b = np.asarray(bridges, dtype=bool)
+    if b.shape != (m,):
+        raise ValueError(f"bridges has shape {b.shape}, expected ({m},) aligned with edge_array")
+    return b
+
+
+def _check_aligned(values: np.ndarray, edges: np.ndarray, what: str) -> None:
+    if values.shape != (len(edges),):
+        raise ValueError(
+            f"{what} has shape {values.shape} but the graph has {len(edges)} edges; "
+            "pass one value per edge aligned with graphs.edge_array(G)"
+        )
+
+
+# ---------------------------------------------------------------------------- colours
+
+
+def _scale_range(values: np.ndarray, cmin: float | None, cmax: float | None) -> tuple[float, float]:
+    lo = 0.0 if cmin is None else float(cmin)
+    hi = max(1.0, float(np.nanmax(values))) if cmax is None and len(values) else (cmax or 1.0)
+    return lo, (hi if hi > lo else lo + 1.0)
+
+
+def edge_colours(
+    values: np.ndarray, *, cmin: float = 0.0, cmax: float = 1.0, scale: str = COLORSCALE
+) -> list[str]:
+    """Hex colours of ``values`` on ``scale`` (vectorised linear interpolation).
+
+    >>> edge_colours(np.array([0.0, 1.0]))
+    ['#fde725', '#440154']
+    """
+    stops = pcolors.get_colorscale(scale)
+    ts = np.array([s[0] for s in stops], dtype=np.float64)
+    rgb = np.array([pcolors.hex_to_rgb(c) if c.startswith("#") else _rgb(c) for _, c in stops])
+    t = np.clip((np.asarray(values, dtype=np.float64) - cmin) / (cmax - cmin), 0.0, 1.0)
+    chans = [np.interp(t, ts, rgb[:, i]) for i in range(3)]
+    out = np.rint(np.stack(chans, axis=1)).astype(int)  # (m, 3)
+    return [f"#{r:02x}{g:02x}{b:02x}" for r, g, b in out]
+
+
+def _rgb(c: str) -> tuple[int, int, int]:
+    r, g, b = (int(float(x)) for x in c[c.index("(") + 1 : c.index(")")].split(",")[:3])
+    return r, g, b
+
+
+# ---------------------------------------------------------------------------- plotly
+
+
+def _segments(pos: np.ndarray, edges: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Line coordinates for many edges in one trace, NaN between segments."""
+    p = pos[edges]  # (k, 2 ends, 2 coords)
+    xs = np.full((len(edges), 3), np.nan)
+    ys = np.full((len(edges), 3), np.nan)
+    xs[:, :2], ys[:, :2] = p[:, :, 0], p[:, :, 1]
+    return xs.ravel(), ys.ravel()
+
+
+def _widths(m: int) -> tuple[float, float]:
+    base = 2.0 if m <= 200 else 1.4 if m <= 1_000 else 0.8
+    return base, base * 2.5 + 1.0  # (edge, bridge)
+
+
+def graph_figure(
+    G: nx.Graph,
+    values: np.ndarray,
+    *,
+    pos: np.ndarray,
+    bridges: np.ndarray | None = None,
+    kept: np.ndarray | None = None,
+    title: str | None = None,
+    value_label: str = "R_eff",
+    cmin: float | None = None,
+    cmax: float | None = None,
+    height: int | None = None,
+    width_hint: int = 820,
+    n_bins: int = 10,
+    show_colorbar: bool = True,
+) -> go.Figure:
+    """A graph drawn with its edges coloured by ``values`` (one per edge, canonical order).
+
+    Parameters
+    ----------
+    pos : (n, 2) array
+        Node positions from :func:`layout`; share it between panels to compare them.
+    bridges : (m,) bool, optional
+        Drawn thicker and dashed (not only darker), with a legend entry.
+    kept : (m,) bool, optional
+        A sparsifier's keep mask: dropped edges are drawn pale and dotted, a dropped
+        bridge gets a vermillion dotted line and a cross at its midpoint.
+    height, width_hint : int, optional
+        Pixels; by default the height is fitted to the layout's aspect ratio at about
+        ``width_hint`` pixels wide (wide graphs get short plots).
+    """
+    edges = edge_array(G)
+    m = len(edges)
+    values = np.asarray(values, dtype=np.float64)
+    _check_aligned(values, edges, value_label)
+    is_bridge = _bridges_or_none(bridges, m)
+    keep = np.ones(m, dtype=bool) if kept is None else np.asarray(kept, dtype=bool)
+    lo, hi = _scale_range(values, cmin, cmax)
+    w_edge, w_bridge = _widths(m)
+    labels = node_labels(G)
+    fig = go.Figure()
+
+    # Kept edges: one trace per colour bin (plotly lines cannot vary colour along a trace).
+    bins = np.clip(((values - lo) / (hi - lo) * n_bins).astype(int), 0, n_bins - 1)  # (m,)
+    centres = lo + (np.arange(n_bins) + 0.5) * (hi - lo) / n_bins
+    colours = edge_colours(centres, cmin=lo, cmax=hi)
+    for bridge_pass in (False, True):
+        for b in range(n_bins):
+            idx = np.flatnonzero((bins == b) & keep & (is_bridge == bridge_pass))
+            if len(idx) == 0:
+                continue
+            xs, ys = _segments(pos, edges[idx])
+            fig.add_trace(
+                go.Scatter(
+                    x=xs,
+                    y=ys,
+                    mode="lines",
+                    hoverinfo="skip",
+                    line={
+                        "color": colours[b],
+                        "width": w_bridge if bridge_pass else w_edge,
+                        "dash": "dash" if bridge_pass else "solid",
+                    },
+                    name="bridge (dashed, thick)" if bridge_pass else "edge",
+                    legendgroup="bridge" if bridge_pass else "edge",
+                    showlegend=False,
+                )
+            )
+    if np.any(is_bridge & keep):  # one legend entry for all bridge bins
+        fig.add_trace(_legend_line("bridge: dashed, thick", colours[-1], w_bridge, "dash"))
+
+    dropped = ~keep
+    if np.any(dropped & ~is_bridge):
+        xs, ys = _segments(pos, edges[dropped & ~is_bridge])
+        fig.add_trace(
+            go.Scatter(
+                x=xs,
+                y=ys,
+                mode="lines",
+                hoverinfo="skip",
+                name="dropped edge",
+                line={"color": DROPPED_COLOUR, "width": max(w_edge * 0.7, 0.6), "dash": "dot"},
+            )
+        )
+    lost = dropped & is_bridge
+    if np.any(lost):
+        xs, ys = _segments(pos, edges[lost])
+        fig.add_trace(
+            go.Scatter(
+                x=xs,
+                y=ys,
+                mode="lines",
+                hoverinfo="skip",
+                name="dropped bridge",
+                legendgroup="lost",
+                line={"color": BRIDGE_COLOUR, "width": w_bridge, "dash": "dot"},
+            )
+        )
+        mid = pos[edges[lost]].mean(axis=1)  # (k, 2)
+        fig.add_trace(
+            go.Scatter(
+                x=mid[:, 0],
+                y=mid[:, 1],
+                mode="markers",
+                hoverinfo="skip",
+                showlegend=False,
+                legendgroup="lost",
+                marker={
+                    "symbol": "x-thin",
+                    "size": 16,
+                    "line": {"width": 3, "color": BRIDGE_COLOUR},
+                },
+            )
+        )
+
+    # Invisible midpoint markers carry the hover text and the colour bar.
+    mid = pos[edges].mean(axis=1) if m else np.zeros((0, 2))  # (m, 2)
+    w = edge_weights(G, edges)
+    status = np.where(is_bridge, "bridge", "")
+    if kept is not None:
+        status = np.char.add(status, np.where(keep, " (kept)", " (dropped)"))
+    custom = (
+        np.column_stack(
+            [
+                [str(labels[u]) for u in edges[:, 0]],
+                [str(labels[v]) for v in edges[:, 1]],
+                [f"{x:.6g}" for x in values],
+                [f"{x:.6g}" for x in w],
+                status,
+            ]
+        )
+        if m
+        else None
+    )
+    fig.add_trace(
+        go.Scatter(
+            x=mid[:, 0],
+            y=mid[:, 1],
+            mode="markers",
+            name=value_label,
+            showlegend=False,
+            customdata=custom,
+            hovertemplate=(
+                "edge %{customdata[0]} – %{customdata[1]}<br>"
+                f"{value_label} = %{{customdata[2]}}<br>weight = %{{customdata[3]}}<br>"
+                "%{customdata[4]}<extra></extra>"
+            ),
+            marker={
+                "size": 9 if m <= 2_000 else 5,
+                "opacity": 0.0,
+                "color": values,
+                "colorscale": COLORSCALE,
+                "cmin": lo,
+                "cmax": hi,
+                "showscale": show_colorbar,
+                "colorbar": {"title": {"text": value_label}, "thickness": 14, "len": 0.8},
+            },
+        )
+    )
+
+    deg = dict(G.degree())
+    fig.add_trace(
+        go.Scatter(
+            x=pos[:, 0],
+            y=pos[:, 1],
+            mode="markers",
+            name="node",
+            showlegend=False,
+            text=[f"node {labels[i]}<br>degree {deg[i]}" for i in range(len(pos))],
+            hovertemplate="%{text}<extra></extra>",
+            marker={
+                "size": _node_size(len(pos)),
+                "color": "#ffffff",
+                "line": {"color": "#333333", "width": 1.2},
+            },
+        )
+    )
+    if height is None:
+        height = fitted_height(pos, width=width_hint)
+    fig.update_layout(
+        title={"text": title or "", "x": 0.01, "font": {"size": 15}},
+        height=height,
+        margin={"l": 8, "r": 8, "t": 48 if title else 28, "b": 8},
+        plot_bgcolor="#ffffff",
+        paper_bgcolor="rgba(0,0,0,0)",
+        hovermode="closest",
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "xanchor": "right", "x": 1.0},
+        xaxis={"visible": False},
+        yaxis={"visible": False, "scaleanchor": "x", "scaleratio": 1},
+        uirevision=graph_fingerprint(G),  # keep the user's zoom across reruns
+    )
+    return fig
+
+
+def fitted_height(pos: np.ndarray, *, width: int = 820, lo: int = 280, hi: int = 640) -> int:
+    """Plot height (px) that fits a layout drawn ``width`` px wide, within ``[lo, hi]``."""
+    span = np.ptp(pos, axis=0) if len(pos) else np.ones(2)
+    return int(np.clip(width * span[1] / max(span[0], 1e-9) + 90, lo, hi))
+
+
+def _legend_line(name: str, colour: str, width: float, dash: str) -> go.Scatter:
+    return go.Scatter(
+        x=[None],
+        y=[None],
+        mode="lines",
+        name=name,
+        legendgroup="bridge",
+        line={"color": colour, "width": width, "dash": dash},
+    )
+
+
+def _node_size(n: int) -> int:
+    return 11 if n <= 40 else 8 if n <= 150 else 5 if n <= 600 else 3
+
+
+def reff_histogram(
+    values: np.ndarray,
+    *,
+    bridges: np.ndarray | None = None,
+    value_label: str = "R_eff",
+    nbins: int = 40,
+    height: int = 320,
+) -> go.Figure:
+    """Histogram of a per-edge value, bridges stacked on top in a hatched, dark bar."""
+    values = np.asarray(values, dtype=np.float64)
+    is_bridge = _bridges_or_none(bridges, len(values))
+    hi = max(1.05, float(values.max()) * 1.02) if len(values) else 1.05
+    size = hi / nbins
+    mid_colour, dark = edge_colours(np.array([0.45, 0.95]))
+    fig = go.Figure()
+    fig.add_trace(
+        go.Histogram(
+            x=values[~is_bridge],
+            name="other edges",
+            marker={"color": mid_colour},
+            xbins={"start": 0, "end": hi, "size": size},
+        )
+    )
+    if is_bridge.any():
+        fig.add_trace(
+            go.Histogram(
+                x=values[is_bridge],
+                name="bridges",
+                marker={"color": dark, "line": {"color": dark, "width": 2}},
+                xbins={"start": 0, "end": hi, "size": size},
+            )
+        )
+    fig.add_vline(
+        x=1.0,
+        line={"dash": "dash", "color": "#444"},
+        annotation_text="R = 1: no other path",
+        annotation_position="top left",
+    )
+    if is_bridge.any():
+        fig.add_annotation(
+            x=float(np.median(values[is_bridge])),
+            y=int(is_bridge.sum()),
+            text=f"{int(is_bridge.sum())} bridge(s) of {len(values)} edges",
+            showarrow=True,
+            arrowhead=2,
+            ax=-60,
+            ay=-40,
+        )
+    fig.update_layout(
+        barmode="stack",
+        height=height,
+        xaxis_range=[0, hi],
+        bargap=0.05,
+        margin={"l": 8, "r": 8, "t": 30, "b": 8},
+        xaxis_title=f"effective resistance {value_label}",
+        yaxis_title="edges",
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "xanchor": "right", "x": 1.0},
+    )
+    return fig
+
+
+def exact_vs_approx_figure(
+    exact: np.ndarray,
+    approx: np.ndarray,
+    *,
+    bridges: np.ndarray | None = None,
+    eps: float | None = None,
+    height: int = 380,
+) -> go.Figure:
+    """Approximate against exact R_eff per edge, with the y = x line and the ±eps band."""
+    exact = np.asarray(exact, dtype=np.float64)
+    approx = np.asarray(approx, dtype=np.float64)
+    if exact.shape != approx.shape:
+        raise ValueError(f"exact {exact.shape} and approx {approx.shape} must align")
+    is_bridge = _bridges_or_none(bridges, len(exact))
+    rel = (approx - exact) / exact
+    hi = float(max(exact.max(), approx.max(), 1.0)) * 1.05 if len(exact) else 1.05
+    fig = go.Figure()
+    line = np.array([0.0, hi])
+    fig.add_trace(
+        go.Scatter(
+            x=line,
+            y=line,
+            mode="lines",
+            name="exact = approx",
+            line={"color": "#444", "dash": "dash", "width": 1},
+        )
+    )
+    if eps:
+        for sgn in (1, -1):
+            fig.add_trace(
+                go.Scatter(
+                    x=line,
+                    y=line * (1 + sgn * eps),
+                    mode="lines",
+                    hoverinfo="skip",
+                    name=f"±{eps:g} relative",
+                    showlegend=sgn == 1,
+                    legendgroup="band",
+                    line={"color": "#888", "dash": "dot", "width": 1},
+                )
+            )
+    mid_colour, dark = edge_colours(np.array([0.45, 0.95]))
+    for mask, name, symbol, colour in (
+        (~is_bridge, "edges", "circle", mid_colour),
+        (is_bridge, "bridges", "diamond", dark),
+    ):
+        if not mask.any():
+            continue
+        fig.add_trace(
+            go.Scatter(
+                x=exact[mask],
+                y=approx[mask],
+                mode="markers",
+                name=name,
+                customdata=np.column_stack([rel[mask] * 100]),
+                hovertemplate="exact %{x:.6g}<br>approx %{y:.6g}<br>error %{customdata[0]:+.2f}%"
+                "<extra></extra>",
+                marker={
+                    "symbol": symbol,
+                    "size": 10 if name == "bridges" else 6,
+                    "color": colour,
+                    "opacity": 0.8,
+                    "line": {"width": 0.5, "color": "#222"},
+                },
+            )
+        )
+    fig.update_layout(
+        height=height,
+        margin={"l": 8, "r": 8, "t": 30, "b": 8},
+        xaxis={"title": "exact R_eff", "range": [0, hi]},
+        yaxis={"title": "approximate R_eff", "range": [0, hi], "scaleanchor": "x"},
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "xanchor": "right", "x": 1.0},
+    )
+    return fig
+
+
+# ---------------------------------------------------------------------- pyvis / vis-network
+
+
+def pyvis_html(
+    G: nx.Graph,
+    values: np.ndarray,
+    *,
+    pos: np.ndarray,
+    bridges: np.ndarray | None = None,
+    kept: np.ndarray | None = None,
+    value_label: str = "R_eff",
+    cmin: float | None = None,
+    cmax: float | None = None,
+    height: int | None = None,
+) -> str:
+    """A self-contained interactive (vis-network) page: no URL outside the page, no physics.
+
+    pyvis 0.3.2's own templates link CDNs in every mode and its ``show()`` is broken,
+    so this writes the page itself with the vis-network script that ships inside the
+    pyvis package inlined (:mod:`specdiff_core.offline`). Nodes sit at ``pos`` (the
+    same layout as the plotly view); they can be dragged, the view zoomed and panned.
+    """
+    edges = edge_array(G)
+    m = len(edges)
+    values = np.asarray(values, dtype=np.float64)
+    _check_aligned(values, edges, value_label)
+    is_bridge = _bridges_or_none(bridges, m)
+    keep = np.ones(m, dtype=bool) if kept is None else np.asarray(kept, dtype=bool)
+    lo, hi = _scale_range(values, cmin, cmax)
+    colours = edge_colours(values, cmin=lo, cmax=hi)
+    height = height or fitted_height(pos, lo=360)
+    w_edge, w_bridge = _widths(m)
+    labels = node_labels(G)
+    deg = dict(G.degree())
+    weights = edge_weights(G, edges)
+    scale = 300.0 * max(1.0, np.sqrt(len(pos) / 60.0))
+    show_labels = len(pos) <= 40
+    nodes = [
+        {
+            "id": i,
+            "x": float(pos[i, 0] * scale),
+            "y": float(-pos[i, 1] * scale),
+            "label": str(labels[i]) if show_labels else "",
+            "title": f"node {labels[i]}\ndegree {deg[i]}",
+        }
+        for i in range(len(pos))
+    ]
+    links = []
+    for j, (u, v) in enumerate(edges):
+        tag = "\nbridge" if is_bridge[j] else ""
+        if kept is not None:
+            tag += "\nkept" if keep[j] else "\ndropped"
+        e = {
+            "from": int(u),
+            "to": int(v),
+            "title": f"edge {labels[u]} – {labels[v]}\n{value_label} = {values[j]:.6g}\n"
+            f"weight = {weights[j]:.6g}{tag}",
+            "color": {"color": colours[j], "highlight": colours[j], "hover": colours[j]},
+            "width": w_bridge if is_bridge[j] else w_edge,
+            "dashes": [10, 6] if is_bridge[j] else False,
+        }
+        if not keep[j]:
+            e["color"] = {"color": BRIDGE_COLOUR if is_bridge[j] else DROPPED_COLOUR}
+            e["dashes"] = [2, 5]
+        links.append(e)
+    options = {
+        "physics": {"enabled": False},
+        "layout": {"improvedLayout": False},
+        "interaction": {
+            "hover": True,
+            "tooltipDelay": 60,
+            "dragNodes": True,
+            "navigationButtons": False,
+            "keyboard": False,
+        },
+        "nodes": {
+            "shape": "dot",
+            "size": max(3, _node_size(len(pos)) * 0.8),
+            "borderWidth": 1.5,
+            "color": {"background": "#ffffff", "border": "#333333"},
+            "font": {"size": 12, "face": "sans-serif", "color": "#333"},
+        },
+        "edges": {"smooth": False, "selectionWidth": 1.5, "hoverWidth": 1.0},
+    }
+    data = script_json(json.dumps({"nodes": nodes, "edges": links, "options": options}))
+    gradient = ", ".join(edge_colours(np.linspace(lo, hi, 9), cmin=lo, cmax=hi))
+    ticks = "".join(f"<span>{t:.2g}</span>" for t in np.linspace(lo, hi, 5))
+    label = _html.escape(value_label)
+    return f"""<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>{label} view</title>
+<style>
+html,body{{margin:0;padding:0;font-family:sans-serif;font-size:13px;color:#31333f;background:#fff}}
+#net{{width:100%;height:{int(height)}px;border:1px solid #e6e6e6;border-radius:6px;
+box-sizing:border-box}}
+.key{{display:flex;align-items:center;gap:14px;flex-wrap:wrap;margin:6px 2px 0}}
+.bar{{width:220px}}.grad{{height:10px;border-radius:3px;background:linear-gradient(90deg,{gradient})}}
+.ticks{{display:flex;justify-content:space-between;font-size:11px;color:#555}}
+.dash{{display:inline-block;width:44px;border-top:{min(w_bridge, 4):.0f}px dashed #440154;
+vertical-align:middle}}
+{vis_tooltip_css()}
+</style></head>
+<body>
+<div id="net" role="img" aria-label="interactive graph, edges coloured by {label}"></div>
+<div class="key"><div class="bar"><div class="grad"></div><div class="ticks">{ticks}</div></div>
+<span>{label} (pale = redundant, dark = rare path)</span>
+<span><span class="dash"></span> bridge</span>
+<span>drag nodes · scroll to zoom · hover an edge for its value</span></div>
+<script>{vis_network_js()}</script>
+<script>
+const spec = {data};
+const net = new vis.Network(document.getElementById("net"),
+  {{nodes: new vis.DataSet(spec.nodes), edges: new vis.DataSet(spec.edges)}}, spec.options);
+net.once("afterDrawing", () => net.fit({{animation: false}}));
+</script>
+</body></html>"""
