@@ -1,0 +1,216 @@
+"""Every page of the app under streamlit.testing.v1.AppTest: it runs without an exception,
+and an interaction changes what is shown. No server, no browser (see test_browser.py)."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import networkx as nx
+import numpy as np
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from specdiff_core import graphs, offline, viz
+
+try:
+    import specdiff_core.resistance  # noqa: F401
+
+    HAVE_RESISTANCE = True
+except ImportError:  # being written in parallel; the app needs it on every page
+    HAVE_RESISTANCE = False
+needs_core = pytest.mark.skipif(not HAVE_RESISTANCE, reason="resistance.py has not landed yet")
+
+APP = str(Path(__file__).resolve().parent.parent / "app.py")
+LAB = "pages/2_Graph_Lab.py"
+RES = "pages/3_Resistance.py"
+TIMEOUT = 60  # seconds per run; the 2-core CI machine is shared
+
+
+def run_app(page: str | None = None, **query: str) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.query_params.update(query)
+    at.run()
+    if page:
+        at.switch_page(page).run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def metric(at: AppTest, label: str) -> str:
+    return next(m.value for m in at.metric if m.label == label)
+
+
+def markdown_text(at: AppTest) -> str:
+    return "\n".join(m.value for m in at.markdown)
+
+
+# ------------------------------------------------------------------------------------ home
+
+
+@needs_core
+def test_home_draws_the_barbell_and_the_slider_resizes_it():
+    at = run_app()
+    assert at.title[0].value == "SpecDiff Explorer"
+    assert metric(at, "Edges") == "57" and metric(at, "Bridges") == "1"
+    assert metric(at, "R_eff of the bridge") == "1.000"
+    assert any(b.key == "home_show_failure" and b.disabled for b in at.button)
+    at.slider(key="home_k").set_value(5).run()
+    assert not at.exception
+    assert metric(at, "Edges") == "21"  # two K5 (10 edges each) + the bridge
+    assert metric(at, "R_eff inside a clique") == "0.400"  # 2/k
+
+
+# ------------------------------------------------------------------------------- graph lab
+
+
+@needs_core
+def test_graph_lab_family_and_parameters_change_the_graph():
+    at = run_app(LAB)
+    assert metric(at, "Edges") == "57" and metric(at, "Bridges") == "1"
+    at.number_input(key="lab_barbell_k1").set_value(10).run()
+    assert metric(at, "Edges") == "74"  # K10 (45) + K8 (28) + bridge
+    at.selectbox(key="lab_family").set_value("watts_strogatz").run()
+    assert not at.exception
+    assert metric(at, "Nodes") == "60" and metric(at, "Edges") == "120"
+    assert at.session_state["graph_spec"].family == "watts_strogatz"
+
+
+@needs_core
+def test_graph_lab_networkx_classic():
+    at = run_app(LAB)
+    at.radio(key="lab_source").set_value("classic").run()
+    at.selectbox(key="lab_classic").set_value("karate_club").run()
+    assert not at.exception
+    assert metric(at, "Nodes") == "34" and metric(at, "Edges") == "78"
+
+
+@needs_core
+def test_bad_pasted_edge_list_shows_an_error_and_the_page_keeps_working():
+    at = run_app(LAB)
+    at.radio(key="lab_source").set_value("paste").run()
+    assert metric(at, "Edges") == "7" and metric(at, "Bridges") == "1"  # the example
+    at.text_area(key="lab_paste").set_value("a b\nb c -1\n").run()
+    assert not at.exception
+    assert "line 2" in at.error[0].value and "not positive" in at.error[0].value
+    assert metric(at, "Edges") == "7"  # the last graph that worked is still shown
+    at.text_area(key="lab_paste").set_value("a b\nb c\n").run()
+    assert not at.error and metric(at, "Edges") == "2"
+
+
+@needs_core
+def test_upload_loads_a_file_and_a_bad_one_shows_why():
+    gml = "\n".join(nx.generate_gml(nx.cycle_graph(7))).encode()
+    at = run_app(LAB)
+    at.radio(key="lab_source").set_value("upload").run()
+    at.file_uploader(key="lab_upload").set_value(("ring.gml", gml, "text/plain")).run()
+    assert not at.exception and not at.error
+    assert metric(at, "Edges") == "7" and metric(at, "Bridges") == "0"
+    at.file_uploader(key="lab_upload").set_value(("bad.json", b"{not json", "text/plain")).run()
+    assert not at.exception
+    assert "not valid JSON" in at.error[0].value
+    assert metric(at, "Edges") == "7"
+
+
+@needs_core
+def test_graphs_above_the_interactive_limits_are_refused_with_the_reason():
+    big = "\n".join(f"{i} {i + 1}" for i in range(2_500)).encode()  # 2,501 nodes
+    at = run_app(LAB)
+    at.radio(key="lab_source").set_value("upload").run()
+    at.file_uploader(key="lab_upload").set_value(("path.txt", big, "text/plain")).run()
+    assert not at.exception
+    assert "exceeds the limit" in at.error[0].value
+
+
+@needs_core
+def test_a_link_reproduces_the_graph():
+    at = run_app(LAB, graph="erdos_renyi", g_n="30", g_p="0.2", seed="3")
+    assert metric(at, "Nodes") == "30"
+    assert at.session_state["seed"] == 3
+    assert at.selectbox(key="lab_family").value == "erdos_renyi"
+    assert "erdos_renyi (n=30, p=0.2)" in markdown_text(at)
+
+
+# ------------------------------------------------------------------------------ resistance
+
+
+@needs_core
+def test_resistance_page_follows_the_current_graph_and_the_budget():
+    at = run_app(LAB)
+    at.number_input(key="lab_barbell_k2").set_value(5).run()
+    at.switch_page(RES).run()
+    assert not at.exception and not at.error
+    text = markdown_text(at)
+    assert "barbell (k1=8, k2=5, bridge_length=0)" in text
+    assert "**Spectral Oracle** keeps" in text and "bridges kept 1/1" in text
+    before = [m.value for m in at.markdown if "keeps" in m.value]
+    at.slider(key="res_budget").set_value(0.9).run()
+    assert not at.exception
+    after = [m.value for m in at.markdown if "keeps" in m.value]
+    assert after != before
+    assert {m.label for m in at.metric} >= {"Exact", "Approximate", "Max |error|"}
+
+
+# ------------------------------------------------------------------- figures (no streamlit)
+
+
+def _barbell():
+    G = viz.build_graph(viz.GraphSpec.of_family("barbell", k1=4, k2=4), seed=0).graph
+    E = graphs.edge_array(G)
+    R = np.full(len(E), 0.5)  # any per-edge values will do for drawing
+    bridges = np.array(
+        [(int(u), int(v)) in {tuple(sorted(b)) for b in nx.bridges(G)} for u, v in E]
+    )
+    return G, R, bridges
+
+
+def test_pyvis_html_is_self_contained_and_offline():
+    G, R, bridges = _barbell()
+    pos = viz.layout(G, seed=0)
+    html = viz.pyvis_html(G, R, pos=pos, bridges=bridges)
+    assert offline.external_urls(html) == []
+    assert not re.search(r"""(src|href)\s*=\s*["']?\s*(https?:)?//""", html, re.I)
+    assert "vis-network" in html and "new vis.Network" in html
+    spec = json.loads(re.search(r"const spec = (\{.*\});\n", html).group(1))
+    assert spec["options"]["physics"] == {"enabled": False}
+    xy = np.array([[v["x"], -v["y"]] for v in spec["nodes"]])
+    assert np.allclose(xy / xy[0, 0] * pos[0, 0], pos)  # fixed positions from the layout
+    dashed = [bool(e["dashes"]) for e in spec["edges"]]
+    assert dashed == bridges.tolist()  # bridges dashed (and wider), in canonical edge order
+    assert offline.external_urls('<link href="https://cdn.x/y.css">') == ["https://cdn.x/y.css"]
+
+
+def test_node_labels_cannot_break_out_of_the_script():
+    G = viz.build_graph(viz.GraphSpec(kind="paste", data=b"</script><b>x y\ny z\n")).graph
+    html = viz.pyvis_html(G, np.ones(2), pos=viz.layout(G))
+    assert html.count("</script>") == 2  # the library's and ours, nothing from the labels
+
+
+def test_graph_figure_marks_bridges_by_width_and_dash_and_hovers_exact_values():
+    G, R, bridges = _barbell()
+    fig = viz.graph_figure(G, R, pos=viz.layout(G, seed=0), bridges=bridges)
+    lines = [t for t in fig.data if t.mode == "lines" and t.x is not None and len(t.x) > 1]
+    bridge_lines = [t for t in lines if t.line.dash == "dash"]
+    other = [t for t in lines if t.line.dash != "dash"]
+    assert bridge_lines and other
+    assert min(t.line.width for t in bridge_lines) > max(t.line.width for t in other)
+    hover = next(t for t in fig.data if t.customdata is not None)
+    assert hover.marker.showscale and hover.marker.colorscale  # colour bar
+    assert "0.5" in {row[2] for row in hover.customdata}
+
+
+def test_layout_is_the_same_for_the_same_graph_and_seed():
+    G, _, _ = _barbell()
+    a, b = viz.layout(G, seed=1), viz.layout(G, seed=1)
+    assert a.shape == (G.number_of_nodes(), 2) and np.array_equal(a, b)
+    assert np.abs(a).max() == pytest.approx(1.0)
+
+
+def test_graph_spec_round_trips_through_a_link():
+    spec = viz.GraphSpec.of_family("stochastic_block_model", sizes=(10, 12), p_in=0.5)
+    query = spec.to_query()
+    assert query == {"graph": "stochastic_block_model", "g_sizes": "10,12", "g_p_in": "0.5"}
+    assert viz.GraphSpec.from_query(query) == (spec, [])
+    _, notices = viz.GraphSpec.from_query({"graph": "erdos_renyi", "g_p": "lots"})
+    assert "ignored p='lots'" in notices[0]
