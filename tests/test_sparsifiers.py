@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
-
 import networkx as nx
 import numpy as np
 import pytest
@@ -13,6 +11,7 @@ from hypothesis import strategies as st
 from specdiff_core import graphs
 from specdiff_core.errors import ConfigError, GraphError
 from specdiff_core.metrics import bridge_mask, spectral_quality
+from specdiff_core.resistance import effective_resistance
 from specdiff_core.sparsifiers import (
     Sparsified,
     _solve_scale,
@@ -23,10 +22,13 @@ from specdiff_core.sparsifiers import (
     uniform_sparsifier,
 )
 
-HAVE_RESISTANCE = importlib.util.find_spec("specdiff_core.resistance") is not None
-
 
 def exact_resistance(G: nx.Graph) -> np.ndarray:
+    """Exact R_eff from the project's resistance module (dense solver)."""
+    return effective_resistance(G, method="dense").values
+
+
+def pinv_resistance(G: nx.Graph) -> np.ndarray:
     """R_e = b_e^T L^+ b_e by a dense pseudo-inverse: the test's own reference."""
     e = graphs.edge_array(G)
     L = nx.laplacian_matrix(G, nodelist=range(G.number_of_nodes()), weight="weight").toarray()
@@ -272,12 +274,33 @@ def test_sparse_graph_keeps_every_node() -> None:
         sparse_graph(nx.path_graph(3), sp)
 
 
-@pytest.mark.skipif(not HAVE_RESISTANCE, reason="specdiff_core.resistance not written yet")
-def test_oracle_computes_resistance_when_not_given() -> None:
-    G = GRAPHS["barbell"]
+@pytest.mark.parametrize("name", sorted(GRAPHS))
+def test_oracle_computes_resistance_when_not_given(name: str) -> None:
+    G = GRAPHS[name]
     a = spectral_oracle(G, budget=0.5, seed=3)
-    b = spectral_oracle(G, budget=0.5, seed=3, resistance=exact_resistance(G))
+    b = spectral_oracle(G, budget=0.5, seed=3, resistance=pinv_resistance(G))
+    c = spectral_oracle(G, budget=0.5, seed=3, resistance=effective_resistance(G))
     np.testing.assert_allclose(a.probs, b.probs, rtol=1e-6)
+    np.testing.assert_array_equal(a.mask, b.mask)
+    np.testing.assert_array_equal(a.mask, c.mask)  # a ResistanceResult is accepted as is
+    assert not any("effective resistance" in note for note in a.notices)  # exact: silent
+
+
+def test_oracle_with_approximate_resistance(monkeypatch: pytest.MonkeyPatch) -> None:
+    import specdiff_core.resistance as resistance
+
+    G = GRAPHS["asymmetric_chain"]
+    R = effective_resistance(G, method="approx", eps=0.5, seed=1)
+    sp = spectral_oracle(G, budget=0.5, seed=0, resistance=R)
+    assert sp.mask[bridge_mask(G)].all()
+    assert sp.probs.sum() == pytest.approx(0.5 * G.number_of_edges())
+
+    def approx_only(G: nx.Graph, method: str = "auto", **kw: object) -> object:
+        return effective_resistance(G, "approx", **kw)
+
+    monkeypatch.setattr(resistance, "effective_resistance", approx_only)
+    sp = spectral_oracle(G, budget=0.5, seed=0)  # computes R itself: must say how
+    assert any("method=approx" in note for note in sp.notices)
 
 
 # ------------------------------------------------------------------------- errors
