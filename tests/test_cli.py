@@ -7,11 +7,15 @@ exactly one line, ``error: ...``, with no traceback.
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import subprocess
 import sys
 from pathlib import Path
 
+import networkx as nx
+import numpy as np
 import pytest
 
 from specdiff_core import cli, graphs
@@ -229,3 +233,118 @@ def test_sparsify_bad_budget_is_a_user_error(capsys, examples_dir, tmp_path):
         "--budget", "-1", "--out", tmp_path / "x.edges",
     )  # fmt: skip
     assert_user_error(code, stdout, err)
+
+
+# ---------------------------------------------------------------- resistance, oracle
+
+BARBELL = "barbell_8_8.edges"
+
+
+def barbell_bridge(examples_dir) -> frozenset:
+    """The labels of the one bridge of the example barbell, found by networkx."""
+    G = graphs.load_graph(examples_dir / BARBELL).graph
+    ((u, v),) = nx.bridges(G)
+    lab = graphs.node_labels(G)
+    return frozenset((lab[u], lab[v]))
+
+
+def check_barbell_rows(rows: list[dict], bridge: frozenset) -> None:
+    """57 rows; the bridge has R = 1 and every K8 edge R = 2/8 (worked by hand)."""
+    assert len(rows) == 28 + 28 + 1
+    by_edge = {frozenset((int(r["u"]), int(r["v"]))): float(r["resistance"]) for r in rows}
+    assert len(by_edge) == 57
+    assert by_edge[bridge] == pytest.approx(1.0, abs=1e-9)
+    assert all(r == pytest.approx(0.25, abs=1e-9) for e, r in by_edge.items() if e != bridge)
+    assert all(float(r["weight"]) == 1.0 for r in rows)
+
+
+@pytest.mark.parametrize("method", ["auto", "dense", "sparse"])
+def test_resistance_csv_to_stdout(capsys, examples_dir, method):
+    code, out, err = run(capsys, "resistance", examples_dir / BARBELL, "--method", method)
+    assert code == 0, err
+    assert out.splitlines()[0] == "u,v,weight,resistance"
+    check_barbell_rows(list(csv.DictReader(io.StringIO(out))), barbell_bridge(examples_dir))
+    assert f"note: method={'dense' if method == 'auto' else method}" in err
+
+
+def test_resistance_csv_file(capsys, examples_dir, tmp_path):
+    out_path = tmp_path / "r.csv"
+    code, out, err = run(capsys, "resistance", examples_dir / BARBELL, "--out", out_path)
+    assert code == 0 and out == ""
+    assert "wrote 57 edges" in err
+    with open(out_path, newline="") as fh:
+        check_barbell_rows(list(csv.DictReader(fh)), barbell_bridge(examples_dir))
+
+
+def test_resistance_json_file(capsys, examples_dir, tmp_path):
+    out_path = tmp_path / "r.json"
+    code, _, err = run(capsys, "resistance", examples_dir / BARBELL, "--out", out_path)
+    assert code == 0, err
+    payload = json.loads(out_path.read_text())
+    assert payload["method"] == "dense" and payload["reason"]
+    check_barbell_rows(payload["edges"], barbell_bridge(examples_dir))
+
+
+def test_resistance_keeps_string_labels_and_weights(capsys, examples_dir):
+    code, out, err = run(capsys, "resistance", examples_dir / "weighted_barbell.edges")
+    assert code == 0, err
+    rows = list(csv.DictReader(io.StringIO(out)))
+    G = graphs.load_graph(examples_dir / "weighted_barbell.edges").graph
+    assert len(rows) == G.number_of_edges()
+    # Foster's theorem: sum over edges of w_e R_e = n - 1 for a connected graph.
+    foster = sum(float(r["weight"]) * float(r["resistance"]) for r in rows)
+    assert foster == pytest.approx(G.number_of_nodes() - 1, rel=1e-9)
+    rows = list(csv.DictReader(io.StringIO(run(capsys, "resistance",
+                examples_dir / "florentine.graphml")[1])))  # fmt: skip
+    assert {"Medici", "Strozzi"} <= {r["u"] for r in rows} | {r["v"] for r in rows}
+
+
+def test_resistance_approx_same_seed_same_output(capsys, examples_dir):
+    argv = ("resistance", examples_dir / "karate.gml", "--method", "approx", "--eps", "0.5")
+    a = run(capsys, *argv, "--seed", "1")
+    b = run(capsys, *argv, "--seed", "1")
+    c = run(capsys, *argv, "--seed", "2")
+    exact = run(capsys, "resistance", examples_dir / "karate.gml", "--method", "dense")
+    assert a[0] == 0 and a == b and a[1] != c[1]
+    approx = [float(r["resistance"]) for r in csv.DictReader(io.StringIO(a[1]))]
+    truth = [float(r["resistance"]) for r in csv.DictReader(io.StringIO(exact[1]))]
+    assert np.median(np.abs(np.array(approx) / np.array(truth) - 1)) < 0.5
+
+
+def test_resistance_bad_eps_is_a_user_error(capsys, examples_dir):
+    code, out, err = run(capsys, "resistance", examples_dir / BARBELL, "--eps", "2")
+    assert code == 2 and out == ""
+    (last,) = [line for line in err.splitlines() if not line.startswith("note:")]
+    assert last.startswith("error: ") and "eps" in last
+
+
+@pytest.mark.parametrize("variant", ["independent", "sampling"])
+def test_sparsify_oracle_keeps_the_bridge(capsys, examples_dir, tmp_path, variant):
+    out = tmp_path / "o.edges"
+    report = sparsify(capsys, examples_dir / BARBELL, out, "--variant", variant)
+    assert report["method"] == "oracle"
+    assert report["connected"] == 1.0 and report["bridges_kept"] == report["n_bridges"] == 1
+    kept = graphs.load_graph(out)
+    assert barbell_bridge(examples_dir) in labelled_edge_set(kept.graph)
+    assert nx.is_connected(kept.graph) and kept.n == 16
+    assert kept.m < 57
+    assert all(w >= 1.0 for _, _, w in kept.graph.edges(data="weight"))  # reweighted by 1/p
+
+
+def test_sparsify_oracle_same_seed_same_output(capsys, examples_dir, tmp_path):
+    src = examples_dir / "karate.gml"
+    a = sparsify(capsys, src, tmp_path / "a.gml", "--seed", "5")
+    b = sparsify(capsys, src, tmp_path / "b.gml", "--seed", "5")
+    sparsify(capsys, src, tmp_path / "c.gml", "--seed", "6")
+    assert (tmp_path / "a.gml").read_bytes() == (tmp_path / "b.gml").read_bytes()
+    assert (tmp_path / "a.gml").read_bytes() != (tmp_path / "c.gml").read_bytes()
+    assert {**a, "out": ""} == {**b, "out": ""}
+
+
+def test_sparsify_default_output_path(capsys, examples_dir, tmp_path):
+    src = tmp_path / BARBELL
+    src.write_bytes((examples_dir / BARBELL).read_bytes())
+    code = cli.main(["sparsify", str(src)])
+    report = json.loads(capsys.readouterr().out)
+    assert code == 0 and report["out"] == str(tmp_path / "barbell_8_8.oracle.edges")
+    assert graphs.load_graph(report["out"]).m > 0
