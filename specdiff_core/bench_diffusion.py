@@ -81,8 +81,8 @@ def _inference_overhead(reps: int = 7, seed: int = 0) -> dict[str, Any]:
 
 
 def _size_child(k: int, steps: int, q: mp.Queue) -> None:
+    from .config import DuelConfig, TrainConfig
     from .experiments import ExperimentConfig, _examples, family_graphs
-    from .training import DuelConfig, TrainConfig
 
     cfg = ExperimentConfig(n_train=8, clique_min=k, clique_max=k)
     train = _examples(family_graphs("barbell", 8, cfg, 0), cfg, 0, False)

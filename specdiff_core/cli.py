@@ -12,7 +12,7 @@ import csv
 import json
 import math
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
 from .errors import SpecDiffError
@@ -143,7 +143,7 @@ def cmd_sparsify(args: argparse.Namespace) -> int:
 
 
 def _sparsify_with_model(args: argparse.Namespace, G) -> int:
-    from .training import sparsify_with_model
+    from .commands import sparsify_with_model
 
     report = sparsify_with_model(
         G, args.model, samples=args.samples, seed=args.seed, out=args.out or None
@@ -163,21 +163,6 @@ def cmd_bench(args: argparse.Namespace) -> int:
     else:  # argparse restricts choices; kept for clarity
         raise CLIError(f"unknown benchmark {args.what!r}")
     return int(bench_main(quick=args.quick, out=args.out) or 0)
-
-
-# ------------------------------------------------------------------- train / reproduce
-
-
-def cmd_train(args: argparse.Namespace) -> int:
-    from .training import train_cli
-
-    return int(train_cli(args) or 0)
-
-
-def cmd_reproduce(args: argparse.Namespace) -> int:
-    from .experiments import reproduce_cli
-
-    return int(reproduce_cli(args) or 0)
 
 
 # ------------------------------------------------------------------------------ parser
@@ -236,21 +221,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _register_late(sub: argparse._SubParsersAction) -> None:
     """Commands whose options live beside their implementation (training, experiments)."""
-    registrars: list[Callable[[argparse._SubParsersAction], None]] = []
-    try:
-        from .training import add_train_parser
+    from .commands import add_reproduce_parser, add_train_parser
 
-        registrars.append(add_train_parser)
-    except ImportError:
-        pass
-    try:
-        from .experiments import add_reproduce_parser
-
-        registrars.append(add_reproduce_parser)
-    except ImportError:
-        pass
-    for register in registrars:
-        register(sub)
+    add_train_parser(sub)
+    add_reproduce_parser(sub)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -17,6 +17,7 @@ from typing import Any
 import networkx as nx
 import numpy as np
 
+from .config import DuelConfig, TrainConfig, WeightConfig
 from .errors import ConfigError
 from .graphs import (
     DEFAULT_LIMITS,
@@ -27,7 +28,6 @@ from .graphs import (
     make_graph,
     write_graph,
 )
-from .training import Duel, DuelConfig, TrainConfig, WeightConfig, make_example
 
 __all__ = [
     "add_train_parser",
@@ -72,6 +72,7 @@ def train_cli(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
     from .checkpoints import save_model
+    from .training import Duel, make_example
 
     graphs = _training_graphs(args)
     examples = [

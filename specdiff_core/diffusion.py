@@ -19,30 +19,13 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from dataclasses import dataclass
 
 import torch
 
+from .config import DiffusionConfig
 from .errors import ConfigError
 
 __all__ = ["DiffusionConfig", "cosine_alpha_bar", "MarginalEdgeDiffusion"]
-
-
-@dataclass(frozen=True)
-class DiffusionConfig:
-    """Settings of the noising process (identical for both models of a duel)."""
-
-    T: int = 50  # number of diffusion steps; t is drawn from 1..T when training
-    schedule: str = "cosine"  # only "cosine" (Nichol & Dhariwal 2021) for now
-    s: float = 0.008  # cosine schedule offset
-
-    def __post_init__(self) -> None:
-        if not 1 <= int(self.T) <= 10_000:
-            raise ConfigError(f"DiffusionConfig.T must be in 1..10000, got {self.T}")
-        if self.schedule != "cosine":
-            raise ConfigError(f"unknown schedule {self.schedule!r}; only 'cosine' is available")
-        if not 0 < self.s < 1:
-            raise ConfigError(f"DiffusionConfig.s must be in (0, 1), got {self.s}")
 
 
 def cosine_alpha_bar(T: int, s: float = 0.008) -> torch.Tensor:

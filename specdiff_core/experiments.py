@@ -21,15 +21,18 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 import numpy as np
 
+from .config import DuelConfig, TrainConfig
 from .errors import ConfigError
 from .graphs import GraphError, barbell, cliques_joined_by_bridges, edge_weights
 from .metrics import evaluate_batch, summarize
-from .training import Duel, DuelConfig, EdgeExample, TrainConfig, make_example
+
+if TYPE_CHECKING:  # the network code (torch) loads only when an experiment runs
+    from .training import Duel, EdgeExample
 
 __all__ = [
     "ExperimentConfig",
@@ -165,6 +168,8 @@ def _double_joined(k1: int, k2: int, rng: np.random.Generator) -> nx.Graph:
 def _examples(
     graphs: Sequence[nx.Graph], cfg: ExperimentConfig, seed: int, visible: bool
 ) -> list[EdgeExample]:
+    from .training import make_example
+
     return [
         make_example(
             G,
@@ -280,6 +285,8 @@ def _duel_run(
     )
     train = _examples(tr_graphs, cfg, seed, visible)
     tests = _examples(te_graphs, cfg, 50_000 + seed, visible)
+    from .training import Duel
+
     duel_cfg = replace(cfg.duel, train=replace(cfg.duel.train, seed=seed))
     duel = Duel(duel_cfg, train, probe=tests)
     chunk = max(1, duel_cfg.train.steps // 20)

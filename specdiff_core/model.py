@@ -20,6 +20,7 @@ import numpy as np
 import torch
 from torch import nn
 
+from .config import ModelConfig
 from .errors import ConfigError
 from .graphs import edge_array
 
@@ -33,23 +34,6 @@ __all__ = [
 ]
 
 N_NODE_FEATURES = 4
-
-
-@dataclass(frozen=True)
-class ModelConfig:
-    """Denoiser size (identical for both models of a duel)."""
-
-    width: int = 32  # hidden size of node and edge states
-    depth: int = 3  # message-passing layers
-    time_dim: int = 16  # sinusoidal embedding size of t / T
-
-    def __post_init__(self) -> None:
-        if not 4 <= self.width <= 1024:
-            raise ConfigError(f"ModelConfig.width must be in 4..1024, got {self.width}")
-        if not 1 <= self.depth <= 16:
-            raise ConfigError(f"ModelConfig.depth must be in 1..16, got {self.depth}")
-        if self.time_dim < 2 or self.time_dim % 2:
-            raise ConfigError(f"ModelConfig.time_dim must be even and >= 2, got {self.time_dim}")
 
 
 @dataclass

@@ -17,7 +17,7 @@ from __future__ import annotations
 import copy
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import dataclass
 from typing import Any
 
 import networkx as nx
@@ -25,9 +25,10 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from .diffusion import DiffusionConfig, MarginalEdgeDiffusion
+from .config import DiffusionConfig, DuelConfig, ModelConfig, TrainConfig, WeightConfig, with_steps
+from .diffusion import MarginalEdgeDiffusion
 from .errors import ConfigError
-from .model import EdgeDenoiser, GraphTensors, ModelConfig, batch_graphs, featurize
+from .model import EdgeDenoiser, GraphTensors, batch_graphs, featurize
 
 __all__ = [
     "WeightConfig",
@@ -40,6 +41,9 @@ __all__ = [
     "Duel",
     "DuelConfig",
     "R_BINS",
+    "ModelConfig",
+    "DiffusionConfig",
+    "with_steps",
     "resolve_device",
 ]
 
@@ -47,40 +51,6 @@ R_BINS = (0.0, 0.1, 0.25, 0.5, 0.9, 1.0 + 1e-9)  # R_eff bin edges for gradient 
 
 
 # --------------------------------------------------------------------------- configs
-
-
-@dataclass(frozen=True)
-class WeightConfig:
-    """How the spectrally-weighted loss turns R_eff into per-edge weights."""
-
-    fn: str = "linear"  # "linear": 1 + lam * R; "power": R ** lam; "exp": exp(lam * R)
-    lam: float = 10.0  # strength of the weighting
-
-    def __post_init__(self) -> None:
-        if self.fn not in ("linear", "power", "exp"):
-            raise ConfigError(f"unknown weight function {self.fn!r}; use linear, power or exp")
-        if not np.isfinite(self.lam) or self.lam < 0:
-            raise ConfigError(f"lambda must be a finite number >= 0, got {self.lam}")
-
-
-@dataclass(frozen=True)
-class TrainConfig:
-    """Optimisation settings, shared by both models of a duel."""
-
-    steps: int = 600  # optimiser steps per model
-    lr: float = 3e-3  # Adam learning rate
-    batch_graphs: int = 8  # training graphs per step (each with its own t)
-    grad_clip: float = 1.0  # clip the parameter-gradient norm (0 = off)
-    log_every: int = 10  # instrumentation every this many steps
-    seed: int = 0  # initial weights, data order, noise
-    device: str = "auto"  # "auto" (CUDA when present), "cpu" or "cuda"
-    threads: int = 1  # CPU threads for torch (tiny graphs: 1 is fastest; 0 = torch's default)
-
-    def __post_init__(self) -> None:
-        if self.steps < 0 or self.batch_graphs < 1 or self.log_every < 1:
-            raise ConfigError("steps must be >= 0, batch_graphs and log_every >= 1")
-        if not 0 < self.lr < 1:
-            raise ConfigError(f"learning rate must be in (0, 1), got {self.lr}")
 
 
 def resolve_device(name: str) -> torch.device:
@@ -188,30 +158,6 @@ def edge_weights_for(method: str, R: np.ndarray, weighting: WeightConfig) -> np.
 
 
 # ------------------------------------------------------------------------------ duel
-
-
-@dataclass(frozen=True)
-class DuelConfig:
-    """Everything that defines a duel; both models share all of it but the loss weights."""
-
-    diffusion: DiffusionConfig = field(default_factory=DiffusionConfig)
-    model: ModelConfig = field(default_factory=ModelConfig)
-    train: TrainConfig = field(default_factory=TrainConfig)
-    weighting: WeightConfig = field(default_factory=WeightConfig)
-    methods: tuple[str, ...] = ("standard", "spectral")
-
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
-
-    @classmethod
-    def from_dict(cls, d: dict[str, Any]) -> DuelConfig:
-        return cls(
-            diffusion=DiffusionConfig(**d["diffusion"]),
-            model=ModelConfig(**d["model"]),
-            train=TrainConfig(**d["train"]),
-            weighting=WeightConfig(**d["weighting"]),
-            methods=tuple(d["methods"]),
-        )
 
 
 @dataclass
@@ -529,8 +475,3 @@ def sample_masks(
     masks = x0.cpu().numpy().reshape(k, m)
     ch = chain.numpy().reshape(chain.shape[0], k, m) if chain is not None else None
     return SampleResult(masks=masks, chain=ch, seconds=time.perf_counter() - t0)
-
-
-def with_steps(config: DuelConfig, steps: int) -> DuelConfig:
-    """A copy of ``config`` with a different number of training steps."""
-    return replace(config, train=replace(config.train, steps=steps))

@@ -1,0 +1,117 @@
+"""Settings as frozen dataclasses, free of torch so that the CLI and the app can read
+defaults without loading the network code. Each field's comment says what it does."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field, replace
+from typing import Any
+
+import numpy as np
+
+from .errors import ConfigError
+
+__all__ = [
+    "DiffusionConfig",
+    "ModelConfig",
+    "WeightConfig",
+    "TrainConfig",
+    "DuelConfig",
+    "with_steps",
+]
+
+
+@dataclass(frozen=True)
+class DiffusionConfig:
+    """Settings of the noising process (identical for both models of a duel)."""
+
+    T: int = 50  # number of diffusion steps; t is drawn from 1..T when training
+    schedule: str = "cosine"  # only "cosine" (Nichol & Dhariwal 2021) for now
+    s: float = 0.008  # cosine schedule offset
+
+    def __post_init__(self) -> None:
+        if not 1 <= int(self.T) <= 10_000:
+            raise ConfigError(f"DiffusionConfig.T must be in 1..10000, got {self.T}")
+        if self.schedule != "cosine":
+            raise ConfigError(f"unknown schedule {self.schedule!r}; only 'cosine' is available")
+        if not 0 < self.s < 1:
+            raise ConfigError(f"DiffusionConfig.s must be in (0, 1), got {self.s}")
+
+
+@dataclass(frozen=True)
+class ModelConfig:
+    """Denoiser size (identical for both models of a duel)."""
+
+    width: int = 32  # hidden size of node and edge states
+    depth: int = 3  # message-passing layers
+    time_dim: int = 16  # sinusoidal embedding size of t / T
+
+    def __post_init__(self) -> None:
+        if not 4 <= self.width <= 1024:
+            raise ConfigError(f"ModelConfig.width must be in 4..1024, got {self.width}")
+        if not 1 <= self.depth <= 16:
+            raise ConfigError(f"ModelConfig.depth must be in 1..16, got {self.depth}")
+        if self.time_dim < 2 or self.time_dim % 2:
+            raise ConfigError(f"ModelConfig.time_dim must be even and >= 2, got {self.time_dim}")
+
+
+@dataclass(frozen=True)
+class WeightConfig:
+    """How the spectrally-weighted loss turns R_eff into per-edge weights."""
+
+    fn: str = "linear"  # "linear": 1 + lam * R; "power": R ** lam; "exp": exp(lam * R)
+    lam: float = 10.0  # strength of the weighting
+
+    def __post_init__(self) -> None:
+        if self.fn not in ("linear", "power", "exp"):
+            raise ConfigError(f"unknown weight function {self.fn!r}; use linear, power or exp")
+        if not np.isfinite(self.lam) or self.lam < 0:
+            raise ConfigError(f"lambda must be a finite number >= 0, got {self.lam}")
+
+
+@dataclass(frozen=True)
+class TrainConfig:
+    """Optimisation settings, shared by both models of a duel."""
+
+    steps: int = 600  # optimiser steps per model
+    lr: float = 3e-3  # Adam learning rate
+    batch_graphs: int = 8  # training graphs per step (each with its own t)
+    grad_clip: float = 1.0  # clip the parameter-gradient norm (0 = off)
+    log_every: int = 10  # instrumentation every this many steps
+    seed: int = 0  # initial weights, data order, noise
+    device: str = "auto"  # "auto" (CUDA when present), "cpu" or "cuda"
+    threads: int = 1  # CPU threads for torch (tiny graphs: 1 is fastest; 0 = torch's default)
+
+    def __post_init__(self) -> None:
+        if self.steps < 0 or self.batch_graphs < 1 or self.log_every < 1:
+            raise ConfigError("steps must be >= 0, batch_graphs and log_every >= 1")
+        if not 0 < self.lr < 1:
+            raise ConfigError(f"learning rate must be in (0, 1), got {self.lr}")
+
+
+@dataclass(frozen=True)
+class DuelConfig:
+    """Everything that defines a duel; both models share all of it but the loss weights."""
+
+    diffusion: DiffusionConfig = field(default_factory=DiffusionConfig)
+    model: ModelConfig = field(default_factory=ModelConfig)
+    train: TrainConfig = field(default_factory=TrainConfig)
+    weighting: WeightConfig = field(default_factory=WeightConfig)
+    methods: tuple[str, ...] = ("standard", "spectral")
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> DuelConfig:
+        return cls(
+            diffusion=DiffusionConfig(**d["diffusion"]),
+            model=ModelConfig(**d["model"]),
+            train=TrainConfig(**d["train"]),
+            weighting=WeightConfig(**d["weighting"]),
+            methods=tuple(d["methods"]),
+        )
+
+
+def with_steps(config: DuelConfig, steps: int) -> DuelConfig:
+    """A copy of ``config`` with a different number of training steps."""
+    return replace(config, train=replace(config.train, steps=steps))
