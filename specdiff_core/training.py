@@ -217,7 +217,7 @@ class Duel:
         self.players: dict[str, _Player] = {}
         for method in config.methods:
             model = copy.deepcopy(base)  # identical initial weights for every method
-            opt = torch.optim.Adam(model.parameters(), lr=config.train.lr)
+            opt = torch.optim.Adam(model.parameters(), lr=config.train.lr, foreach=True)
             weights = [
                 edge_weights_for(method, ex.resistance, config.weighting) for ex in self.train_set
             ]
