@@ -5,13 +5,19 @@ import streamlit as st
 
 from specdiff_core import metrics, resistance, viz
 
-cache = st.cache_data(
-    max_entries=32, show_spinner=False, hash_funcs={nx.Graph: viz.graph_fingerprint}
-)
-build_graph = cache(viz.build_graph)
-effective_resistance = cache(resistance.effective_resistance)
+HASH = {nx.Graph: viz.graph_fingerprint}  # canonical graphs hash by content, quickly
+cache = st.cache_data(max_entries=32, show_spinner=False, hash_funcs=HASH)
+
+
+def slow(message: str):
+    """Like ``cache``, with a spinner while a miss computes."""
+    return st.cache_data(max_entries=32, show_spinner=message, hash_funcs=HASH)
+
+
+build_graph = slow("Building the graph…")(viz.build_graph)
+effective_resistance = slow("Computing effective resistance…")(resistance.effective_resistance)
 bridge_mask = cache(metrics.bridge_mask)
-layout = cache(viz.layout)
+layout = slow("Laying out the graph…")(viz.layout)
 graph_figure = cache(viz.graph_figure)
 
 st.title("SpecDiff Explorer")
@@ -25,36 +31,34 @@ st.markdown(
     "([Siami 2025, *Generative Myopia*](#the-paper))."
 )
 
-left, right = st.columns([3, 1], gap="large")
-with right:
-    st.subheader("Two cliques, one bridge")
-    k = st.slider(
-        "Clique size k",
-        min_value=3,
-        max_value=24,
-        value=8,
-        key="home_k",
-        bind="query-params",
-        help="Edges inside a clique K_k have R_eff = 2/k: many other paths. The bridge stays at 1.",
-    )
-    seed = int(st.session_state["seed"])
-    G = build_graph(viz.GraphSpec.of_family("barbell", k1=k, k2=k), seed=seed).graph
-    R = effective_resistance(G, seed=seed).values
-    bridges = bridge_mask(G)
-    st.metric("Edges", G.number_of_edges())
-    st.metric("Bridges", int(bridges.sum()), help="Edges whose removal disconnects the graph.")
-    st.metric("R_eff of the bridge", f"{R[bridges].max():.3f}" if bridges.any() else "–")
-    st.metric("R_eff inside a clique", f"{R[~bridges].mean():.3f}", help=f"2/k = {2 / k:.3f}")
-
-with left:
-    fig = graph_figure(
-        G,
-        R,
-        pos=layout(G, seed=seed),
-        bridges=bridges,
-        title=f"Barbell: two K{k} joined by one bridge, edges coloured by effective resistance",
-    )
-    st.plotly_chart(fig, key="home_graph", config={"displaylogo": False})
+st.subheader("Two cliques, one bridge")
+cols = st.columns([2, 1, 1, 1, 1], gap="medium", vertical_alignment="bottom")
+k = cols[0].slider(
+    "Clique size k",
+    min_value=3,
+    max_value=24,
+    value=8,
+    key="home_k",
+    bind="query-params",
+    help="Edges inside a clique K_k have R_eff = 2/k: many other paths. The bridge stays at 1.",
+)
+seed = int(st.session_state["seed"])
+G = build_graph(viz.GraphSpec.of_family("barbell", k1=k, k2=k), seed=seed).graph
+R = effective_resistance(G, seed=seed).values
+bridges = bridge_mask(G)
+cols[1].metric("Edges", G.number_of_edges())
+cols[2].metric("Bridges", int(bridges.sum()), help="Edges whose removal disconnects the graph.")
+cols[3].metric("R_eff of the bridge", f"{R[bridges].max():.3f}" if bridges.any() else "–")
+cols[4].metric("R_eff inside a clique", f"{R[~bridges].mean():.3f}", help=f"2/k = {2 / k:.3f}")
+fig = graph_figure(
+    G,
+    R,
+    pos=layout(G, seed=seed),
+    bridges=bridges,
+    title=f"Barbell: two K{k} joined by one bridge, edges coloured by effective resistance",
+    width_hint=1000,
+)
+st.plotly_chart(fig, key="home_graph", config={"displaylogo": False})
 
 st.markdown(
     f"The dashed bridge is **1 edge of {G.number_of_edges()}**: about "

@@ -10,13 +10,19 @@ import streamlit as st
 from specdiff_core import graphs, metrics, resistance, viz
 from specdiff_core.errors import SpecDiffError
 
-cache = st.cache_data(
-    max_entries=32, show_spinner=False, hash_funcs={nx.Graph: viz.graph_fingerprint}
-)
-build_graph = cache(viz.build_graph)
-effective_resistance = cache(resistance.effective_resistance)
+HASH = {nx.Graph: viz.graph_fingerprint}  # canonical graphs hash by content, quickly
+cache = st.cache_data(max_entries=32, show_spinner=False, hash_funcs=HASH)
+
+
+def slow(message: str):
+    """Like ``cache``, with a spinner while a miss computes."""
+    return st.cache_data(max_entries=32, show_spinner=message, hash_funcs=HASH)
+
+
+build_graph = slow("Building the graph…")(viz.build_graph)
+effective_resistance = slow("Computing effective resistance…")(resistance.effective_resistance)
 bridge_mask = cache(metrics.bridge_mask)
-layout = cache(viz.layout)
+layout = slow("Laying out the graph…")(viz.layout)
 graph_figure = cache(viz.graph_figure)
 pyvis_html = cache(viz.pyvis_html)
 reff_histogram = cache(viz.reff_histogram)
@@ -180,7 +186,8 @@ R = res.values
 bridges = bridge_mask(G)
 
 with views:
-    st.markdown(f"**{spec.describe()}** · seed {seed} · R_eff by `{res.method}` ({res.reason})")
+    st.markdown(f"**{spec.describe()}** · seed {seed}")
+    st.caption(f"R_eff by `{res.method}`: {res.reason}")
     n, m = G.number_of_nodes(), G.number_of_edges()
     comps = nx.number_connected_components(G)
     cols = st.columns(5)
@@ -190,7 +197,7 @@ with views:
     cols[3].metric("Components", comps)
     cols[4].metric(
         "Σ w·R_eff",
-        f"{(graphs.edge_weights(G) * R).sum():.2f}",
+        f"{(graphs.edge_weights(G) * R).sum():.6g}",
         help=f"Foster's theorem: equals n − components = {n - comps} (exactly, for exact R_eff)",
     )
     for note in [*ss.pop("link_notices", []), *loaded.notices]:
