@@ -32,7 +32,12 @@ PAGES = [
     st.Page(
         "pages/3_Resistance.py", title="Resistance", icon=":material/bolt:", url_path="resistance"
     ),
-    # st.Page("pages/4_Duel.py", title="Diffusion Duel", icon=":material/swords:", url_path="duel"),
+    st.Page("pages/4_Diffusion_Duel.py", title="Diffusion Duel", icon=":material/swords:", url_path="duel"),
+    st.Page(
+        "pages/5_Gradient_Starvation.py", title="Gradient Starvation", icon=":material/insights:",
+        url_path="gradients",
+    ),
+    st.Page("pages/6_Experiments.py", title="Experiments", icon=":material/science:", url_path="experiments"),
 ]
 
 GRAPH_LINK_KEYS = ("graph", "edges")  # plus every "g_<param>": owned by _sync_graph_link

@@ -42,6 +42,11 @@ __all__ = [
     "run_experiment",
     "family_graphs",
     "evaluate_methods",
+    "sample_duel",
+    "DuelSamples",
+    "baseline_draws",
+    "demo_duel_config",
+    "demo_examples",
 ]
 
 # Figures as reported by the paper (Siami 2025, arXiv:2511.18593), shown beside ours,
@@ -104,11 +109,14 @@ PRESETS: dict[str, ExperimentConfig] = {
 # ----------------------------------------------------------------------------- demo
 
 
-def demo_duel_config(seed: int = 0, steps: int | None = None) -> DuelConfig:
+def demo_duel_config(
+    seed: int = 0, steps: int | None = None, lam: float | None = None
+) -> DuelConfig:
     """The default duel of the app and of ``bench diffusion``: the quick preset's settings."""
     duel = PRESETS["quick"].duel
     train = replace(duel.train, seed=seed, steps=steps if steps is not None else duel.train.steps)
-    return replace(duel, train=train)
+    weighting = duel.weighting if lam is None else replace(duel.weighting, lam=float(lam))
+    return replace(duel, train=train, weighting=weighting)
 
 
 def demo_examples(
@@ -185,6 +193,27 @@ def _examples(
 # ----------------------------------------------------------------------- evaluation
 
 
+def baseline_draws(
+    ex: EdgeExample, k: int, rng: np.random.Generator
+) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """``k`` draws (masks, weights), each ``(k, m)``, of the Spectral Oracle and of the
+    uniform sparsifier at the oracle's expected budget."""
+    from .sparsifiers import spectral_oracle, uniform_sparsifier
+
+    budget = float(ex.oracle_probs.sum())
+    draws = {
+        "oracle": [
+            spectral_oracle(ex.graph, budget=budget, seed=rng, resistance=ex.resistance)
+            for _ in range(k)
+        ],
+        "uniform": [uniform_sparsifier(ex.graph, budget=budget, seed=rng) for _ in range(k)],
+    }
+    return {
+        name: (np.stack([sp.mask for sp in sps]), np.stack([sp.weights for sp in sps]))
+        for name, sps in draws.items()
+    }
+
+
 def evaluate_methods(
     duel: Duel, tests: Sequence[EdgeExample], cfg: ExperimentConfig, seed: int
 ) -> dict[str, dict[str, np.ndarray]]:
@@ -193,8 +222,6 @@ def evaluate_methods(
     The learned models' samples are compared with ``cfg.samples`` draws of the
     Spectral Oracle and of the uniform sparsifier at the same expected budget.
     """
-    from .sparsifiers import spectral_oracle, uniform_sparsifier
-
     pools: dict[str, list[dict[str, np.ndarray]]] = {}
     rng = np.random.default_rng(seed + 7)
     for j, ex in enumerate(tests):
@@ -202,21 +229,33 @@ def evaluate_methods(
             pools.setdefault(method, []).append(
                 evaluate_batch(ex.graph, res.masks, _uniform_reweight(ex, res.masks))
             )
-        budget = float(ex.oracle_probs.sum())
-        draws = {
-            "oracle": [
-                spectral_oracle(ex.graph, budget=budget, seed=rng, resistance=ex.resistance)
-                for _ in range(cfg.samples)
-            ],
-            "uniform": [
-                uniform_sparsifier(ex.graph, budget=budget, seed=rng) for _ in range(cfg.samples)
-            ],
-        }
-        for name, sps in draws.items():
-            masks = np.stack([sp.mask for sp in sps])  # (k, m)
-            weights = np.stack([sp.weights for sp in sps])  # (k, m)
+        for name, (masks, weights) in baseline_draws(ex, cfg.samples, rng).items():
             pools.setdefault(name, []).append(evaluate_batch(ex.graph, masks, weights))
     return {method: _concat(parts) for method, parts in pools.items()}
+
+
+@dataclass
+class DuelSamples:
+    """What the duel page shows after sampling: every model's samples (with the reverse
+    chain) and the scoreboard of all four methods."""
+
+    samples: dict[str, Any]  # method -> training.SampleResult
+    board: dict[str, dict[str, Any]]  # method -> metrics.summarize output
+    per_sample: dict[str, dict[str, np.ndarray]]  # method -> evaluate_batch output
+
+
+def sample_duel(duel: Duel, test: EdgeExample, *, k: int = 32, seed: int = 0) -> DuelSamples:
+    """``k`` samples of ``test`` from each model (chains kept) and the scoreboard."""
+    samples = duel.sample(test, k, seed=seed, keep_chain=True)
+    per = {
+        m: evaluate_batch(test.graph, r.masks, _uniform_reweight(test, r.masks))
+        for m, r in samples.items()
+    }
+    for name, (masks, weights) in baseline_draws(test, k, np.random.default_rng(seed + 7)).items():
+        per[name] = evaluate_batch(test.graph, masks, weights)
+    return DuelSamples(
+        samples=samples, board={m: summarize(v) for m, v in per.items()}, per_sample=per
+    )
 
 
 def _concat(parts: Sequence[dict[str, np.ndarray]]) -> dict[str, np.ndarray]:
@@ -422,8 +461,11 @@ def run_experiment(
         raise ConfigError("give at least one seed")
     t0 = time.perf_counter()
     body = EXPERIMENTS[name].run(cfg, list(seeds), progress=progress, graphs=graphs)
+    from . import __version__
+
     return {
         "experiment": name,
+        "version": __version__,
         "description": EXPERIMENTS[name].description,
         "preset": preset if isinstance(preset, str) else "custom",
         "config": asdict(cfg),

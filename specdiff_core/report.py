@@ -13,7 +13,15 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["summary_markdown", "write_report", "result_figures"]
+__all__ = [
+    "summary_markdown",
+    "experiment_markdown",
+    "write_report",
+    "result_figures",
+    "bars_figure",
+    "duel_curves",
+    "dynamics_figure",
+]
 
 METHOD_ORDER = ("standard", "spectral", "oracle", "uniform")
 METHOD_LABEL = {
@@ -72,82 +80,107 @@ def summary_markdown(results: Sequence[dict[str, Any]]) -> str:
         ]
     for res in results:
         lines += [f"## {res['experiment']}: {res.get('description', '')}", ""]
-        lines += [
-            "| method | connectivity (ours) | bridge survival (ours) | edge retention | "
-            "spectral error | paper: connectivity | within CI |",
-            "|---|---|---|---|---|---|---|",
-        ]
-        paper = res.get("paper", {})
-        for m in METHOD_ORDER:
-            if m not in res["methods"]:
-                continue
-            r = res["methods"][m]
-            p = paper.get(m)
-            lines.append(
-                f"| {METHOD_LABEL[m]} | {_pct(r['connectivity'])}{_ci(r['connectivity_ci'])} | "
-                f"{_pct(r['bridge_survival'])}{_ci(r['bridge_survival_ci'])} | "
-                f"{_pct(r['edge_retention'])} | {r['spectral_error']:.3f} | "
-                f"{_pct(p) if p is not None else ''} | {_verdict(p, r['connectivity_ci'])} |"
-            )
-        if "sweep" in res:
-            lines += [
-                "",
-                "| bridged share of training graphs | standard: bridge survival | "
-                "spectral: bridge survival |",
-                "|---|---|---|",
-            ]
-            for row in res["sweep"]:
-                s, w = row["methods"]["standard"], row["methods"]["spectral"]
-                lines.append(
-                    f"| {_pct(row['bridged_fraction'])} | {_pct(s['bridge_survival'])}"
-                    f"{_ci(s['bridge_survival_ci'])} | {_pct(w['bridge_survival'])}"
-                    f"{_ci(w['bridge_survival_ci'])} |"
-                )
-        lines += [
-            "",
-            "Per seed (connectivity): "
-            + "; ".join(
-                f"{m}: "
-                + ", ".join(_pct(ps["connectivity"]) for ps in res["methods"][m]["per_seed"])
-                for m in METHOD_ORDER
-                if m in res["methods"]
-            ),
-            "",
-            f"Run time: {res.get('seconds', float('nan')):.1f} s.",
-            "",
-        ]
+        lines += experiment_markdown(res).splitlines()
     return "\n".join(lines)
 
 
-def result_figures(res: dict[str, Any]) -> dict[str, Any]:
-    """Plotly figures for one result: bars with CIs, and curves where present."""
+def experiment_markdown(res: dict[str, Any]) -> str:
+    """One experiment's table (ours beside the paper's), sweep and per-seed figures."""
+    lines: list[str] = []
+    lines += [
+        "| method | connectivity (ours) | bridge survival (ours) | edge retention | "
+        "spectral error | paper: connectivity | within CI |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    paper = res.get("paper", {})
+    for m in METHOD_ORDER:
+        if m not in res["methods"]:
+            continue
+        r = res["methods"][m]
+        p = paper.get(m)
+        lines.append(
+            f"| {METHOD_LABEL[m]} | {_pct(r['connectivity'])}{_ci(r['connectivity_ci'])} | "
+            f"{_pct(r['bridge_survival'])}{_ci(r['bridge_survival_ci'])} | "
+            f"{_pct(r['edge_retention'])} | {r['spectral_error']:.3f} | "
+            f"{_pct(p) if p is not None else ''} | {_verdict(p, r['connectivity_ci'])} |"
+        )
+    if "sweep" in res:
+        lines += [
+            "",
+            "| bridged share of training graphs | standard: bridge survival | "
+            "spectral: bridge survival |",
+            "|---|---|---|",
+        ]
+        for row in res["sweep"]:
+            s, w = row["methods"]["standard"], row["methods"]["spectral"]
+            lines.append(
+                f"| {_pct(row['bridged_fraction'])} | {_pct(s['bridge_survival'])}"
+                f"{_ci(s['bridge_survival_ci'])} | {_pct(w['bridge_survival'])}"
+                f"{_ci(w['bridge_survival_ci'])} |"
+            )
+    lines += [
+        "",
+        "Per seed (connectivity): "
+        + "; ".join(
+            f"{m}: " + ", ".join(_pct(ps["connectivity"]) for ps in res["methods"][m]["per_seed"])
+            for m in METHOD_ORDER
+            if m in res["methods"]
+        ),
+        "",
+        f"Run time: {res.get('seconds', float('nan')):.1f} s.",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def bars_figure(methods: dict[str, dict[str, Any]], title: str) -> Any:
+    """Connectivity and bridge survival per method, with their 95% intervals."""
     import plotly.graph_objects as go
 
-    figs: dict[str, Any] = {}
-    methods = [m for m in METHOD_ORDER if m in res["methods"]]
+    names = [m for m in METHOD_ORDER if m in methods]
     fig = go.Figure()
-    for metric, label in (("connectivity", "connected"), ("bridge_survival", "bridge survival")):
-        vals = [res["methods"][m][metric] for m in methods]
-        cis = [res["methods"][m][f"{metric}_ci"] for m in methods]
+    for metric, label, pattern in (
+        ("connectivity", "connected", ""),
+        ("bridge_survival", "bridge survival", "/"),
+    ):
+        vals = [methods[m][metric] for m in names]
+        cis = [methods[m][f"{metric}_ci"] for m in names]
         fig.add_bar(
             name=label,
-            x=[METHOD_LABEL[m] for m in methods],
+            x=[METHOD_LABEL[m] for m in names],
             y=vals,
+            marker_color=[METHOD_COLOUR[m] for m in names],
+            marker_pattern_shape=pattern,
+            marker_line={"color": "#222", "width": 1},
             error_y={
                 "type": "data",
                 "symmetric": False,
                 "array": [c[1] - v for c, v in zip(cis, vals, strict=True)],
                 "arrayminus": [v - c[0] for c, v in zip(cis, vals, strict=True)],
             },
-            marker_pattern_shape="" if metric == "connectivity" else "/",
+            hovertemplate="%{x}<br>" + label + " %{y:.1%}<extra></extra>",
         )
     fig.update_layout(
         barmode="group",
-        title=f"{res['experiment']}: ours, 95% CI",
+        title=title,
         yaxis={"range": [0, 1.05], "tickformat": ".0%"},
-        height=380,
+        height=360,
+        legend={"orientation": "h", "y": -0.2},
+        margin={"t": 50, "b": 10},
     )
-    figs["bars"] = fig
+    return fig
+
+
+def result_figures(res: dict[str, Any]) -> dict[str, Any]:
+    """Plotly figures for one result: bars with CIs, and curves where present."""
+    import plotly.graph_objects as go
+
+    figs: dict[str, Any] = {
+        "bars": bars_figure(
+            res["methods"],
+            f"{res['experiment']}: ours, 95% CI (solid: connected, hatched: bridge survival)",
+        )
+    }
     if res.get("series"):
         figs["dynamics"] = dynamics_figure(res["series"])
     if res.get("sweep"):
@@ -170,6 +203,84 @@ def result_figures(res: dict[str, Any]) -> dict[str, Any]:
         )
         figs["rarity"] = fig
     return figs
+
+
+def duel_curves(history: Sequence[dict[str, Any]]) -> Any:
+    """Live training curves of a duel: loss, bridges' keep-probability, gradient share."""
+    from plotly.subplots import make_subplots
+
+    fig = make_subplots(
+        rows=1,
+        cols=3,
+        subplot_titles=(
+            "training loss",
+            "P(keep): bridges (solid) vs other edges (dotted)",
+            "bridges' share of the gradient",
+        ),
+    )
+    for m in ("standard", "spectral"):
+        rows = [r for r in history if r["method"] == m]
+        if not rows:
+            continue
+        x = [r["step"] for r in rows]
+        style = {"color": METHOD_COLOUR[m], "dash": "solid" if m == "spectral" else "dash"}
+        fig.add_scatter(
+            x=x,
+            y=[r["loss"] for r in rows],
+            name=METHOD_LABEL[m],
+            legendgroup=m,
+            line=style,
+            row=1,
+            col=1,
+        )
+        fig.add_scatter(
+            x=x,
+            y=[r["p_keep_bridge"] for r in rows],
+            name=METHOD_LABEL[m],
+            legendgroup=m,
+            showlegend=False,
+            line={**style, "width": 3},
+            row=1,
+            col=2,
+        )
+        fig.add_scatter(
+            x=x,
+            y=[r["p_keep_other"] for r in rows],
+            legendgroup=m,
+            showlegend=False,
+            line={"color": METHOD_COLOUR[m], "dash": "dot", "width": 1},
+            hoverinfo="skip",
+            row=1,
+            col=2,
+        )
+        fig.add_scatter(
+            x=x,
+            y=[r["grad_share_bridge"] for r in rows],
+            legendgroup=m,
+            showlegend=False,
+            line=style,
+            row=1,
+            col=3,
+        )
+    if history:
+        fig.add_hline(
+            y=float(np.mean([r["edge_share_bridge"] for r in history])),
+            line_dash="dot",
+            line_color="#555",
+            row=1,
+            col=3,
+            annotation_text="share of edges",
+            annotation_position="top left",
+        )
+    fig.update_yaxes(range=[0, 1.02], row=1, col=2)
+    fig.update_yaxes(range=[0, 1.02], row=1, col=3)
+    fig.update_xaxes(title_text="training step")
+    fig.update_layout(
+        height=330,
+        margin={"t": 40, "b": 10, "l": 10, "r": 10},
+        legend={"orientation": "h", "y": 1.18, "x": 0},
+    )
+    return fig
 
 
 def dynamics_figure(series: Sequence[dict[str, Any]]) -> Any:
@@ -304,3 +415,100 @@ def write_report(results: Sequence[dict[str, Any]], out: str | Path) -> str:
     )
     (out / "report.html").write_text(html)
     return summary
+
+
+def gradient_scatter(R: np.ndarray, grads: dict[str, np.ndarray], bridges: np.ndarray) -> Any:
+    """Per-edge |dL/dlogit| against R_eff, one colour per model, bridges as large diamonds."""
+    import plotly.graph_objects as go
+
+    fig = go.Figure()
+    for m, g in grads.items():
+        for is_bridge in (False, True):
+            sel = bridges == is_bridge
+            if not sel.any():
+                continue
+            fig.add_scatter(
+                x=R[sel],
+                y=g[sel],
+                mode="markers",
+                name=f"{METHOD_LABEL.get(m, m)}: {'bridges' if is_bridge else 'other edges'}",
+                marker={
+                    "color": METHOD_COLOUR.get(m, "#333"),
+                    "symbol": "diamond"
+                    if is_bridge
+                    else ("circle" if m == "spectral" else "square"),
+                    "size": 14 if is_bridge else 7,
+                    "opacity": 0.95 if is_bridge else 0.55,
+                    "line": {"color": "#111", "width": 1.5 if is_bridge else 0},
+                },
+                hovertemplate="R_eff %{x:.3f}<br>|dL/dlogit| %{y:.2e}<extra></extra>",
+            )
+    fig.update_layout(
+        xaxis_title="effective resistance R_eff",
+        yaxis={"title": "mean |dL/dlogit| per edge", "type": "log"},
+        height=380,
+        margin={"t": 30, "b": 10},
+        legend={"orientation": "h", "y": -0.25},
+    )
+    return fig
+
+
+def gradient_share_figure(history: Sequence[dict[str, Any]]) -> Any:
+    """Bridges' share of the parameter-gradient norm vs their share of the edges, over steps."""
+    import plotly.graph_objects as go
+
+    fig = go.Figure()
+    for m in ("standard", "spectral"):
+        rows = [r for r in history if r["method"] == m]
+        if rows:
+            fig.add_scatter(
+                x=[r["step"] for r in rows],
+                y=[r["grad_share_bridge"] for r in rows],
+                name=METHOD_LABEL[m],
+                line={"color": METHOD_COLOUR[m], "dash": "solid" if m == "spectral" else "dash"},
+            )
+    if history:
+        fig.add_scatter(
+            x=[r["step"] for r in history],
+            y=[r["edge_share_bridge"] for r in history],
+            name="bridges' share of the edges",
+            mode="markers",
+            marker={"color": "#555", "size": 4},
+        )
+    fig.update_layout(
+        xaxis_title="training step",
+        yaxis={"title": "share", "range": [0, 1.02], "tickformat": ".0%"},
+        height=360,
+        margin={"t": 30, "b": 10},
+        legend={"orientation": "h", "y": -0.25},
+    )
+    return fig
+
+
+def rbin_figure(history: Sequence[dict[str, Any]], bins: Sequence[float]) -> Any:
+    """Parameter-gradient norm by R_eff bin at the latest logged step, per model."""
+    import plotly.graph_objects as go
+
+    fig = go.Figure()
+    labels = [f"{lo:.2f}–{min(hi, 1.0):.2f}" for lo, hi in zip(bins[:-1], bins[1:], strict=True)]
+    for m in ("standard", "spectral"):
+        rows = [r for r in history if r["method"] == m]
+        if not rows:
+            continue
+        last = rows[-1]
+        fig.add_bar(
+            x=labels,
+            y=[last.get(f"grad_norm_rbin{i}", 0.0) for i in range(len(labels))],
+            name=METHOD_LABEL[m],
+            marker_color=METHOD_COLOUR[m],
+            marker_pattern_shape="" if m == "spectral" else "/",
+        )
+    fig.update_layout(
+        barmode="group",
+        xaxis_title="R_eff bin",
+        yaxis_title="‖∇θ L_bin‖ (latest logged step)",
+        height=340,
+        margin={"t": 30, "b": 10},
+        legend={"orientation": "h", "y": -0.3},
+    )
+    return fig
