@@ -205,7 +205,11 @@ board = pd.DataFrame(
         for m, v in result.board.items()
     }
 ).T
-st.dataframe(board.style.format("{:.3f}"), key="duel_table")
+st.dataframe(
+    board,
+    key="duel_table",
+    column_config={c: st.column_config.NumberColumn(format="%.3f") for c in board},
+)
 
 d = st.columns(4)
 d[0].download_button(

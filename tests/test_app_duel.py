@@ -1,0 +1,100 @@
+"""AppTest for the Diffusion Duel, Gradient Starvation and Experiments pages."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from specdiff_core import experiments
+from specdiff_core.config import DiffusionConfig, DuelConfig, TrainConfig
+
+APP = str(Path(__file__).resolve().parents[1] / "app.py")
+
+
+def open_page(page: str, **query: str) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=180)
+    for k, v in query.items():
+        at.query_params[k] = v
+    at.run()
+    at.switch_page(page)
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def progress_text(at: AppTest) -> str:
+    return " ".join(str(p.proto.text) for p in at.get("progress"))
+
+
+def test_duel_step_advances_training_and_sampling_shows_the_scoreboard():
+    at = open_page("pages/4_Diffusion_Duel.py", duel_steps="100")
+    assert "step 0 / 100" in progress_text(at)
+    at.button(key="duel_step").click().run()
+    assert not at.exception, at.exception
+    assert "step 50 / 100" in progress_text(at)
+    at.button(key="duel_sample_now").click().run()
+    assert not at.exception, at.exception
+    table = at.dataframe[-1].value
+    assert len(table) == 4  # standard, spectral, oracle, uniform
+    before = [m.value for m in at.markdown if "sample 0" in m.value]
+    at.slider(key="duel_t").set_value(
+        at.session_state["duels"][next(iter(at.session_state["duels"]))]["duel"].config.diffusion.T
+    ).run()
+    after = [m.value for m in at.markdown if "sample 0" in m.value]
+    assert before != after  # the panels now show x_T (pure noise), not the final sample
+    assert all("t = 50" in a for a in after)
+
+
+def test_duel_reset_discards_the_trained_models():
+    at = open_page("pages/4_Diffusion_Duel.py", duel_steps="100")
+    at.button(key="duel_step").click().run()
+    assert "step 50 / 100" in progress_text(at)
+    at.button(key="duel_reset").click().run()
+    assert not at.exception
+    assert "step 0 / 100" in progress_text(at)
+
+
+def test_gradient_page_reads_the_session_duel():
+    at = open_page("pages/5_Gradient_Starvation.py")
+    assert any("No trained duel" in i.value for i in at.info)
+    at.switch_page("pages/4_Diffusion_Duel.py")
+    at.query_params["duel_steps"] = "100"
+    at.run()
+    at.button(key="duel_step").click().run()
+    at.switch_page("pages/5_Gradient_Starvation.py")
+    at.run()
+    assert not at.exception, at.exception
+    reading = " ".join(m.value for m in at.markdown)
+    assert "of the edges in the training batches" in reading
+    assert "trained 50 / 100 steps" in " ".join(c.value for c in at.caption)
+
+
+@pytest.fixture
+def tiny_preset(monkeypatch, tmp_path):
+    tiny = experiments.ExperimentConfig(
+        n_train=2,
+        n_test=1,
+        samples=3,
+        clique_min=4,
+        clique_max=5,
+        n_targets=2,
+        duel=DuelConfig(diffusion=DiffusionConfig(T=4), train=TrainConfig(steps=2, log_every=1)),
+    )
+    monkeypatch.setitem(experiments.PRESETS, "quick", tiny)
+    monkeypatch.setenv("SPECDIFF_CACHE", str(tmp_path))
+    return tiny
+
+
+def test_experiments_page_runs_then_loads_the_stored_result(tiny_preset, tmp_path):
+    at = open_page("pages/6_Experiments.py", exp_seeds="1")
+    assert any("No stored result" in i.value for i in at.info)
+    at.button(key="exp_run").click().run()
+    assert not at.exception, at.exception
+    assert list(tmp_path.glob("barbell-*.json"))  # stored for next time
+    text = " ".join(m.value for m in at.markdown)
+    assert "paper: connectivity" in text and "spectrally-weighted" in text
+    # a second session finds it without running anything
+    again = open_page("pages/6_Experiments.py", exp_seeds="1")
+    assert any("Loaded from" in c.value for c in again.caption)
