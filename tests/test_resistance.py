@@ -236,6 +236,16 @@ def test_cg_and_factor_solve_the_same_projection() -> None:
     np.testing.assert_allclose(a, b, rtol=1e-6)
 
 
+def test_approx_is_unbiased() -> None:
+    # E ||Q x||^2 = ||x||^2 for rows of +-1/sqrt(k): averaged over many edges and seeds the
+    # ratio to the exact value is 1 even when k is tiny (eps = 0.9 gives k = 29 here).
+    G = graphs.erdos_renyi(300, 0.07, seed=4)
+    exact = effective_resistance(G, "dense").values
+    ratios = [effective_resistance(G, "approx", eps=0.9, seed=s).values / exact for s in range(6)]
+    assert effective_resistance(G, "approx", eps=0.9).reason.count("k=29 ") == 1
+    assert abs(np.mean(ratios) - 1) < 0.012
+
+
 def test_approx_seed_reproducibility() -> None:
     G = graphs.watts_strogatz(120, 4, 0.2, seed=1)
     a = effective_resistance(G, "approx", seed=11).values
@@ -271,6 +281,17 @@ def test_result_contract_and_no_mutation() -> None:
         assert res.eps == (0.3 if res.method == "approx" else None)
         assert res.reason and "\n" not in res.reason
     assert before == (nx.to_dict_of_dicts(G), dict(G.nodes(data=True)), dict(G.graph))
+
+
+def test_edges_follow_canonical_order_whatever_the_insertion_order() -> None:
+    G = nx.Graph()
+    G.add_nodes_from([3, 1, 0, 2, 4])
+    G.add_weighted_edges_from([(3, 1, 2.0), (4, 0, 1.0), (2, 1, 0.5), (0, 3, 1.0), (2, 0, 3.0)])
+    for method in METHODS:
+        res = effective_resistance(G, method)
+        np.testing.assert_array_equal(res.edges, graphs.edge_array(G))
+        if method != "approx":
+            np.testing.assert_allclose(res.values, networkx_values(G), rtol=1e-12)
 
 
 def test_auto_picks_by_size_and_fill() -> None:
