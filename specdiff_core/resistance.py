@@ -212,7 +212,10 @@ def effective_resistance(
         return ResistanceResult(
             np.zeros(0), edges, ran, "the graph has no edges, so there is nothing to compute", None
         )
-    g = _prepare(n, edges, w)
+    # R scales as 1/w: work with weights divided by a power of two near their geometric
+    # mean (exact in floating point) so that degrees neither overflow nor underflow.
+    scale = 2.0 ** round(float(np.mean(np.log2(w))))
+    g = _prepare(n, edges, w / scale)
     if method == "auto":
         method, reason = _choose(g, opts, eps)
     else:
@@ -225,7 +228,7 @@ def effective_resistance(
         values, how = _approx_resistance(g, eps, seed, k_constant, opts)
         reason = f"{reason}; {how}"
     return ResistanceResult(
-        values=values,
+        values=values / scale,
         edges=edges,
         method=method,
         reason=reason,
@@ -460,7 +463,8 @@ def _dense_grounded_inverse(
     if info != 0:
         raise GraphError(
             "the grounded Laplacian is numerically singular (edge weights span "
-            f"{w.max() / w.min():.1e}); rescale the weights or use method='approx'"
+            f"{np.log10(w.max()) - np.log10(w.min()):.0f} orders of magnitude); bring the "
+            "weights closer together or use method='approx'"
         )
     return c  # (N, N) Fortran order; entries (i, j) with i >= j are the inverse
 
@@ -490,6 +494,8 @@ def _sparse_resistance(g: _Graph) -> np.ndarray:
         Lf.sort_indices()
         d = lu.U.diagonal()  # (N,) the D of L D L^T
         z, keys = _selected_inverse(Lf, d)
+        if z is None:
+            raise _underflow_error(g)
     pa = np.where(index[g.edges[:, 0]] >= 0, perm[np.maximum(index[g.edges[:, 0]], 0)], -1)
     pb = np.where(index[g.edges[:, 1]] >= 0, perm[np.maximum(index[g.edges[:, 1]], 0)], -1)
     hi, lo = np.maximum(pa, pb), np.minimum(pa, pb)  # (m,) each; lower triangle: col lo
@@ -497,10 +503,19 @@ def _sparse_resistance(g: _Graph) -> np.ndarray:
     zb = np.where(pb >= 0, z[Lf.indptr[np.maximum(pb, 0)]], 0.0)
     want = np.maximum(lo, 0) * N + hi
     pos = np.minimum(np.searchsorted(keys, want), len(keys) - 1)
-    if not np.all((keys[pos] == want) | (lo < 0)):  # pragma: no cover - edges are in the pattern
-        raise RuntimeError("an edge is missing from the factor's pattern")
+    if not np.all((keys[pos] == want) | (lo < 0)):
+        raise _underflow_error(g)
     zab = np.where(lo >= 0, z[pos], 0.0)
     return za + zb - 2.0 * zab
+
+
+def _underflow_error(g: _Graph) -> GraphError:
+    return GraphError(
+        f"edge weights span {np.log10(g.w.max()) - np.log10(g.w.min()):.0f} orders of "
+        "magnitude, so entries of the sparse factor "
+        "underflow to zero and its pattern is incomplete; use method='dense' or bring the "
+        "weights closer together"
+    )
 
 
 def _factor(A: sp.csc_matrix) -> Any:
@@ -513,13 +528,15 @@ def _factor(A: sp.csc_matrix) -> Any:
     )
 
 
-def _selected_inverse(Lf: sp.csc_matrix, d: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _selected_inverse(Lf: sp.csc_matrix, d: np.ndarray) -> tuple[np.ndarray | None, np.ndarray]:
     """Entries of ``(L D L^T)^-1`` on the lower pattern of ``L`` (Takahashi, by supernodes).
 
     Processing supernodes ``J`` from last to first, with ``S`` the rows below ``J``:
     ``Z_SJ = -Z_SS L_SJ L_JJ^-1`` and ``Z_JJ = L_JJ^-T (D_J^-1 L_JJ^-1 - L_SJ^T Z_SJ)``.
     Every ``Z_SS`` needed lies in the pattern (the factor's pattern is chordal).
-    Returns the values aligned with ``Lf.data`` and the sorted keys ``col * N + row``.
+    Returns the values aligned with ``Lf.data`` and the sorted keys ``col * N + row``;
+    the values are ``None`` if the pattern is not closed (entries that underflowed to
+    zero were dropped from the factor).
     """
     N = Lf.shape[0]
     ip, rows, lv = Lf.indptr, Lf.indices.astype(np.int64), Lf.data
@@ -537,6 +554,8 @@ def _selected_inverse(Lf: sp.csc_matrix, d: np.ndarray) -> tuple[np.ndarray, np.
         t, p0 = j1 - j0, ip[j0]
         S = rows[p0 + t : ip[j0 + 1]]  # rows below the supernode
         Zss = _gather_symmetric(z, keys, S, N)  # (s, s)
+        if Zss is None:
+            return None, keys
         if t == 1:
             l = lv[p0 + 1 : ip[j0 + 1]]  # (s,)
             zs = -(Zss @ l)  # (s,)
@@ -556,11 +575,14 @@ def _selected_inverse(Lf: sp.csc_matrix, d: np.ndarray) -> tuple[np.ndarray, np.
     return z, keys
 
 
-def _gather_symmetric(z: np.ndarray, keys: np.ndarray, S: np.ndarray, N: int) -> np.ndarray:
-    """The symmetric block ``Z[S, S]`` from values stored on the lower pattern."""
+def _gather_symmetric(z: np.ndarray, keys: np.ndarray, S: np.ndarray, N: int) -> np.ndarray | None:
+    """The symmetric block ``Z[S, S]`` from values stored on the lower pattern (None: absent)."""
     s = len(S)
     a, b = _tril(s)
-    pos = np.searchsorted(keys, S[b] * N + S[a])  # (s(s+1)/2,)
+    want = S[b] * N + S[a]  # (s(s+1)/2,)
+    pos = np.minimum(np.searchsorted(keys, want), len(keys) - 1)
+    if not np.array_equal(keys[pos], want):
+        return None
     Zss = np.empty((s, s))  # (s, s)
     Zss[a, b] = z[pos]
     Zss[b, a] = z[pos]

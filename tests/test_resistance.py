@@ -241,9 +241,9 @@ def test_approx_is_unbiased() -> None:
     # ratio to the exact value is 1 even when k is tiny (eps = 0.9 gives k = 29 here).
     G = graphs.erdos_renyi(300, 0.07, seed=4)
     exact = effective_resistance(G, "dense").values
-    ratios = [effective_resistance(G, "approx", eps=0.9, seed=s).values / exact for s in range(6)]
+    ratios = [effective_resistance(G, "approx", eps=0.9, seed=s).values / exact for s in range(30)]
     assert effective_resistance(G, "approx", eps=0.9).reason.count("k=29 ") == 1
-    assert abs(np.mean(ratios) - 1) < 0.012
+    assert abs(np.mean(ratios) - 1) < 0.015  # noise ~0.005; a 1/k slip is 0.035
 
 
 def test_approx_seed_reproducibility() -> None:
@@ -311,6 +311,19 @@ def test_weight_none_ignores_weights() -> None:
     plain = effective_resistance(graphs.classic("karate_club"), "dense").values
     np.testing.assert_allclose(effective_resistance(G, weight=None).values, plain, rtol=1e-12)
     assert not np.allclose(effective_resistance(G).values, plain)
+
+
+@pytest.mark.parametrize("method", METHODS)
+def test_scaling_weights_scales_resistance_even_near_overflow(method: str) -> None:
+    # R(c w) = R(w) / c. With c = 1e305 the weighted degrees would overflow without the
+    # internal rescaling; a power of two keeps the rescaling exact.
+    G = graphs.classic("karate_club")
+    big = G.copy()
+    for u, v in big.edges:
+        big.edges[u, v]["weight"] = 1e305
+    a = effective_resistance(G, method, seed=1).values
+    b = effective_resistance(big, method, seed=1).values
+    np.testing.assert_allclose(b * 1e305, a, rtol=1e-12)
 
 
 def test_graph_without_edges_gives_empty_result() -> None:
@@ -394,6 +407,14 @@ def test_projection_too_big_for_memory() -> None:
 def test_non_canonical_graph(make, message: str) -> None:
     with pytest.raises(GraphError, match=message):
         effective_resistance(make())
+
+
+def test_sparse_refuses_weights_spread_beyond_floating_point() -> None:
+    G = nx.Graph()
+    G.add_weighted_edges_from([(0, 1, 1e200), (1, 2, 1e200), (0, 2, 1e-200), (2, 3, 1e-200)])
+    with pytest.raises(GraphError, match="span 400 orders of magnitude.*method='dense'"):
+        effective_resistance(G, "sparse")
+    assert effective_resistance(G, "dense").values[-1] == pytest.approx(1e200, rel=1e-12)
 
 
 @pytest.mark.parametrize("bad", [-1.0, 0.0, math.nan, math.inf, "heavy"])
