@@ -1,0 +1,54 @@
+"""Copy measured results into README.md between its marker comments.
+
+Nothing in those README sections is typed by hand: they are the files written by
+    python -m specdiff_core reproduce --experiment all --seeds 3 --quick --out assets/results/quick
+    python -m specdiff_core bench resistance | tee docs/bench_resistance.txt
+    python -m specdiff_core bench diffusion  | tee docs/bench_diffusion.txt
+Run ``python scripts/update_readme.py`` after any of them.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def section(text: str, marker: str, body: str) -> str:
+    pattern = re.compile(rf"(<!-- {marker}:start -->\n).*?(<!-- {marker}:end -->)", re.S)
+    if not pattern.search(text):
+        raise SystemExit(f"README.md lacks the <!-- {marker}:start/end --> markers")
+    return pattern.sub(lambda m: m.group(1) + body.rstrip() + "\n" + m.group(2), text)
+
+
+def main() -> None:
+    readme = ROOT / "README.md"
+    text = readme.read_text()
+    summary = ROOT / "assets" / "results" / "quick" / "summary.md"
+    if summary.is_file():
+        body = summary.read_text().split("\n", 1)[1]  # drop the document title
+        body = body.replace("\n## ", "\n### ")
+        text = section(
+            text,
+            "results",
+            "Produced by `python -m specdiff_core reproduce --experiment all --seeds 3 --quick "
+            "--out assets/results/quick` (the app's Experiments page loads these files).\n"
+            + body,
+        )
+    perf = []
+    for name, title in (("resistance", "Effective resistance"), ("diffusion", "Diffusion")):
+        path = ROOT / "docs" / f"bench_{name}.txt"
+        if path.is_file():
+            perf.append(
+                f"### {title}: `python -m specdiff_core bench {name}`\n\n```\n"
+                + path.read_text().rstrip()
+                + "\n```\n"
+            )
+    if perf:
+        text = section(text, "perf", "\n".join(perf))
+    readme.write_text(text)
+
+
+if __name__ == "__main__":
+    main()
