@@ -1,7 +1,14 @@
 """SpecDiff Explorer: the entry point. Page config, shared session state, the shared
 sidebar (the seed) and the navigation; every page lives in pages/.
 
-Add a page: write pages/N_Name.py and add ONE line to PAGES below.
+Add a page: write pages/N_Name.py and add ONE line to PAGES below, with a lowercase
+url_path that differs from the file name ("duel", not "Diffusion_Duel"). Why: until
+st.navigation has run once in the server process, Streamlit 1.67 treats a folder named
+pages/ as an old-style (v1) multipage app. A first visitor who opens /Diffusion_Duel
+directly would get that file run on its own, without this entry file (no seed, no shared
+state: a KeyError). With a url_path v1 does not know, Streamlit runs this file instead and
+shows the right page under a dismissable "Page not found" note, once per server start.
+Renaming pages/ (e.g. to app_pages/) would remove the v1 behaviour altogether.
 
 Shared session state (initialised here, once per session, from the link if it has one):
     st.session_state["seed"]        int, the sidebar seed (in the URL as ?seed=)
@@ -29,9 +36,7 @@ st.set_page_config(
 PAGES = [
     st.Page("pages/1_Home.py", title="Home", icon=":material/home:", default=True),
     st.Page("pages/2_Graph_Lab.py", title="Graph Lab", icon=":material/hub:", url_path="graph-lab"),
-    st.Page(
-        "pages/3_Resistance.py", title="Resistance", icon=":material/bolt:", url_path="resistance"
-    ),
+    st.Page("pages/3_Resistance.py", title="Resistance", icon=":material/bolt:", url_path="r-eff"),
     st.Page("pages/4_Diffusion_Duel.py", title="Diffusion Duel", icon=":material/swords:", url_path="duel"),
     st.Page(
         "pages/5_Gradient_Starvation.py", title="Gradient Starvation", icon=":material/insights:",

@@ -49,7 +49,7 @@ bridges = bridge_mask(G)
 cols[1].metric("Edges", G.number_of_edges())
 cols[2].metric("Bridges", int(bridges.sum()), help="Edges whose removal disconnects the graph.")
 cols[3].metric("R_eff of the bridge", f"{R[bridges].max():.3f}" if bridges.any() else "–")
-cols[4].metric("R_eff inside a clique", f"{R[~bridges].mean():.3f}", help=f"2/k = {2 / k:.3f}")
+cols[4].metric("R_eff in a clique", f"{R[~bridges].mean():.3f}", help=f"2/k = {2 / k:.3f}")
 fig = graph_figure(
     G,
     R,

@@ -60,58 +60,58 @@ except SpecDiffError as exc:
 R, bridges = res.values, bridge_mask(G)
 n, m = G.number_of_nodes(), G.number_of_edges()
 
-# ---------------------------------------------------------------- distribution and ranking
-st.header("Distribution and ranking", divider="gray")
-st.caption(
-    "R_eff of an edge is the voltage across it when one unit of current flows between its "
-    "ends. Many parallel paths: small. No other path (a bridge): exactly 1 for weight 1."
-)
-left, right = st.columns([5, 4], gap="large")
-with left:
-    st.plotly_chart(
-        reff_histogram(R, bridges=bridges), key="res_hist", config={"displaylogo": False}
-    )
-with right:
-    top_k = st.number_input(
-        "Show the top", 5, max(5, m), min(15, m), step=5, key="res_top", bind="query-params"
-    )
-    table = edge_table(G, R, bridges=bridges).sort_values("rank").head(int(top_k))
-    table.insert(1, "edge", table["u"] + " – " + table["v"])
-    st.dataframe(
-        table[["rank", "edge", "R_eff", "bridge"]],
-        hide_index=True,
-        key="res_rank",
-        height=min(38 + 35 * len(table), 380),
-        column_config={
-            "rank": st.column_config.NumberColumn("rank", width="small"),
-            "R_eff": st.column_config.ProgressColumn(
-                "R_eff", format="%.5f", min_value=0.0, max_value=max(1.0, R.max())
-            ),
-            "bridge": st.column_config.CheckboxColumn("bridge", width="small"),
-        },
-    )
 
-# ---------------------------------------------------------------- exact vs approximate
-st.header("Exact vs approximate", divider="gray")
-st.caption(
-    "Exact R_eff inverts the grounded Laplacian: O(n³) time, O(n²) memory. The "
-    "Spielman–Srivastava approximation solves k = ⌈4 ln n / eps²⌉ Laplacian systems "
-    "against random ±1 projections (Johnson–Lindenstrauss): each value lands within about "
-    "1 ± eps, and large sparse graphs become cheap. On small graphs exact is faster."
-)
-eps = st.select_slider(
-    "Target relative error eps",
-    [0.05, 0.1, 0.2, 0.3, 0.5],
-    value=0.3,
-    key="res_eps",
-    bind="query-params",
-)
-try:
-    exact, t_exact = timed_resistance(G, EXACT, eps, seed)
-    approx, t_approx = timed_resistance(G, APPROX, eps, seed)
-except SpecDiffError as exc:
-    st.warning(f"Comparison unavailable: {exc}")
-else:
+def distribution_and_ranking() -> None:
+    st.caption(
+        "R_eff of an edge is the voltage across it when one unit of current flows between its "
+        "ends. Many parallel paths: small. No other path (a bridge): exactly 1 for weight 1."
+    )
+    left, right = st.columns([5, 4], gap="large")
+    with left:
+        st.plotly_chart(
+            reff_histogram(R, bridges=bridges), key="res_hist", config={"displaylogo": False}
+        )
+    with right:
+        top_k = st.number_input(
+            "Show the top", 5, max(5, m), min(15, m), step=5, key="res_top", bind="query-params"
+        )
+        table = edge_table(G, R, bridges=bridges).sort_values("rank").head(int(top_k))
+        table.insert(1, "edge", table["u"] + " – " + table["v"])
+        st.dataframe(
+            table[["rank", "edge", "R_eff", "bridge"]],
+            hide_index=True,
+            key="res_rank",
+            height=min(38 + 35 * len(table), 380),
+            column_config={
+                "rank": st.column_config.NumberColumn("rank", width="small"),
+                "R_eff": st.column_config.ProgressColumn(
+                    "R_eff", format="%.5f", min_value=0.0, max_value=max(1.0, R.max())
+                ),
+                "bridge": st.column_config.CheckboxColumn("bridge", width="small"),
+            },
+        )
+
+
+def exact_vs_approximate() -> None:
+    st.caption(
+        "Exact R_eff inverts the grounded Laplacian: O(n³) time, O(n²) memory. The "
+        "Spielman–Srivastava approximation solves k = ⌈4 ln n / eps²⌉ Laplacian systems "
+        "against random ±1 projections (Johnson–Lindenstrauss): each value lands within about "
+        "1 ± eps, and large sparse graphs become cheap. On small graphs exact is faster."
+    )
+    eps = st.select_slider(
+        "Target relative error eps",
+        [0.05, 0.1, 0.2, 0.3, 0.5],
+        value=0.3,
+        key="res_eps",
+        bind="query-params",
+    )
+    try:
+        exact, t_exact = timed_resistance(G, EXACT, eps, seed)
+        approx, t_approx = timed_resistance(G, APPROX, eps, seed)
+    except SpecDiffError as exc:
+        st.warning(f"Comparison unavailable: {exc}")
+        return
     rel = (approx.values - exact.values) / exact.values
     c = st.columns(5)
     c[0].metric("Exact", f"{t_exact * 1000:.0f} ms", help=exact.reason)
@@ -149,64 +149,78 @@ else:
             },
         )
 
-# ---------------------------------------------------------------- spectral oracle
-st.header("What the Spectral Oracle keeps", divider="gray")
-st.caption(
-    "Keep edge e with probability p_e ∝ w_e·R_e (capped at 1) and reweight it by 1/p_e "
-    "(Spielman–Srivastava). A bridge has w·R = 1, so it is always kept. Beside it: a "
-    "structure-blind uniform sample with the same budget."
-)
-c1, c2 = st.columns(2)
-budget = c1.slider(
-    "Budget: expected share of edges kept",
-    0.05,
-    1.0,
-    0.5,
-    step=0.05,
-    key="res_budget",
-    bind="query-params",
-)
-variant = c2.selectbox(
-    "Oracle variant", sparsifiers.VARIANTS, key="res_variant", bind="query-params"
-)
-try:
-    oracle = spectral_oracle(G, budget=budget, variant=variant, seed=seed, resistance=res)
-    uniform = uniform_sparsifier(G, budget=budget, seed=seed)
-except SpecDiffError as exc:
-    st.warning(f"Cannot sparsify this graph: {exc}")
-    st.stop()
-for note in oracle.notices:
-    st.info(note, icon=":material/info:")
 
-drawable = n <= viz.DRAW_MAX_NODES and m <= viz.DRAW_MAX_EDGES
-pos = layout(G, seed=seed) if drawable else None
-panels = st.columns(2, gap="large")
-for col, (name, sp) in zip(
-    panels, [("Spectral Oracle", oracle), ("Uniform", uniform)], strict=True
-):
-    with col:
-        score = evaluate(G, sp.mask, sp.weights)
-        nb = int(score["n_bridges"])
-        st.markdown(
-            f"**{name}** keeps {sp.n_kept} of {m} edges · "
-            + ("**connected** ✓" if score["connected"] else "**disconnected** ✗")
-            + (f" · bridges kept {int(score['bridges_kept'])}/{nb}" if nb else "")
-            + f" · spectral error ε = {score['spectral_error']:.2f}"
-        )
-        if drawable:
-            st.plotly_chart(
-                graph_figure(
-                    G,
-                    R,
-                    pos=pos,
-                    bridges=bridges,
-                    kept=sp.mask,
-                    width_hint=520,
-                ),
-                key=f"res_{sp.method}",
-                config={"displaylogo": False},
+def spectral_oracle_view() -> None:
+    st.caption(
+        "Keep edge e with probability p_e ∝ w_e·R_e (capped at 1) and reweight it by 1/p_e "
+        "(Spielman–Srivastava). A bridge has w·R = 1, so it is always kept. Beside it: a "
+        "structure-blind uniform sample with the same budget."
+    )
+    c1, c2 = st.columns(2)
+    budget = c1.slider(
+        "Budget: expected share of edges kept",
+        0.05,
+        1.0,
+        0.5,
+        step=0.05,
+        key="res_budget",
+        bind="query-params",
+    )
+    variant = c2.selectbox(
+        "Oracle variant", sparsifiers.VARIANTS, key="res_variant", bind="query-params"
+    )
+    try:
+        oracle = spectral_oracle(G, budget=budget, variant=variant, seed=seed, resistance=res)
+        uniform = uniform_sparsifier(G, budget=budget, seed=seed)
+    except SpecDiffError as exc:
+        st.warning(f"Cannot sparsify this graph: {exc}")
+        return
+    for note in oracle.notices:
+        st.info(note, icon=":material/info:")
+
+    drawable = n <= viz.DRAW_MAX_NODES and m <= viz.DRAW_MAX_EDGES
+    pos = layout(G, seed=seed) if drawable else None
+    panels = st.columns(2, gap="large")
+    for col, (name, sp) in zip(
+        panels, [("Spectral Oracle", oracle), ("Uniform", uniform)], strict=True
+    ):
+        with col:
+            score = evaluate(G, sp.mask, sp.weights)
+            nb = int(score["n_bridges"])
+            st.markdown(
+                f"**{name}** keeps {sp.n_kept} of {m} edges · "
+                + ("**connected** ✓" if score["connected"] else "**disconnected** ✗")
+                + (f" · bridges kept {int(score['bridges_kept'])}/{nb}" if nb else "")
+                + f" · spectral error ε = {score['spectral_error']:.2f}"
             )
-st.caption(
-    "Same layout in both panels. Pale dotted: dropped. Vermillion dotted with a cross: "
-    "a dropped bridge, the graph falls apart there."
-)
+            if drawable:
+                st.plotly_chart(
+                    graph_figure(
+                        G,
+                        R,
+                        pos=pos,
+                        bridges=bridges,
+                        kept=sp.mask,
+                        width_hint=520,
+                    ),
+                    key=f"res_{sp.method}",
+                    config={"displaylogo": False},
+                )
+    st.caption(
+        "Same layout in both panels. Pale dotted: dropped. Vermillion dotted with a cross: "
+        "a dropped bridge, the graph falls apart there."
+    )
+
+
+# Only the open tab runs: the page stays quick and the exact-vs-approx work waits until asked.
+SECTIONS = {  # tab label (also its ?res_view= value) -> section
+    "Distribution": distribution_and_ranking,
+    "Exact vs approximate": exact_vs_approximate,
+    "Spectral Oracle": spectral_oracle_view,
+}
+for tab, draw in zip(
+    st.tabs(list(SECTIONS), key="res_view", bind="query-params"), SECTIONS.values(), strict=True
+):
+    with tab:
+        if tab.open:
+            draw()
