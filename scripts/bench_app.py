@@ -33,7 +33,7 @@ from browser_utils import (  # noqa: E402
     wait_idle,
 )
 
-PAGES = {"Home": "/", "Graph Lab": "/graph-lab", "Resistance": "/resistance"}
+PAGES = {"Home": "/", "Graph Lab": "/graph-lab", "Resistance": "/r-eff"}
 OPEN_TARGET_S, REDRAW_TARGET_S = 3.0, 0.5
 
 

@@ -59,7 +59,7 @@ def test_home_draws_the_barbell_and_the_slider_resizes_it():
     at.slider(key="home_k").set_value(5).run()
     assert not at.exception
     assert metric(at, "Edges") == "21"  # two K5 (10 edges each) + the bridge
-    assert metric(at, "R_eff inside a clique") == "0.400"  # 2/k
+    assert metric(at, "R_eff in a clique") == "0.400"  # 2/k
 
 
 # ------------------------------------------------------------------------------- graph lab
@@ -141,15 +141,23 @@ def test_resistance_page_follows_the_current_graph_and_the_budget():
     at.number_input(key="lab_barbell_k2").set_value(5).run()
     at.switch_page(RES).run()
     assert not at.exception and not at.error
-    text = markdown_text(at)
-    assert "barbell (k1=8, k2=5, bridge_length=0)" in text
-    assert "**Spectral Oracle** keeps" in text and "bridges kept 1/1" in text
+    assert "barbell (k1=8, k2=5, bridge_length=0)" in markdown_text(at)
+    assert at.dataframe[0].value["R_eff"].iloc[0] == pytest.approx(1.0)  # bridge
+    at.session_state["res_view"] = "Exact vs approximate"
+    at.run()
+    assert not at.exception
+    assert {m.label for m in at.metric} >= {"Exact", "Approximate", "Max |error|"}
+    at.session_state["res_view"] = "Spectral Oracle"
+    at.run()
+    assert not at.exception
+    assert "**Spectral Oracle** keeps" in markdown_text(at) and "bridges kept 1/1" in markdown_text(
+        at
+    )
     before = [m.value for m in at.markdown if "keeps" in m.value]
     at.slider(key="res_budget").set_value(0.9).run()
     assert not at.exception
     after = [m.value for m in at.markdown if "keeps" in m.value]
     assert after != before
-    assert {m.label for m in at.metric} >= {"Exact", "Approximate", "Max |error|"}
 
 
 # ------------------------------------------------------------------- figures (no streamlit)
