@@ -2,8 +2,8 @@
 
 Nothing in those README sections is typed by hand: they are the files written by
     python -m specdiff_core reproduce --experiment all --seeds 3 --quick --out assets/results/quick
-    python -m specdiff_core bench resistance | tee docs/bench_resistance.txt
-    python -m specdiff_core bench diffusion  | tee docs/bench_diffusion.txt
+    python -m specdiff_core bench resistance   (output kept in docs/bench_resistance.md)
+    python -m specdiff_core bench diffusion    (output kept in docs/bench_diffusion.md)
 Run ``python scripts/update_readme.py`` after any of them.
 """
 
@@ -22,6 +22,16 @@ def section(text: str, marker: str, body: str) -> str:
     return pattern.sub(lambda m: m.group(1) + body.rstrip() + "\n" + m.group(2), text)
 
 
+def bench_output(name: str) -> str | None:
+    """The first fenced block under '## Output' in docs/bench_<name>.md."""
+    path = ROOT / "docs" / f"bench_{name}.md"
+    if not path.is_file():
+        return None
+    text = path.read_text()
+    m = re.search(r"## Output.*?```\n(.*?)```", text, re.S)
+    return m.group(1).rstrip() if m else None
+
+
 def main() -> None:
     readme = ROOT / "README.md"
     text = readme.read_text()
@@ -38,12 +48,12 @@ def main() -> None:
         )
     perf = []
     for name, title in (("resistance", "Effective resistance"), ("diffusion", "Diffusion")):
-        path = ROOT / "docs" / f"bench_{name}.txt"
-        if path.is_file():
+        output = bench_output(name)
+        if output:
             perf.append(
-                f"### {title}: `python -m specdiff_core bench {name}`\n\n```\n"
-                + path.read_text().rstrip()
-                + "\n```\n"
+                f"### {title}: `python -m specdiff_core bench {name}`\n\n"
+                f"Verbatim output; conditions and how to read it: [docs/bench_{name}.md]"
+                f"(docs/bench_{name}.md).\n\n```\n{output}\n```\n"
             )
     if perf:
         text = section(text, "perf", "\n".join(perf))
