@@ -18,7 +18,7 @@ build_graph = slow("Building the graph…")(viz.build_graph)
 effective_resistance = slow("Computing effective resistance…")(resistance.effective_resistance)
 bridge_mask = cache(metrics.bridge_mask)
 layout = slow("Laying out the graph…")(viz.layout)
-graph_figure = cache(viz.graph_figure)
+graph_svg = cache(viz.graph_svg)
 
 st.title("SpecDiff Explorer")
 st.markdown(
@@ -50,20 +50,21 @@ cols[1].metric("Edges", G.number_of_edges())
 cols[2].metric("Bridges", int(bridges.sum()), help="Edges whose removal disconnects the graph.")
 cols[3].metric("R_eff of the bridge", f"{R[bridges].max():.3f}" if bridges.any() else "–")
 cols[4].metric("R_eff in a clique", f"{R[~bridges].mean():.3f}", help=f"2/k = {2 / k:.3f}")
-fig = graph_figure(
+# A static SVG, not plotly: it appears with the page (plotly's script takes ~1 s to load).
+svg = graph_svg(
     G,
     R,
     pos=layout(G, seed=seed),
     bridges=bridges,
     title=f"Barbell: two K{k} joined by one bridge, edges coloured by effective resistance",
-    width_hint=1000,
 )
-st.plotly_chart(fig, key="home_graph", config={"displaylogo": False})
+with st.container(key="home_graph"):
+    st.markdown(svg, unsafe_allow_html=True)  # st.html would strip the SVG
 
 st.markdown(
     f"The dashed bridge is **1 edge of {G.number_of_edges()}**: about "
     f"{100 / G.number_of_edges():.1f}% of a per-edge loss. Pale edges have many "
-    "alternatives; dark ones have few."
+    "alternatives; dark ones have few. Hover an edge for its exact value."
 )
 # LEAD: replace this disabled button with the jump to the duel, e.g.
 #   st.page_link("pages/4_Duel.py", label="Show me the failure", icon=":material/play_arrow:")

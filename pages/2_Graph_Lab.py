@@ -24,6 +24,7 @@ effective_resistance = slow("Computing effective resistance…")(resistance.effe
 bridge_mask = cache(metrics.bridge_mask)
 layout = slow("Laying out the graph…")(viz.layout)
 graph_figure = cache(viz.graph_figure)
+graph_svg = cache(viz.graph_svg)
 pyvis_html = cache(viz.pyvis_html)
 reff_histogram = cache(viz.reff_histogram)
 edge_table = cache(viz.edge_table)
@@ -204,25 +205,43 @@ with views:
         st.info(note, icon=":material/info:")
 
     tabs = st.tabs(
-        ["Graph", "Interactive", "Edges", "Distribution", "Download"],
+        ["Graph", "Zoom", "Interactive", "Edges", "Distribution", "Download"],
         key="lab_view",
         bind="query-params",
     )
     drawable = n <= viz.DRAW_MAX_NODES and m <= viz.DRAW_MAX_EDGES
     pos = layout(G, seed=seed) if drawable else None
-    with tabs[0]:
+    too_big = (
+        f"{n:,} nodes / {m:,} edges is too many to draw here (limit "
+        f"{viz.DRAW_MAX_NODES:,} / {viz.DRAW_MAX_EDGES:,}); see the tables."
+    )
+    with tabs[0]:  # a static SVG: on screen at once (plotly takes ~1 s to load)
         if tabs[0].open is not False:
-            if drawable:
-                fig = graph_figure(G, R, pos=pos, bridges=bridges)
-                st.plotly_chart(fig, key="lab_graph", config={"displaylogo": False})
-                st.caption("Hover an edge for its exact R_eff. Dashed thick edges are bridges.")
-            else:
-                st.warning(
-                    f"{n:,} nodes / {m:,} edges is too many to draw here (limit "
-                    f"{viz.DRAW_MAX_NODES:,} / {viz.DRAW_MAX_EDGES:,}); see the tables."
+            if drawable and m <= viz.SVG_MAX_EDGES:
+                with st.container(key="lab_graph"):
+                    st.markdown(graph_svg(G, R, pos=pos, bridges=bridges), unsafe_allow_html=True)
+                st.caption(
+                    "Hover an edge for its exact R_eff. Dashed thick edges are bridges. "
+                    "**Zoom** to zoom and pan, **Interactive** to drag nodes."
                 )
+            elif drawable:
+                st.plotly_chart(
+                    graph_figure(G, R, pos=pos, bridges=bridges),
+                    key="lab_graph_big",
+                    config={"displaylogo": False},
+                )
+            else:
+                st.warning(too_big)
     with tabs[1]:
         if tabs[1].open:
+            if drawable:
+                fig = graph_figure(G, R, pos=pos, bridges=bridges)
+                st.plotly_chart(fig, key="lab_zoom", config={"displaylogo": False})
+                st.caption("Drag to zoom, double-click to reset; the camera icon saves a PNG.")
+            else:
+                st.warning(too_big)
+    with tabs[2]:
+        if tabs[2].open:
             if drawable and m <= viz.PYVIS_MAX_EDGES:
                 html_height = viz.fitted_height(pos, lo=360)
                 st.iframe(
@@ -232,8 +251,8 @@ with views:
                 )
             else:
                 st.warning(f"The interactive view is limited to {viz.PYVIS_MAX_EDGES:,} edges.")
-    with tabs[2]:
-        if tabs[2].open:
+    with tabs[3]:
+        if tabs[3].open:
             table = edge_table(G, R, bridges=bridges).sort_values("rank")
             st.dataframe(
                 table,
@@ -250,13 +269,13 @@ with views:
                 },
             )
             st.caption("Click a column header to sort.")
-    with tabs[3]:
-        if tabs[3].open:
+    with tabs[4]:
+        if tabs[4].open:
             st.plotly_chart(
                 reff_histogram(R, bridges=bridges), key="lab_hist", config={"displaylogo": False}
             )
-    with tabs[4]:
-        if tabs[4].open:
+    with tabs[5]:
+        if tabs[5].open:
             stem = spec.family if spec.kind == "family" else spec.kind
             fmt = st.selectbox("Format", graphs.FORMATS, key="lab_fmt")
             st.download_button(

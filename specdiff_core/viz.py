@@ -51,6 +51,7 @@ __all__ = [
     "DRAW_MAX_NODES",
     "DRAW_MAX_EDGES",
     "PYVIS_MAX_EDGES",
+    "SVG_MAX_EDGES",
     "CLASSICS",
     "GENERATORS",
     "GraphSpec",
@@ -60,6 +61,7 @@ __all__ = [
     "edge_table",
     "edge_colours",
     "graph_figure",
+    "graph_svg",
     "fitted_height",
     "reff_histogram",
     "exact_vs_approx_figure",
@@ -74,6 +76,7 @@ APP_LIMITS = Limits(max_nodes=2_000, max_edges=20_000, max_bytes=5_000_000)  # i
 DRAW_MAX_NODES = 1_500  # larger graphs get the table and histogram, not a drawing
 DRAW_MAX_EDGES = 10_000
 PYVIS_MAX_EDGES = 3_000  # the interactive canvas gets sluggish beyond this
+SVG_MAX_EDGES = 2_000  # the static SVG view (two <line>s and a <title> per edge) up to this
 
 CLASSICS = tuple(name for name, f in FAMILIES.items() if not f.defaults)
 GENERATORS = tuple(name for name, f in FAMILIES.items() if f.defaults)
@@ -557,6 +560,131 @@ def fitted_height(pos: np.ndarray, *, width: int = 820, lo: int = 280, hi: int =
     """Plot height (px) that fits a layout drawn ``width`` px wide, within ``[lo, hi]``."""
     span = np.ptp(pos, axis=0) if len(pos) else np.ones(2)
     return int(np.clip(width * span[1] / max(span[0], 1e-9) + 90, lo, hi))
+
+
+def graph_svg(
+    G: nx.Graph,
+    values: np.ndarray,
+    *,
+    pos: np.ndarray,
+    bridges: np.ndarray | None = None,
+    kept: np.ndarray | None = None,
+    title: str | None = None,
+    value_label: str = "R_eff",
+    cmin: float | None = None,
+    cmax: float | None = None,
+    width: int = 1000,
+) -> str:
+    """The same picture as :func:`graph_figure` as one static SVG: no script, draws at once.
+
+    For first views that must appear instantly (plotly's script alone takes about a
+    second to load). Hovering an edge or a node shows its exact value (SVG ``<title>``).
+    The SVG is one line and its text is escaped for HTML and for Markdown, so it can go
+    through ``st.markdown(svg, unsafe_allow_html=True)`` (``st.html`` strips SVG).
+    """
+    edges = edge_array(G)
+    m = len(edges)
+    values = np.asarray(values, dtype=np.float64)
+    _check_aligned(values, edges, value_label)
+    is_bridge = _bridges_or_none(bridges, m)
+    keep = np.ones(m, dtype=bool) if kept is None else np.asarray(kept, dtype=bool)
+    lo, hi = _scale_range(values, cmin, cmax)
+    colours = edge_colours(values, cmin=lo, cmax=hi)
+    w_edge, w_bridge = _widths(m)
+    labels = [_svg_text(x) for x in node_labels(G)]
+    deg = dict(G.degree())
+    label = _svg_text(value_label)
+
+    top = 34 if title else 12
+    plot_w = width - 110  # room for the colour bar
+    height = fitted_height(pos, width=plot_w, lo=240, hi=640) - 90 + top + 24
+    span = np.ptp(pos, axis=0) if len(pos) else np.ones(2)
+    scale = min((plot_w - 40) / max(span[0], 1e-9), (height - top - 34) / max(span[1], 1e-9))
+    centre = pos.min(axis=0) + span / 2 if len(pos) else np.zeros(2)
+    xy = np.column_stack([
+        20 + (plot_w - 40) / 2 + (pos[:, 0] - centre[0]) * scale,
+        top + (height - top - 24) / 2 - (pos[:, 1] - centre[1]) * scale,
+    ])  # (n, 2) pixels, y down  # fmt: skip
+
+    out = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height:.0f}" '
+        f'width="100%" role="img" aria-label="graph, edges coloured by {label}" '
+        'style="font-family:sans-serif;font-size:13px">'
+    ]
+    if title:
+        out.append(f'<text x="8" y="20" font-weight="600" fill="#31333f">{_svg_text(title)}</text>')
+    order = np.lexsort((is_bridge, keep))  # dropped first, bridges last: on top
+    for j in order:
+        (x1, y1), (x2, y2) = xy[edges[j, 0]], xy[edges[j, 1]]
+        colour, wid, dash = colours[j], w_edge, ""
+        if is_bridge[j]:
+            wid, dash = w_bridge, ' stroke-dasharray="10 6"'
+        if not keep[j]:
+            colour = BRIDGE_COLOUR if is_bridge[j] else DROPPED_COLOUR
+            dash = ' stroke-dasharray="2 4"'
+            wid = w_bridge if is_bridge[j] else max(w_edge * 0.7, 0.6)
+        tip = (
+            f"edge {labels[edges[j, 0]]} – {labels[edges[j, 1]]}: {label} = {values[j]:.6g}"
+            + (" (bridge)" if is_bridge[j] else "")
+            + ("" if keep[j] else " (dropped)")
+        )
+        out.append(
+            f'<g><title>{tip}</title><line x1="{x1:.1f}" y1="{y1:.1f}" x2="{x2:.1f}" '
+            f'y2="{y2:.1f}" stroke="{colour}" stroke-width="{wid:.1f}"{dash}/>'
+            f'<line x1="{x1:.1f}" y1="{y1:.1f}" x2="{x2:.1f}" y2="{y2:.1f}" '
+            'stroke="transparent" stroke-width="9"/></g>'
+        )
+        if is_bridge[j] and not keep[j]:
+            cx, cy = (x1 + x2) / 2, (y1 + y2) / 2
+            out.append(
+                f'<path d="M{cx - 7:.1f},{cy - 7:.1f}L{cx + 7:.1f},{cy + 7:.1f}'
+                f'M{cx - 7:.1f},{cy + 7:.1f}L{cx + 7:.1f},{cy - 7:.1f}" '
+                f'stroke="{BRIDGE_COLOUR}" stroke-width="3"/>'
+            )
+    r = _node_size(len(pos)) / 2 + 0.5
+    for i, (x, y) in enumerate(xy):
+        out.append(
+            f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{r:.1f}" fill="#fff" stroke="#333" '
+            f'stroke-width="1.2"><title>node {labels[i]}, degree {deg[i]}</title></circle>'
+        )
+    # Colour bar (high values at the top, as in the plotly view) and the bridge key.
+    bx, by, bh = plot_w + 34, top + 26, max(80.0, min(220.0, height - top - 90))
+    stops = "".join(
+        f'<stop offset="{t:.3f}" stop-color="{c}"/>'
+        for t, c in zip(
+            np.linspace(0, 1, 9),
+            edge_colours(np.linspace(hi, lo, 9), cmin=lo, cmax=hi),
+            strict=True,
+        )
+    )
+    out.append(
+        f'<defs><linearGradient id="cb" x1="0" y1="0" x2="0" y2="1">{stops}</linearGradient>'
+        f'</defs><text x="{bx}" y="{by - 8}" fill="#555">{label}</text>'
+        f'<rect x="{bx}" y="{by}" width="14" height="{bh:.0f}" fill="url(#cb)"/>'
+    )
+    for t in np.linspace(lo, hi, 5):
+        ty = by + bh * (hi - t) / (hi - lo)
+        out.append(
+            f'<text x="{bx + 20}" y="{ty + 4:.1f}" fill="#555" font-size="11">{t:.2g}</text>'
+        )
+    if is_bridge.any():
+        ly = by + bh + 30
+        dark = edge_colours(np.array([hi]), cmin=lo, cmax=hi)[0]
+        out.append(
+            f'<line x1="{bx - 6}" y1="{ly}" x2="{bx + 26}" y2="{ly}" stroke="{dark}" '
+            f'stroke-width="{w_bridge:.1f}" stroke-dasharray="10 6"/>'
+            f'<text x="{bx - 6}" y="{ly + 18}" fill="#555" font-size="11">bridge</text>'
+        )
+    out.append("</svg>")
+    return "".join(out)
+
+
+_MARKDOWN_ACTIVE = str.maketrans({c: f"&#{ord(c)};" for c in "\\`*_{}[]()#+-.!|~$"})
+
+
+def _svg_text(value: Any) -> str:
+    """Text for SVG that neither HTML nor Markdown will interpret."""
+    return _html.escape(str(value), quote=False).translate(_MARKDOWN_ACTIVE)
 
 
 def _legend_line(name: str, colour: str, width: float, dash: str) -> go.Scatter:
