@@ -208,6 +208,16 @@ def test_graph_figure_marks_bridges_by_width_and_dash_and_hovers_exact_values():
     assert "0.5" in {row[2] for row in hover.customdata}
 
 
+def test_graph_svg_is_static_and_marks_bridges_and_exact_values():
+    G, R, bridges = _barbell()
+    svg = viz.graph_svg(G, R, pos=viz.layout(G), bridges=bridges, kept=~bridges, title="a_b")
+    assert svg.startswith("<svg") and "<script" not in svg and "\n" not in svg
+    assert svg.count('stroke-dasharray="2 4"') == bridges.sum()  # the dropped bridge: dotted
+    assert "R&#95;eff = 0.5" in svg and "(bridge) (dropped)" in svg  # exact value on hover
+    assert "a&#95;b" in svg  # Markdown cannot turn the title's underscores into emphasis
+    assert offline.external_urls(svg) == []
+
+
 def test_layout_is_the_same_for_the_same_graph_and_seed():
     G, _, _ = _barbell()
     a, b = viz.layout(G, seed=1), viz.layout(G, seed=1)

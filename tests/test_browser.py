@@ -31,12 +31,14 @@ from browser_utils import (
 
 pytestmark = pytest.mark.browser
 
-PAGES = {  # name -> (path, viewport height for the screenshot, text the page must show)
-    "home": ("/", 1500, "Two cliques, one bridge"),
-    "graph-lab": ("/graph-lab", 1250, "Graph source"),
-    "resistance": ("/r-eff", 1100, "Show the top"),
-    "resistance-exact": ("/r-eff?res_view=Exact+vs+approximate", 1300, "Largest errors"),
-    "resistance-oracle": ("/r-eff?res_view=Spectral+Oracle", 1100, "Uniform"),
+PLOTLY = '[data-testid="stPlotlyChart"] .main-svg'
+PAGES = {  # name -> (path, screenshot height, text the page must show, a drawing it must show)
+    "home": ("/", 1300, "Two cliques, one bridge", ".st-key-home_graph svg line"),
+    "graph-lab": ("/graph-lab", 1150, "Graph source", ".st-key-lab_graph svg line"),
+    "graph-lab-zoom": ("/graph-lab?lab_view=Zoom", 1150, "Graph source", PLOTLY),
+    "resistance": ("/r-eff", 1100, "Show the top", PLOTLY),
+    "resistance-exact": ("/r-eff?res_view=Exact+vs+approximate", 1300, "Largest errors", PLOTLY),
+    "resistance-oracle": ("/r-eff?res_view=Spectral+Oracle", 1100, "Uniform", PLOTLY),
 }
 
 
@@ -107,10 +109,10 @@ def assert_clean(page_at, page) -> None:
 
 @pytest.mark.parametrize("name", list(PAGES))
 def test_page_opens_offline_without_exception(page_at, name):
-    path, height, must_show = PAGES[name]
+    path, height, must_show, drawing = PAGES[name]
     page = page_at(path, height=height)
     page.get_by_text(must_show).first.wait_for(timeout=20_000)
-    page.locator('[data-testid="stPlotlyChart"] .main-svg').first.wait_for(timeout=20_000)
+    page.locator(drawing).first.wait_for(timeout=20_000)
     wait_idle(page)
     screenshot(page, name)
     assert_clean(page_at, page)
