@@ -25,7 +25,7 @@ effective_resistance = slow("Computing effective resistance…")(resistance.effe
 bridge_mask = cache(metrics.bridge_mask)
 layout = slow("Laying out the graph…")(viz.layout)
 graph_figure = cache(viz.graph_figure)
-reff_histogram = cache(viz.reff_histogram)
+histogram_svg = cache(viz.histogram_svg)
 edge_table = cache(viz.edge_table)
 exact_vs_approx_figure = cache(viz.exact_vs_approx_figure)
 spectral_oracle = cache(sparsifiers.spectral_oracle)
@@ -67,10 +67,8 @@ def distribution_and_ranking() -> None:
         "ends. Many parallel paths: small. No other path (a bridge): exactly 1 for weight 1."
     )
     left, right = st.columns([5, 4], gap="large")
-    with left:
-        st.plotly_chart(
-            reff_histogram(R, bridges=bridges), key="res_hist", config={"displaylogo": False}
-        )
+    with left, st.container(key="res_hist"):  # static SVG: no plotly.js to load first
+        st.markdown(histogram_svg(R, bridges=bridges), unsafe_allow_html=True)
     with right:
         top_k = st.number_input(
             "Show the top", 5, max(5, m), min(15, m), step=5, key="res_top", bind="query-params"

@@ -64,6 +64,7 @@ __all__ = [
     "graph_svg",
     "fitted_height",
     "reff_histogram",
+    "histogram_svg",
     "exact_vs_approx_figure",
     "pyvis_html",
 ]
@@ -677,6 +678,96 @@ def graph_svg(
         )
     out.append("</svg>")
     return "".join(out)
+
+
+def histogram_svg(
+    values: np.ndarray,
+    *,
+    bridges: np.ndarray | None = None,
+    value_label: str = "R_eff",
+    nbins: int = 40,
+    width: int = 520,
+    height: int = 280,
+) -> str:
+    """:func:`reff_histogram` as one static SVG (bridges stacked, dark and hatched)."""
+    values = np.asarray(values, dtype=np.float64)
+    is_bridge = _bridges_or_none(bridges, len(values))
+    hi = max(1.05, float(values.max()) * 1.02) if len(values) else 1.05
+    edges_x = np.linspace(0.0, hi, nbins + 1)
+    other = np.histogram(values[~is_bridge], edges_x)[0]
+    brid = np.histogram(values[is_bridge], edges_x)[0]
+    top = max(1, int((other + brid).max()))
+    step = _nice_step(top / 4)
+    ymax = step * np.ceil(top / step)
+    left, right, up, down = 44, 12, 28, 42
+    pw, ph = width - left - right, height - up - down
+    sx = lambda x: left + pw * x / hi  # noqa: E731
+    sy = lambda y: up + ph * (1 - y / ymax)  # noqa: E731
+    mid_colour, dark = edge_colours(np.array([0.45, 0.95]))
+    label = _svg_text(value_label)
+    out = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="100%" '
+        f'role="img" aria-label="histogram of {label}" '
+        'style="font-family:sans-serif;font-size:12px;max-width:640px">'
+        '<defs><pattern id="hatch" width="6" height="6" patternUnits="userSpaceOnUse" '
+        'patternTransform="rotate(45)"><rect width="6" height="6" fill="' + dark + '"/>'
+        '<line x1="0" y1="0" x2="0" y2="6" stroke="#fff" stroke-width="2"/></pattern></defs>'
+    ]
+    for t in np.arange(0, ymax + step / 2, step):
+        y = sy(t)
+        out.append(
+            f'<line x1="{left}" y1="{y:.1f}" x2="{width - right}" y2="{y:.1f}" stroke="#e6e6e6"/>'
+            f'<text x="{left - 6}" y="{y + 4:.1f}" text-anchor="end" fill="#555">{t:g}</text>'
+        )
+    for t in np.arange(0, hi + 1e-9, 0.2):
+        out.append(
+            f'<text x="{sx(t):.1f}" y="{height - down + 16}" text-anchor="middle" fill="#555">'
+            f"{t:.1f}</text>"
+        )
+    bw = pw / nbins
+    for b in range(nbins):
+        lo_b, hi_b = edges_x[b], edges_x[b + 1]
+        for count, base, fill, name in (
+            (other[b], 0, mid_colour, "other edges"),
+            (brid[b], other[b], "url(#hatch)", "bridges"),
+        ):
+            if count:
+                y0, y1 = sy(base), sy(base + count)
+                out.append(
+                    f'<rect x="{sx(lo_b) + 0.5:.1f}" y="{y1:.1f}" width="{bw - 1:.1f}" '
+                    f'height="{max(y0 - y1, 1.5):.1f}" fill="{fill}"><title>{name}: {count} '
+                    f"with {label} in [{lo_b:.3g}, {hi_b:.3g})</title></rect>"
+                )
+        if brid[b]:  # a bridge bar is often 1 of hundreds: say how many, above it
+            out.append(
+                f'<text x="{sx(lo_b) + bw / 2:.1f}" y="{sy(other[b] + brid[b]) - 5:.1f}" '
+                f'text-anchor="middle" font-weight="600" fill="{dark}">{brid[b]}</text>'
+            )
+    x1 = sx(1.0)
+    out.append(
+        f'<line x1="{x1:.1f}" y1="{up - 6}" x2="{x1:.1f}" y2="{height - down}" stroke="#444" '
+        f'stroke-dasharray="5 4"/><text x="{x1 - 4:.1f}" y="{up - 10}" text-anchor="end" '
+        'fill="#444">R = 1: no other path</text>'
+        f'<line x1="{left}" y1="{height - down}" x2="{width - right}" y2="{height - down}" '
+        'stroke="#888"/>'
+        f'<text x="{left + pw / 2:.0f}" y="{height - 6}" text-anchor="middle" fill="#31333f">'
+        f"effective resistance {label}</text>"
+    )
+    if is_bridge.any():
+        nb = int(is_bridge.sum())
+        out.append(
+            f'<rect x="{left + 8}" y="{up - 4}" width="12" height="12" fill="url(#hatch)"/>'
+            f'<text x="{left + 26}" y="{up + 6}" fill="#31333f">{nb} bridge(s) of {len(values)} '
+            "edges</text>"
+        )
+    out.append("</svg>")
+    return "".join(out)
+
+
+def _nice_step(raw: float) -> float:
+    """1, 2 or 5 times a power of ten, at least ``raw``."""
+    base = 10 ** np.floor(np.log10(max(raw, 1e-12)))
+    return float(next(m * base for m in (1, 2, 5, 10) if m * base >= raw))
 
 
 _MARKDOWN_ACTIVE = str.maketrans({c: f"&#{ord(c)};" for c in "\\`*_{}[]()#+-.!|~$"})

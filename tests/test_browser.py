@@ -36,7 +36,7 @@ PAGES = {  # name -> (path, screenshot height, text the page must show, a drawin
     "home": ("/", 1300, "Two cliques, one bridge", ".st-key-home_graph svg line"),
     "graph-lab": ("/graph-lab", 1150, "Graph source", ".st-key-lab_graph svg line"),
     "graph-lab-zoom": ("/graph-lab?lab_view=Zoom", 1150, "Graph source", PLOTLY),
-    "resistance": ("/r-eff", 1100, "Show the top", PLOTLY),
+    "resistance": ("/r-eff", 1100, "Show the top", ".st-key-res_hist svg > rect"),
     "resistance-exact": ("/r-eff?res_view=Exact+vs+approximate", 1300, "Largest errors", PLOTLY),
     "resistance-oracle": ("/r-eff?res_view=Spectral+Oracle", 1100, "Uniform", PLOTLY),
 }
