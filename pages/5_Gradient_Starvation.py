@@ -31,7 +31,9 @@ if key not in duels or duels[key]["duel"].step_count == 0:
         duels[key] = {"duel": duel, "test": test, "samples": None}
         ss["duel_current"] = key
         st.rerun()
-    st.page_link("pages/4_Diffusion_Duel.py", label="Or train it live in the Duel", icon=":material/swords:")
+    st.page_link(
+        "pages/4_Diffusion_Duel.py", label="Or train it live in the Duel", icon=":material/swords:"
+    )
     st.stop()
 
 state = duels[key]
@@ -61,7 +63,9 @@ with left:
     )
 with right:
     st.subheader("The bridges' share of the gradient, over training")
-    st.plotly_chart(report.gradient_share_figure(history), key="grad_share", config={"displaylogo": False})
+    st.plotly_chart(
+        report.gradient_share_figure(history), key="grad_share", config={"displaylogo": False}
+    )
 
 st.subheader("Gradient by R_eff bin")
 st.plotly_chart(report.rbin_figure(history, R_BINS), key="grad_bins", config={"displaylogo": False})
@@ -76,9 +80,14 @@ def mean_of(method: str, field: str) -> float:
 
 
 edge_share = mean_of("standard", "edge_share_bridge")
-std_share, spec_share = mean_of("standard", "grad_share_bridge"), mean_of("spectral", "grad_share_bridge")
+std_share, spec_share = (
+    mean_of("standard", "grad_share_bridge"),
+    mean_of("spectral", "grad_share_bridge"),
+)
 b = test.bridges
-ratio = {m: float(g[b].mean() / g[~b].mean()) if b.any() else float("nan") for m, g in grads.items()}
+ratio = {
+    m: float(g[b].mean() / g[~b].mean()) if b.any() else float("nan") for m, g in grads.items()
+}
 last = {m: [r for r in history if r["method"] == m][-1] for m in ("standard", "spectral")}
 st.markdown(
     f"- Bridges are **{edge_share:.1%}** of the edges in the training batches.\n"

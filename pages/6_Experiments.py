@@ -49,7 +49,9 @@ if found is None:
             )
             res["preset"] = preset
             path = store.store_result(res, cfg)
-            status.update(label=f"Done in {res['seconds']:.0f} s; saved to {path}", state="complete")
+            status.update(
+                label=f"Done in {res['seconds']:.0f} s; saved to {path}", state="complete"
+            )
         lookup.clear()
         st.rerun()
     st.stop()
