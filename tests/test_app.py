@@ -95,8 +95,10 @@ def test_bad_pasted_edge_list_shows_an_error_and_the_page_keeps_working():
     assert not at.exception
     assert "line 2" in at.error[0].value and "not positive" in at.error[0].value
     assert metric(at, "Edges") == "7"  # the last graph that worked is still shown
-    at.text_area(key="lab_paste").set_value("a b\nb c\n").run()
+    at.text_area(key="lab_paste").set_value("a b\nb c\nb a\nc c\n").run()
     assert not at.error and metric(at, "Edges") == "2"
+    notices = " ".join(i.value for i in at.info)  # repairs are reported, never silent
+    assert "duplicate edge" in notices and "self-loop" in notices
 
 
 @needs_core
