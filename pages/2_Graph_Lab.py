@@ -219,7 +219,9 @@ with views:
         if tabs[0].open is not False:
             if drawable and m <= viz.SVG_MAX_EDGES:
                 with st.container(key="lab_graph"):
-                    st.markdown(graph_svg(G, R, pos=pos, bridges=bridges), unsafe_allow_html=True)
+                    st.markdown(
+                        graph_svg(G, R, pos=pos, bridges=bridges, width=640), unsafe_allow_html=True
+                    )
                 st.caption(
                     "Hover an edge for its exact R_eff. Dashed thick edges are bridges. "
                     "**Zoom** to zoom and pan, **Interactive** to drag nodes."
