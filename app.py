@@ -33,6 +33,8 @@ st.set_page_config(
     initial_sidebar_state="expanded",
 )
 
+# One line per page, so that adding a page stays a one-line change.
+# fmt: off
 PAGES = [
     st.Page("pages/1_Home.py", title="Home", icon=":material/home:", default=True),
     st.Page("pages/2_Graph_Lab.py", title="Graph Lab", icon=":material/hub:", url_path="graph-lab"),
@@ -44,6 +46,7 @@ PAGES = [
     ),
     st.Page("pages/6_Experiments.py", title="Experiments", icon=":material/science:", url_path="experiments"),
 ]
+# fmt: on
 
 GRAPH_LINK_KEYS = ("graph", "edges")  # plus every "g_<param>": owned by _sync_graph_link
 
