@@ -11,6 +11,7 @@ import numpy as np
 from .errors import ConfigError
 
 __all__ = [
+    "TRAINING_METHODS",
     "DiffusionConfig",
     "ModelConfig",
     "WeightConfig",
@@ -18,6 +19,19 @@ __all__ = [
     "DuelConfig",
     "with_steps",
 ]
+
+
+# Every loss a duel can train with: the paper's two, and the controls that ask whether any
+# generic up-weighting of rare edges does as well (docs/beyond.md). Each is the one loss,
+# training.edge_loss, with its own per-edge weights (or focal modulation).
+TRAINING_METHODS: dict[str, str] = {
+    "standard": "unweighted per-edge cross-entropy",
+    "spectral": "edge weights f(R_eff), the paper's cure",
+    "focal": "focal loss: each term times (1 - p_t)^gamma (Lin et al. 2017)",
+    "class_balanced": "inverse class frequency: keep and drop targets weighted 1 / (2 freq)",
+    "shuffled": "the spectral weights, randomly reassigned to edges within each graph",
+    "degree": "f(1/d_u + 1/d_v): a local degree proxy for R_eff",
+}
 
 
 @dataclass(frozen=True)
@@ -60,12 +74,15 @@ class WeightConfig:
 
     fn: str = "linear"  # "linear": 1 + lam * R; "power": R ** lam; "exp": exp(lam * R)
     lam: float = 10.0  # strength of the weighting
+    focal_gamma: float = 2.0  # focusing exponent of the "focal" control (Lin et al. 2017)
 
     def __post_init__(self) -> None:
         if self.fn not in ("linear", "power", "exp"):
             raise ConfigError(f"unknown weight function {self.fn!r}; use linear, power or exp")
         if not np.isfinite(self.lam) or self.lam < 0:
             raise ConfigError(f"lambda must be a finite number >= 0, got {self.lam}")
+        if not np.isfinite(self.focal_gamma) or not 0 <= self.focal_gamma <= 10:
+            raise ConfigError(f"focal_gamma must be in [0, 10], got {self.focal_gamma}")
 
 
 @dataclass(frozen=True)
@@ -96,7 +113,16 @@ class DuelConfig:
     model: ModelConfig = field(default_factory=ModelConfig)
     train: TrainConfig = field(default_factory=TrainConfig)
     weighting: WeightConfig = field(default_factory=WeightConfig)
-    methods: tuple[str, ...] = ("standard", "spectral")
+    methods: tuple[str, ...] = ("standard", "spectral")  # see TRAINING_METHODS
+
+    def __post_init__(self) -> None:
+        unknown = [m for m in self.methods if m not in TRAINING_METHODS]
+        if unknown:
+            raise ConfigError(
+                f"unknown training method(s) {unknown}; choose from {list(TRAINING_METHODS)}"
+            )
+        if len(set(self.methods)) != len(self.methods):
+            raise ConfigError(f"each method may appear once in a duel, got {list(self.methods)}")
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

@@ -3,7 +3,9 @@
 The standard model and the spectrally-weighted model differ in exactly one
 thing: the per-edge weights handed to :func:`edge_loss` (``None`` = uniform,
 or ``f(R_e)``). Architecture, initial weights, data order, noise, optimiser,
-number of steps and seed are shared (:class:`Duel`).
+number of steps and seed are shared (:class:`Duel`). The controls of
+``config.TRAINING_METHODS`` (focal, class-balanced, shuffled-R_eff and degree
+weights) enter the same way: weights, or the focal option, of the same loss.
 
 Instrumentation (streamed to a callback and kept in ``Duel.history``):
 loss; the model's keep-probability for bridges vs other edges on held-out probe
@@ -25,7 +27,15 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from .config import DiffusionConfig, DuelConfig, ModelConfig, TrainConfig, WeightConfig, with_steps
+from .config import (
+    TRAINING_METHODS,
+    DiffusionConfig,
+    DuelConfig,
+    ModelConfig,
+    TrainConfig,
+    WeightConfig,
+    with_steps,
+)
 from .diffusion import MarginalEdgeDiffusion
 from .errors import ConfigError
 from .model import EdgeDenoiser, GraphTensors, batch_graphs, featurize
@@ -37,7 +47,10 @@ __all__ = [
     "make_example",
     "edge_loss",
     "edge_weights_for",
+    "class_balanced_weights",
+    "degree_proxy",
     "logit_gradients",
+    "TRAINING_METHODS",
     "Duel",
     "DuelConfig",
     "R_BINS",
@@ -115,21 +128,53 @@ def make_example(
 # ------------------------------------------------------------------------------ loss
 
 
-def edge_loss(
-    logits: torch.Tensor, targets: torch.Tensor, weight: torch.Tensor | None = None
-) -> torch.Tensor:
-    """The one training loss: per-edge cross-entropy, optionally weighted.
+def _edge_terms(logits: torch.Tensor, targets: torch.Tensor, focal_gamma: float) -> torch.Tensor:
+    """Per-edge cross-entropy, focal-modulated when ``focal_gamma > 0``."""
+    ce = F.binary_cross_entropy_with_logits(logits, targets.float(), reduction="none")  # (E,)
+    if focal_gamma:
+        # (1 - p_t)^gamma with p_t = exp(-CE); clamped so the power's gradient stays finite
+        ce = ce * (-torch.expm1(-ce)).clamp_min(1e-12) ** focal_gamma  # (E,)
+    return ce
 
-    ``L = sum_e w_e CE(y_e, sigmoid(z_e)) / sum_e w_e``; with ``weight=None`` (the
-    standard loss) this is the plain mean, and ``weight = ones`` gives exactly the
-    same value.
+
+def edge_loss(
+    logits: torch.Tensor,
+    targets: torch.Tensor,
+    weight: torch.Tensor | None = None,
+    *,
+    focal_gamma: float = 0.0,
+) -> torch.Tensor:
+    """The one training loss: per-edge cross-entropy, optionally weighted or focal.
+
+    ``L = sum_e w_e l_e / sum_e w_e`` with ``l_e = CE(y_e, sigmoid(z_e))``; with
+    ``weight=None`` (the standard loss) this is the plain mean, and ``weight = ones``
+    gives exactly the same value. With ``focal_gamma = g > 0`` each term is the focal
+    loss ``l_e = (1 - p_t)^g CE`` (``p_t`` the probability given to the target).
 
     Parameters
     ----------
     logits, targets : (E,) tensors
     weight : (E,) tensor of non-negative weights, or None
+    focal_gamma : float
+        Focusing exponent; 0 (the default) is plain cross-entropy.
+
+    Returns
+    -------
+    torch.Tensor
+        A scalar.
+
+    References
+    ----------
+    T.-Y. Lin, P. Goyal, R. Girshick, K. He, P. Dollar, "Focal loss for dense object
+    detection", ICCV 2017.
+
+    Examples
+    --------
+    >>> z, y = torch.tensor([0.0, 0.0]), torch.tensor([1.0, 0.0])
+    >>> round(float(edge_loss(z, y)), 4), round(float(edge_loss(z, y, focal_gamma=2.0)), 4)
+    (0.6931, 0.1733)
     """
-    ce = F.binary_cross_entropy_with_logits(logits, targets.float(), reduction="none")  # (E,)
+    ce = _edge_terms(logits, targets, focal_gamma)  # (E,)
     if weight is None:
         return ce.mean()
     assert weight.shape == ce.shape, f"weight {tuple(weight.shape)} vs edges {tuple(ce.shape)}"
@@ -137,24 +182,114 @@ def edge_loss(
 
 
 def logit_gradients(
-    logits: torch.Tensor, targets: torch.Tensor, weight: torch.Tensor | None = None
+    logits: torch.Tensor,
+    targets: torch.Tensor,
+    weight: torch.Tensor | None = None,
+    *,
+    focal_gamma: float = 0.0,
 ) -> torch.Tensor:
-    """Exact ``dL/dlogit_e`` of :func:`edge_loss`: ``w_e (sigmoid(z_e) - y_e) / sum w``."""
+    """Exact ``dL/dlogit_e`` of :func:`edge_loss`.
+
+    Cross-entropy: ``w_e (sigmoid(z_e) - y_e) / sum w``. Focal, with ``q = 1 - p_t`` and
+    ``s = 2 y - 1``: ``w_e s q^g (g p_t log p_t - q) / sum w``.
+    """
     w = torch.ones_like(logits) if weight is None else weight
-    return w * (torch.sigmoid(logits) - targets.float()) / w.sum()
+    y = targets.float()
+    if not focal_gamma:
+        return w * (torch.sigmoid(logits) - y) / w.sum()
+    ce = F.binary_cross_entropy_with_logits(logits, y, reduction="none")  # -log p_t
+    p_t = torch.exp(-ce)
+    q = -torch.expm1(-ce)
+    g = float(focal_gamma)
+    return w * (2 * y - 1) * q**g * (-g * p_t * ce - q) / w.sum()
 
 
-def edge_weights_for(method: str, R: np.ndarray, weighting: WeightConfig) -> np.ndarray | None:
-    """Per-edge loss weights of a method (``None`` = the standard, unweighted loss)."""
-    if method == "standard":
+def degree_proxy(G: nx.Graph) -> np.ndarray:
+    """A local stand-in for R_eff: ``min(1 / w_e, 1 / s_u + 1 / s_v)`` per edge.
+
+    ``s`` is the weighted degree (strength). For unweighted graphs ``1/d_u + 1/d_v``
+    approximates ``R_uv`` in large dense random graphs (von Luxburg, Radl, Hein, JMLR
+    2014); it is capped at ``1 / w_e``, the bound R cannot exceed. It sees only the two
+    endpoints, so it cannot tell a bridge between two cliques from an edge inside one.
+
+    Examples
+    --------
+    >>> degree_proxy(nx.Graph([(0, 1), (1, 2), (2, 0), (2, 3)])).round(3).tolist()
+    [1.0, 0.833, 0.833, 1.0]
+    """
+    from .graphs import edge_array, edge_weights
+
+    edges = edge_array(G)  # (m, 2)
+    w = edge_weights(G, edges)  # (m,)
+    s = np.zeros(G.number_of_nodes())
+    np.add.at(s, edges[:, 0], w)
+    np.add.at(s, edges[:, 1], w)
+    return np.minimum(1.0 / w, 1.0 / s[edges[:, 0]] + 1.0 / s[edges[:, 1]])
+
+
+def _apply_fn(x: np.ndarray, weighting: WeightConfig) -> np.ndarray:
+    """The weight function ``f`` of :class:`WeightConfig` applied to R (or a proxy of it)."""
+    if weighting.fn == "linear":
+        return 1.0 + weighting.lam * x
+    if weighting.fn == "power":
+        return np.maximum(x, 1e-12) ** weighting.lam
+    return np.exp(weighting.lam * x)
+
+
+def edge_weights_for(
+    method: str,
+    R: np.ndarray,
+    weighting: WeightConfig,
+    *,
+    graph: nx.Graph | None = None,
+    seed: int | Sequence[int] | None = None,
+) -> np.ndarray | None:
+    """Per-edge loss weights of a method (``None`` = no per-edge weights).
+
+    Parameters
+    ----------
+    method : str
+        One of ``config.TRAINING_METHODS``. ``standard``, ``focal`` and
+        ``class_balanced`` have no fixed per-edge weights (``None``; focal modulation and
+        class weights are applied per batch, see :class:`Duel`).
+    R : (m,) array
+        Effective resistance per edge, canonical order.
+    weighting : WeightConfig
+        The weight function ``f`` and ``lambda`` (shared by spectral, shuffled, degree).
+    graph : networkx.Graph, optional
+        Needed by ``degree``.
+    seed : int or sequence of ints, optional
+        Needed by ``shuffled``: the permutation of the spectral weights.
+
+    Raises
+    ------
+    ConfigError
+        An unknown method, or a missing ``graph`` / ``seed``.
+    """
+    if method not in TRAINING_METHODS:
+        raise ConfigError(
+            f"unknown training method {method!r}; use one of {list(TRAINING_METHODS)}"
+        )
+    if method in ("standard", "focal", "class_balanced"):
         return None
     if method == "spectral":
-        if weighting.fn == "linear":
-            return 1.0 + weighting.lam * R
-        if weighting.fn == "power":
-            return np.maximum(R, 1e-12) ** weighting.lam
-        return np.exp(weighting.lam * R)
-    raise ConfigError(f"unknown training method {method!r}; use 'standard' or 'spectral'")
+        return _apply_fn(R, weighting)
+    if method == "shuffled":
+        if seed is None:
+            raise ConfigError("shuffled weights need a seed (the permutation)")
+        return np.random.default_rng(seed).permutation(_apply_fn(R, weighting))
+    if graph is None:
+        raise ConfigError("degree weights need the graph (its degrees)")
+    return _apply_fn(degree_proxy(graph), weighting)
+
+
+def class_balanced_weights(targets: torch.Tensor, keep_rate: float) -> torch.Tensor:
+    """Inverse class frequency: ``1 / (2 keep_rate)`` on kept targets, ``1 / (2 (1 -
+    keep_rate))`` on dropped ones (each class then carries half the total weight)."""
+    if not 0 < keep_rate < 1:
+        raise ConfigError(f"class-balanced weights need a keep rate in (0, 1), got {keep_rate}")
+    y = targets.float()
+    return y / (2 * keep_rate) + (1 - y) / (2 * (1 - keep_rate))
 
 
 # ------------------------------------------------------------------------------ duel
@@ -164,7 +299,9 @@ def edge_weights_for(method: str, R: np.ndarray, weighting: WeightConfig) -> np.
 class _Player:
     model: EdgeDenoiser
     opt: torch.optim.Optimizer
-    weights: list[np.ndarray | None]  # per training example
+    weights: list[np.ndarray | None]  # fixed per-edge weights, per training example
+    focal_gamma: float = 0.0  # focal modulation of the loss terms (0 = off)
+    balanced: bool = False  # class-balanced weights from each batch's targets
 
 
 class Duel:
@@ -219,9 +356,19 @@ class Duel:
             model = copy.deepcopy(base)  # identical initial weights for every method
             opt = torch.optim.Adam(model.parameters(), lr=config.train.lr, foreach=True)
             weights = [
-                edge_weights_for(method, ex.resistance, config.weighting) for ex in self.train_set
+                edge_weights_for(
+                    method,
+                    ex.resistance,
+                    config.weighting,
+                    graph=ex.graph,
+                    seed=(config.train.seed, i),
+                )
+                for i, ex in enumerate(self.train_set)
             ]
-            self.players[method] = _Player(model, opt, weights)
+            gamma = config.weighting.focal_gamma if method == "focal" else 0.0
+            self.players[method] = _Player(
+                model, opt, weights, focal_gamma=gamma, balanced=method == "class_balanced"
+            )
         self.step_count = 0
         self.history: list[dict[str, Any]] = []
         self.seconds = 0.0
@@ -295,7 +442,23 @@ class Duel:
                 self.callback(row)
         return rows
 
-    def _weight_tensor(self, player: _Player, idx: np.ndarray) -> torch.Tensor | None:
+    def start_from(self, state: dict[str, torch.Tensor]) -> None:
+        """Load ``state`` (a model's ``state_dict``) into every player and reset the
+        optimisers: fine-tuning a trained model under this duel's losses."""
+        if self.step_count:
+            raise ConfigError("start_from must be called before the first training step")
+        for player in self.players.values():
+            player.model.load_state_dict(state)
+            player.opt = torch.optim.Adam(
+                player.model.parameters(), lr=self.config.train.lr, foreach=True
+            )
+
+    def _weight_tensor(
+        self, player: _Player, idx: np.ndarray, x0: torch.Tensor | None = None
+    ) -> torch.Tensor | None:
+        if player.balanced:
+            assert x0 is not None, "class-balanced weights need the batch's targets"
+            return class_balanced_weights(x0, self.diffusion.keep_rate).to(self.device)
         parts = [player.weights[i] for i in idx]
         if parts[0] is None:
             return None
@@ -308,12 +471,14 @@ class Duel:
         model.train()
         g = batch["g"].to(self.device)
         x0, x_t, t = (batch[k].to(self.device) for k in ("x0", "x_t", "t"))
-        w = self._weight_tensor(player, batch["idx"])
+        w = self._weight_tensor(player, batch["idx"], x0)
         logits = model(g, x_t, t)  # (E,)
-        loss = edge_loss(logits, x0, w)
+        loss = edge_loss(logits, x0, w, focal_gamma=player.focal_gamma)
         row = None
         if instrument:
-            row = self._instrument(method, model, logits, x0, w, batch)
+            row = self._instrument(
+                method, model, logits, x0, w, batch, focal_gamma=player.focal_gamma
+            )
             row["loss"] = float(loss.detach())
         opt.zero_grad(set_to_none=True)
         loss.backward()
@@ -330,12 +495,14 @@ class Duel:
         x0: torch.Tensor,
         w: torch.Tensor | None,
         batch: dict[str, Any],
+        *,
+        focal_gamma: float = 0.0,
     ) -> dict[str, Any]:
         """Gradient-starvation evidence for one model on the current batch (exact)."""
         bridges = torch.tensor(batch["bridges"], device=logits.device)
         R = batch["R"]
-        dz = logit_gradients(logits.detach(), x0, w).abs()  # (E,)
-        ce = F.binary_cross_entropy_with_logits(logits, x0, reduction="none")
+        dz = logit_gradients(logits.detach(), x0, w, focal_gamma=focal_gamma).abs()  # (E,)
+        ce = _edge_terms(logits, x0, focal_gamma)  # (E,)
         terms = ce / len(ce) if w is None else w * ce / w.sum()  # sum(terms) == loss
         params = [p for p in model.parameters() if p.requires_grad]
         groups = {"bridge": bridges, "other": ~bridges}
@@ -367,6 +534,11 @@ class Duel:
             "edge_share_bridge": nb / len(dz),
             **{f"grad_norm_{k}": v for k, v in norms.items() if k.startswith("rbin")},
         }
+
+    def probe_keep(self, method: str) -> dict[str, float]:
+        """Mean keep-probability a model gives bridges and other edges of the probe
+        graphs at t = T (from pure noise: what it believes from structure alone)."""
+        return self._probe_keep(self.players[method].model)
 
     @torch.no_grad()
     def _probe_keep(self, model: EdgeDenoiser) -> dict[str, float]:
@@ -418,7 +590,13 @@ class Duel:
         out: dict[str, np.ndarray] = {}
         g = example.tensors.to(self.device)
         for method, player in self.players.items():
-            w_np = edge_weights_for(method, example.resistance, self.config.weighting)
+            w_np = edge_weights_for(
+                method,
+                example.resistance,
+                self.config.weighting,
+                graph=example.graph,
+                seed=(self.config.train.seed, len(self.train_set)),
+            )
             w = (
                 None
                 if w_np is None
@@ -428,12 +606,19 @@ class Duel:
             count = 0
             for tgt in example.targets:
                 x0 = torch.tensor(tgt, dtype=torch.float32, device=self.device)
+                if player.balanced:
+                    w = class_balanced_weights(x0, self.diffusion.keep_rate)
                 for t_val in np.linspace(1, T, n_t).round().astype(int):
                     t = torch.full((example.m,), int(t_val), dtype=torch.long, device=self.device)
                     x_t = self.diffusion.noise(x0.cpu(), t.cpu(), gen).to(self.device)
                     with torch.no_grad():
                         z = player.model(g, x_t, t)
-                    acc += logit_gradients(z, x0, w).abs().cpu().numpy()
+                    acc += (
+                        logit_gradients(z, x0, w, focal_gamma=player.focal_gamma)
+                        .abs()
+                        .cpu()
+                        .numpy()
+                    )
                     count += 1
             out[method] = acc / max(count, 1)
         return out
