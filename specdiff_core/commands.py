@@ -17,7 +17,7 @@ from typing import Any
 import networkx as nx
 import numpy as np
 
-from .config import DuelConfig, TrainConfig, WeightConfig
+from .config import TRAINING_METHODS, DuelConfig, TrainConfig, WeightConfig
 from .errors import ConfigError
 from .graphs import (
     DEFAULT_LIMITS,
@@ -46,13 +46,21 @@ def add_train_parser(sub: argparse._SubParsersAction) -> None:
     src = p.add_mutually_exclusive_group(required=True)
     src.add_argument("--family", choices=sorted(FAMILIES), help="graph family to train on")
     src.add_argument("--graphs", help="directory of graph files to train on")
-    p.add_argument("--loss", choices=["standard", "spectral"], required=True)
+    p.add_argument(
+        "--loss",
+        choices=list(TRAINING_METHODS),
+        required=True,
+        help="standard, spectral, or a control (docs/beyond.md)",
+    )
     p.add_argument("--out", required=True, help="model file to write (.safetensors)")
     p.add_argument("--steps", type=int, default=TrainConfig.steps)
     p.add_argument("--n-train", type=int, default=16, help="training graphs drawn from --family")
     p.add_argument("--budget", type=float, default=0.6, help="teacher (oracle) edge fraction")
     p.add_argument("--lam", type=float, default=WeightConfig.lam, help="lambda of w = f(R)")
     p.add_argument("--weight-fn", choices=["linear", "power", "exp"], default=WeightConfig.fn)
+    p.add_argument(
+        "--focal-gamma", type=float, default=WeightConfig.focal_gamma, help="gamma of --loss focal"
+    )
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--device", default="auto", choices=["auto", "cpu", "cuda"])
     p.set_defaults(func=train_cli)
@@ -80,7 +88,7 @@ def train_cli(args: argparse.Namespace) -> int:
     ]
     cfg = DuelConfig(
         train=TrainConfig(steps=args.steps, seed=args.seed, device=args.device),
-        weighting=WeightConfig(fn=args.weight_fn, lam=args.lam),
+        weighting=WeightConfig(fn=args.weight_fn, lam=args.lam, focal_gamma=args.focal_gamma),
         methods=(args.loss,),
     )
     duel = Duel(cfg, examples)
@@ -152,6 +160,7 @@ def sparsify_with_model(
 
 def add_reproduce_parser(sub: argparse._SubParsersAction) -> None:
     from .experiments import EXPERIMENTS
+    from .runner import BACKENDS
 
     p = sub.add_parser("reproduce", help="run the paper's experiments; JSON, summary.md and plots")
     p.add_argument(
@@ -162,43 +171,83 @@ def add_reproduce_parser(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument("--seeds", type=int, default=3, help="number of seeds (0..N-1)")
     p.add_argument("--quick", action="store_true", help="small preset (minutes on a laptop)")
-    p.add_argument("--graphs", help="directory of graph files: implies --experiment custom")
+    p.add_argument(
+        "--graphs",
+        help="directory of graph files: the custom experiment (default), or the source "
+        "graphs of --experiment real_networks",
+    )
     p.add_argument("--out", required=True, help="output directory")
     p.add_argument("--steps", type=int, help="override the preset's training steps")
+    p.add_argument(
+        "--backend",
+        choices=BACKENDS,
+        default="local",
+        help="where seeds and settings run: this process, local processes (default) or Ray",
+    )
+    p.add_argument("--workers", type=int, help="parallel workers (default: the CPU count)")
+    p.add_argument("--address", help="Ray cluster address (default: start Ray locally)")
+    p.add_argument(
+        "--no-resume",
+        action="store_true",
+        help="recompute everything, ignoring finished experiments and units in --out",
+    )
     p.add_argument("--max-nodes", type=int, default=DEFAULT_LIMITS.max_nodes)
     p.add_argument("--max-edges", type=int, default=DEFAULT_LIMITS.max_edges)
     p.set_defaults(func=reproduce_cli)
 
 
+def _experiment_names(args: argparse.Namespace) -> list[str]:
+    from .experiments import EXPERIMENTS
+
+    if args.graphs:
+        if args.experiment in ("all", "custom"):
+            return ["custom"]
+        if args.experiment == "real_networks":
+            return ["real_networks"]
+        raise ConfigError(
+            "--graphs works with --experiment custom (the default) or real_networks, "
+            f"not {args.experiment}"
+        )
+    if args.experiment == "all":
+        return [n for n in EXPERIMENTS if n != "custom"]
+    if args.experiment == "custom":
+        raise ConfigError("the custom experiment needs --graphs DIR")
+    return [args.experiment]
+
+
 def reproduce_cli(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
-    from .experiments import EXPERIMENTS, PRESETS, run_experiment
+    from .experiments import PRESETS, run_experiment
     from .report import write_report
+    from .store import find_result
 
     if args.seeds < 1:
         raise ConfigError(f"--seeds must be >= 1, got {args.seeds}")
+    if args.address and args.backend != "ray":
+        raise ConfigError("--address needs --backend ray")
+    if args.workers is not None and args.workers < 1:
+        raise ConfigError(f"--workers must be >= 1, got {args.workers}")
     preset = PRESETS["quick" if args.quick else "full"]
     if args.steps:
         preset = replace(
             preset, duel=replace(preset.duel, train=replace(preset.duel.train, steps=args.steps))
         )
+    names = _experiment_names(args)
     graphs = None
     if args.graphs:
         limits = Limits(max_nodes=args.max_nodes, max_edges=args.max_edges)
         graphs = [lg.graph for lg in load_graph_dir(args.graphs, limits=limits)]
-        names = ["custom"]
-    elif args.experiment == "all":
-        names = [n for n in EXPERIMENTS if n != "custom"]
-    elif args.experiment == "custom":
-        raise ConfigError("the custom experiment needs --graphs DIR")
-    else:
-        names = [args.experiment]
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     seeds = list(range(args.seeds))
     results = []
     for name in names:
+        found = None if args.no_resume or graphs else find_result(name, preset, seeds, [out])
+        if found is not None and found[1] == out / f"{name}.json":
+            print(f"{name}: finished result in {found[1]} reused", file=sys.stderr)
+            results.append(found[0])
+            continue
         with tqdm(desc=name, file=sys.stderr, bar_format="{desc}: {elapsed} {postfix}") as bar:
             res = run_experiment(
                 name,
@@ -206,11 +255,18 @@ def reproduce_cli(args: argparse.Namespace) -> int:
                 seeds=seeds,
                 graphs=graphs,
                 progress=lambda msg, bar=bar: bar.set_postfix_str(msg),
+                backend=args.backend,
+                workers=args.workers,
+                address=args.address,
+                store_dir=None if args.no_resume else out,
             )
         res["preset"] = "quick" if args.quick else "full"
-        (out / f"{name}.json").write_text(json.dumps(res, indent=1, default=_json_default))
+        path = out / f"{name}.json"
+        tmp = path.with_name(f".{path.name}.tmp")
+        tmp.write_text(json.dumps(res, indent=1, default=_json_default))
+        tmp.replace(path)  # written whole or not at all: a rerun never reads half a file
         results.append(res)
-        print(f"wrote {out / (name + '.json')} ({res['seconds']:.1f} s)", file=sys.stderr)
+        print(f"wrote {path} ({res['seconds']:.1f} s)", file=sys.stderr)
     summary = write_report(results, out)
     print(summary)
     return 0

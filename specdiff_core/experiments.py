@@ -14,6 +14,17 @@ Result shape (also written as JSON by ``reproduce``)::
 where each method holds ``connectivity``, ``connectivity_ci``, ``bridge_survival``,
 ``bridge_survival_ci``, ``edge_retention``, ``spectral_error``, ``n_samples`` and
 ``per_seed``; ``optimization_dynamics`` adds ``series`` and ``rarity`` adds ``sweep``.
+
+Beyond the paper (docs/beyond.md): ``methods`` always holds the same four entries, so
+that every experiment compares alike; experiments that train more models put them in
+``extra_methods`` (same shape). ``controls`` and ``controls_chain`` add ``verdict``
+(which controls match the spectral weighting, as generated text), ``real_networks``
+adds ``bridge_classes`` and ``dataset``, ``finetune`` adds ``finetune``, and the
+sensitivity sweeps ``sensitivity`` and ``capacity`` add ``grid``.
+
+Every experiment is a list of independent *units* (one seed, or one setting and one
+seed) and a ``combine`` step, so that :mod:`specdiff_core.runner` can run the units in
+parallel, on Ray, or resume them from disk, with results identical to a serial run.
 """
 
 from __future__ import annotations
@@ -21,15 +32,24 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field, replace
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 import numpy as np
 
-from .config import DuelConfig, TrainConfig
+from .config import TRAINING_METHODS, DuelConfig, ModelConfig, TrainConfig, WeightConfig
 from .errors import ConfigError
-from .graphs import GraphError, barbell, cliques_joined_by_bridges, edge_weights
-from .metrics import evaluate_batch, summarize
+from .graphs import (
+    GraphError,
+    barbell,
+    classic,
+    cliques_joined_by_bridges,
+    edge_array,
+    edge_weights,
+    validate_graph,
+)
+from .metrics import bridge_mask, evaluate_batch, summarize, wilson_ci
 
 if TYPE_CHECKING:  # the network code (torch) loads only when an experiment runs
     from .training import Duel, EdgeExample
@@ -47,6 +67,12 @@ __all__ = [
     "baseline_draws",
     "demo_duel_config",
     "demo_examples",
+    "Experiment",
+    "BRIDGE_CLASSES",
+    "bridge_classes",
+    "real_sources",
+    "sample_subgraphs",
+    "control_verdicts",
 ]
 
 # Figures as reported by the paper (Siami 2025, arXiv:2511.18593), shown beside ours,
@@ -55,6 +81,9 @@ PAPER_REPORTED: dict[str, dict[str, float]] = {
     "barbell": {"standard": 0.0, "spectral": 0.896, "oracle": 1.0},  # paper-reported
     "asymmetric_chain": {"standard": 0.0, "spectral": 1.0, "oracle": 1.0},  # paper-reported
 }
+
+
+_DUEL_PAIR = ("standard", "spectral")
 
 
 @dataclass(frozen=True)
@@ -78,6 +107,46 @@ class ExperimentConfig:
     )  # share of bridged train graphs
     rarity_n_train: int = 100  # training graphs in the rarity sweep
     duel: DuelConfig = field(default_factory=DuelConfig)
+    # --- beyond the paper (docs/beyond.md); none of these touch the experiments above
+    controls: tuple[str, ...] = (
+        "focal",
+        "class_balanced",
+        "shuffled",
+        "degree",
+    )  # extra methods trained beside standard and spectral in the controls experiments
+    real_sources: tuple[str, ...] = (
+        "karate_club",
+        "les_miserables",
+        "florentine_families",
+        "davis_southern_women",
+    )  # networkx classics that real_networks samples its subgraphs from
+    subgraph_min: int = 12  # fewest nodes of a sampled subgraph (real_networks)
+    subgraph_max: int = 30  # most nodes of a sampled subgraph
+    finetune_grid: tuple[float, ...] = (
+        0.0,
+        0.05,
+        0.1,
+        0.2,
+        0.35,
+        0.5,
+        0.75,
+        1.0,
+    )  # checkpoints, as fractions of the training steps, where bridge survival is sampled
+    recover_survival: float = 0.9  # "recovered": sampled bridge survival at least this
+    weight_grid: tuple[tuple[str, float], ...] = (
+        ("linear", 1.0),
+        ("linear", 10.0),
+        ("linear", 100.0),
+        ("power", 1.0),
+        ("power", 2.0),
+        ("exp", 3.0),
+    )  # (f, lambda) settings of the sensitivity sweep
+    capacity_grid: tuple[tuple[int, int], ...] = (
+        (16, 2),
+        (32, 3),
+        (64, 3),
+        (64, 6),
+    )  # (width, depth) settings of the capacity sweep
 
     def __post_init__(self) -> None:
         if self.n_train < 1 or self.n_test < 1 or self.samples < 1:
@@ -86,6 +155,20 @@ class ExperimentConfig:
             raise ConfigError("need 2 <= clique_min <= clique_max")
         if not 0 < self.teacher_budget <= 1:
             raise ConfigError("teacher_budget is a fraction of edges in (0, 1]")
+        bad = [m for m in self.controls if m not in TRAINING_METHODS or m in _DUEL_PAIR]
+        if bad or len(set(self.controls)) != len(self.controls):
+            extra = sorted(set(TRAINING_METHODS) - set(_DUEL_PAIR))
+            raise ConfigError(f"controls must be distinct methods among {extra}, got {bad}")
+        if not 3 <= self.subgraph_min <= self.subgraph_max:
+            raise ConfigError("need 3 <= subgraph_min <= subgraph_max (nodes per subgraph)")
+        if not self.finetune_grid or not all(0 <= f <= 1 for f in self.finetune_grid):
+            raise ConfigError("finetune_grid needs fractions of the training steps in [0, 1]")
+        if not 0 < self.recover_survival <= 1:
+            raise ConfigError("recover_survival is a bridge survival in (0, 1]")
+        for fn, lam in self.weight_grid:
+            WeightConfig(fn=fn, lam=lam)  # raises ConfigError on a bad setting
+        for width, depth in self.capacity_grid:
+            ModelConfig(width=width, depth=depth)
 
 
 PRESETS: dict[str, ExperimentConfig] = {
@@ -173,6 +256,134 @@ def _double_joined(k1: int, k2: int, rng: np.random.Generator) -> nx.Graph:
     return G
 
 
+def real_sources(
+    cfg: ExperimentConfig, graphs: Sequence[nx.Graph] | None = None
+) -> list[tuple[str, nx.Graph]]:
+    """The large graphs that real-network datasets are cut from: the user's ``graphs``
+    when given (a directory on the CLI), else the networkx classics of
+    ``cfg.real_sources``."""
+    if graphs:
+        return [(str(G.graph.get("source", f"graph {i}")), G) for i, G in enumerate(graphs)]
+    if not cfg.real_sources:
+        raise ConfigError("real_sources is empty: name networkx classics or pass --graphs DIR")
+    return [(name, classic(name)) for name in cfg.real_sources]
+
+
+def _snowball(G: nx.Graph, size: int, rng: np.random.Generator) -> set[int]:
+    """``size`` nodes reached by a breadth-first search from a random node, neighbours
+    visited in random order (the whole component when it is smaller); connected."""
+    nodes = [v for v in G if G.degree(v) > 0]
+    start = int(nodes[int(rng.integers(len(nodes)))])
+    seen, queue = {start}, [start]
+    while queue and len(seen) < size:
+        u = queue.pop(0)
+        nbrs = sorted(set(G[u]) - seen)
+        for v in (nbrs[i] for i in rng.permutation(len(nbrs))):
+            if len(seen) >= size:
+                break
+            seen.add(int(v))
+            queue.append(int(v))
+    return seen
+
+
+def sample_subgraphs(
+    sources: Sequence[tuple[str, nx.Graph]],
+    n: int,
+    cfg: ExperimentConfig,
+    seed: int,
+    *,
+    need_bridge: bool = False,
+) -> list[nx.Graph]:
+    """``n`` connected subgraphs cut from ``sources`` by seeded snowball sampling.
+
+    Each draw picks a source graph, a size in ``[cfg.subgraph_min, cfg.subgraph_max]``
+    and a start node, and keeps the induced subgraph on the nodes a randomised
+    breadth-first search reaches. Nodes on the sample's boundary often keep one edge
+    only, so pendant bridges are common, as in any sampled real network.
+
+    Parameters
+    ----------
+    sources : sequence of (name, graph)
+        Canonical graphs (see :func:`real_sources`).
+    n : int
+        Number of subgraphs.
+    cfg : ExperimentConfig
+        Supplies the size range.
+    seed : int
+        Same seed, same subgraphs.
+    need_bridge : bool
+        Keep only subgraphs with at least one bridge (test graphs: bridge survival is
+        defined only where there is a bridge).
+
+    Raises
+    ------
+    GraphError
+        When the sources yield no usable subgraph (fewer than 3 nodes, or no bridge
+        while one is needed) in many draws.
+    """
+    rng = np.random.default_rng(seed)
+    out: list[nx.Graph] = []
+    for _ in range(50 * n + 100):
+        if len(out) == n:
+            break
+        name, G = sources[int(rng.integers(len(sources)))]
+        size = int(rng.integers(cfg.subgraph_min, cfg.subgraph_max + 1))
+        keep = _snowball(G, size, rng)
+        if len(keep) < 3:
+            continue
+        H = validate_graph(G.subgraph(sorted(keep)).copy(), source=name).graph
+        if need_bridge and not nx.has_bridges(H):
+            continue
+        H.graph["source"] = name
+        out.append(H)
+    if len(out) < n:
+        what = "with a bridge " if need_bridge else ""
+        raise GraphError(
+            f"could not cut {n} connected subgraphs {what}of >= 3 nodes from "
+            f"{[name for name, _ in sources]}; give larger graphs, graphs with bridges, "
+            "or other subgraph_min/subgraph_max"
+        )
+    return out
+
+
+BRIDGE_CLASSES = ("pendant", "tree", "core")  # codes 1, 2, 3 of bridge_classes (0: no bridge)
+
+
+def bridge_classes(G: nx.Graph) -> np.ndarray:
+    """``(m,)`` int codes, canonical edge order: 0 = not a bridge, 1 = pendant bridge
+    (an endpoint has degree 1), 2 = tree bridge (no pendant, but one side holds no
+    cycle), 3 = core bridge (both sides hold a cycle: a bridge between dense parts).
+
+    Examples
+    --------
+    >>> G = nx.Graph([(0, 1), (1, 2), (2, 0), (2, 3), (3, 4), (4, 5), (5, 3), (5, 6)])
+    >>> bridge_classes(G).tolist()
+    [0, 0, 0, 3, 0, 0, 0, 1]
+    """
+    edges = edge_array(G)  # (m,  2)
+    codes = np.zeros(len(edges), dtype=np.int64)
+    for i in np.flatnonzero(bridge_mask(G)):
+        u, v = (int(x) for x in edges[i])
+        if G.degree(u) == 1 or G.degree(v) == 1:
+            codes[i] = 1
+            continue
+        cut = nx.restricted_view(G, [], [(u, v)])
+        sides = [nx.node_connected_component(cut, x) for x in (u, v)]
+        dense = [G.subgraph(side).number_of_edges() >= len(side) for side in sides]
+        codes[i] = 3 if all(dense) else 2
+    return codes
+
+
+def _class_counts(codes: np.ndarray, masks: np.ndarray) -> dict[str, np.ndarray]:
+    """Kept bridges of each class per sample, ``(K,)`` arrays."""
+    out = {}
+    for c, name in enumerate(BRIDGE_CLASSES, start=1):
+        sel = codes == c
+        out[f"{name}_kept"] = masks[:, sel].sum(axis=1).astype(np.float64)
+        out[f"n_{name}"] = np.full(masks.shape[0], float(sel.sum()))
+    return out
+
+
 def _examples(
     graphs: Sequence[nx.Graph], cfg: ExperimentConfig, seed: int, visible: bool
 ) -> list[EdgeExample]:
@@ -215,22 +426,38 @@ def baseline_draws(
 
 
 def evaluate_methods(
-    duel: Duel, tests: Sequence[EdgeExample], cfg: ExperimentConfig, seed: int
+    duel: Duel,
+    tests: Sequence[EdgeExample],
+    cfg: ExperimentConfig,
+    seed: int,
+    *,
+    baselines: bool = True,
+    by_class: bool = False,
+    spectral: bool = True,
 ) -> dict[str, dict[str, np.ndarray]]:
     """Per-sample metrics of every method over all test graphs, for one seed.
 
     The learned models' samples are compared with ``cfg.samples`` draws of the
-    Spectral Oracle and of the uniform sparsifier at the same expected budget.
+    Spectral Oracle and of the uniform sparsifier at the same expected budget
+    (``baselines=False`` leaves those out; the models' samples do not change).
+    ``by_class=True`` adds kept counts per bridge class (:func:`bridge_classes`);
+    ``spectral=False`` skips the (costly) spectral metrics, which are then nan.
     """
     pools: dict[str, list[dict[str, np.ndarray]]] = {}
     rng = np.random.default_rng(seed + 7)
     for j, ex in enumerate(tests):
-        for method, res in duel.sample(ex, cfg.samples, seed=seed * 100 + j).items():
-            pools.setdefault(method, []).append(
-                evaluate_batch(ex.graph, res.masks, _uniform_reweight(ex, res.masks))
-            )
-        for name, (masks, weights) in baseline_draws(ex, cfg.samples, rng).items():
-            pools.setdefault(name, []).append(evaluate_batch(ex.graph, masks, weights))
+        codes = bridge_classes(ex.graph) if by_class else None
+        draws = {
+            method: (res.masks, _uniform_reweight(ex, res.masks))
+            for method, res in duel.sample(ex, cfg.samples, seed=seed * 100 + j).items()
+        }
+        if baselines:
+            draws.update(baseline_draws(ex, cfg.samples, rng))
+        for name, (masks, weights) in draws.items():
+            out = evaluate_batch(ex.graph, masks, weights, spectral=spectral)
+            if codes is not None:
+                out.update(_class_counts(codes, masks))
+            pools.setdefault(name, []).append(out)
     return {method: _concat(parts) for method, parts in pools.items()}
 
 
@@ -300,9 +527,11 @@ def _summarise(
 # ---------------------------------------------------------------------- experiments
 
 Progress = Callable[[str], None] | None
+Unit = dict[str, Any]  # one independent piece of an experiment, JSON-able: {"seed": 0}, ...
+Partial = dict[str, Any]  # what a unit returns (JSON-able; see runner)
 
 
-def _duel_run(
+def _duel_setup(
     train_family: str,
     cfg: ExperimentConfig,
     seed: int,
@@ -310,8 +539,8 @@ def _duel_run(
     visible: bool = False,
     train_graphs: Sequence[nx.Graph] | None = None,
     test_graphs: Sequence[nx.Graph] | None = None,
-    progress: Progress = None,
 ) -> tuple[Duel, list[EdgeExample]]:
+    """The untrained duel of one seed and its held-out test examples."""
     tr_graphs = (
         train_graphs
         if train_graphs is not None
@@ -327,118 +556,727 @@ def _duel_run(
     from .training import Duel
 
     duel_cfg = replace(cfg.duel, train=replace(cfg.duel.train, seed=seed))
-    duel = Duel(duel_cfg, train, probe=tests)
-    chunk = max(1, duel_cfg.train.steps // 20)
-    while not duel.done:
-        duel.step(chunk)
+    return Duel(duel_cfg, train, probe=tests), tests
+
+
+def _train(duel: Duel, seed: int, progress: Progress = None, until: int | None = None) -> None:
+    """Step ``duel`` to ``until`` (default: its full budget) in chunks, reporting progress."""
+    steps = duel.config.train.steps
+    until = steps if until is None else until
+    chunk = max(1, steps // 20)
+    while duel.step_count < until:
+        duel.step(min(chunk, until - duel.step_count))
         if progress:
-            progress(f"seed {seed}: step {duel.step_count}/{duel_cfg.train.steps}")
+            progress(f"seed {seed}: step {duel.step_count}/{steps}")
+
+
+def _duel_run(
+    train_family: str,
+    cfg: ExperimentConfig,
+    seed: int,
+    *,
+    visible: bool = False,
+    train_graphs: Sequence[nx.Graph] | None = None,
+    test_graphs: Sequence[nx.Graph] | None = None,
+    progress: Progress = None,
+) -> tuple[Duel, list[EdgeExample]]:
+    duel, tests = _duel_setup(
+        train_family,
+        cfg,
+        seed,
+        visible=visible,
+        train_graphs=train_graphs,
+        test_graphs=test_graphs,
+    )
+    _train(duel, seed, progress)
     return duel, tests
 
 
-def _standard_experiment(family: str, visible: bool = False) -> Callable[..., dict[str, Any]]:
-    def run(
-        cfg: ExperimentConfig, seeds: Sequence[int], progress: Progress = None, **_: Any
-    ) -> dict[str, Any]:
-        per_seed = []
-        for seed in seeds:
-            duel, tests = _duel_run(family, cfg, seed, visible=visible, progress=progress)
-            per_seed.append(evaluate_methods(duel, tests, cfg, seed))
-        return {"methods": _summarise(per_seed, seeds)}
-
-    return run
+def _with_duel(cfg: ExperimentConfig, **changes: Any) -> ExperimentConfig:
+    """``cfg`` with some fields of its DuelConfig replaced."""
+    return replace(cfg, duel=replace(cfg.duel, **changes))
 
 
-def run_optimization_dynamics(
-    cfg: ExperimentConfig, seeds: Sequence[int], progress: Progress = None, **_: Any
+def _quiet(cfg: ExperimentConfig) -> ExperimentConfig:
+    """Instrument only the first and last step: for experiments that report no curves.
+
+    Instrumentation reads gradients and probe outputs but never changes training
+    (tested: the weights stay bit-identical), so this only saves time.
+    """
+    return _with_duel(cfg, train=replace(cfg.duel.train, log_every=max(1, cfg.duel.train.steps)))
+
+
+def _seed_units(cfg: ExperimentConfig, seeds: Sequence[int]) -> list[Unit]:
+    return [{"seed": int(s)} for s in seeds]
+
+
+def _combine_methods(
+    cfg: ExperimentConfig, seeds: Sequence[int], parts: Sequence[Partial], **_: Any
+) -> dict[str, Any]:
+    """Pooled summaries; the duel's four methods under ``methods``, any more under
+    ``extra_methods``."""
+    summary = _summarise([p["eval"] for p in parts], seeds)
+    body: dict[str, Any] = {"methods": {m: summary[m] for m in summary if m in _HEADLINE}}
+    extra = {m: summary[m] for m in summary if m not in _HEADLINE}
+    if extra:
+        body["extra_methods"] = extra
+    return body
+
+
+_HEADLINE = ("standard", "spectral", "oracle", "uniform")
+
+
+def _family_unit(family: str, visible: bool = False) -> Callable[..., Partial]:
+    def run_unit(
+        cfg: ExperimentConfig, unit: Unit, *, progress: Progress = None, **_: Any
+    ) -> Partial:
+        seed = unit["seed"]
+        duel, tests = _duel_run(family, cfg, seed, visible=visible, progress=progress)
+        return {"eval": evaluate_methods(duel, tests, cfg, seed)}
+
+    return run_unit
+
+
+def _dynamics_unit(
+    cfg: ExperimentConfig, unit: Unit, *, progress: Progress = None, **_: Any
+) -> Partial:
+    seed = unit["seed"]
+    duel, tests = _duel_run("barbell", cfg, seed, progress=progress)
+    series = [{**row, "seed": int(seed)} for row in duel.history]
+    return {"eval": evaluate_methods(duel, tests, cfg, seed), "series": series}
+
+
+def _dynamics_combine(
+    cfg: ExperimentConfig, seeds: Sequence[int], parts: Sequence[Partial], **_: Any
 ) -> dict[str, Any]:
     """Bridge keep-probability, gradient share and loss over training, per seed."""
-    per_seed, series = [], []
-    for seed in seeds:
-        duel, tests = _duel_run("barbell", cfg, seed, progress=progress)
-        per_seed.append(evaluate_methods(duel, tests, cfg, seed))
-        series.extend({**row, "seed": int(seed)} for row in duel.history)
-    return {"methods": _summarise(per_seed, seeds), "series": series}
+    return {
+        "methods": _summarise([p["eval"] for p in parts], seeds),
+        "series": [row for p in parts for row in p["series"]],
+    }
 
 
-def run_rarity(
-    cfg: ExperimentConfig, seeds: Sequence[int], progress: Progress = None, **_: Any
-) -> dict[str, Any]:
+# ---------------------------------------------------------------------------- rarity
+
+
+def _rarity_units(cfg: ExperimentConfig, seeds: Sequence[int]) -> list[Unit]:
+    return [{"fraction": float(f), "seed": int(s)} for f in cfg.rarity_fractions for s in seeds]
+
+
+def _rarity_unit(
+    cfg: ExperimentConfig, unit: Unit, *, progress: Progress = None, **_: Any
+) -> Partial:
     """Share of training graphs with a bridge swept down; survival on bridged test graphs."""
+    seed = unit["seed"]
+    n_bridged = max(1, round(unit["fraction"] * cfg.rarity_n_train))
+    bridged = family_graphs("barbell", n_bridged, cfg, seed)
+    plain = family_graphs("double_joined", cfg.rarity_n_train - n_bridged, cfg, 20_000 + seed)
+    order = np.random.default_rng(seed).permutation(len(bridged) + len(plain))
+    pool = bridged + plain
+    train_graphs = [pool[i] for i in order]
+    duel, tests = _duel_run("barbell", cfg, seed, train_graphs=train_graphs, progress=progress)
+    return {"eval": evaluate_methods(duel, tests, cfg, seed), "n_bridged": n_bridged}
+
+
+def _rarity_combine(
+    cfg: ExperimentConfig, seeds: Sequence[int], parts: Sequence[Partial], **_: Any
+) -> dict[str, Any]:
     sweep = []
     methods: dict[str, dict[str, Any]] = {}
-    for frac in cfg.rarity_fractions:
-        n_bridged = max(1, round(frac * cfg.rarity_n_train))
-        per_seed = []
-        for seed in seeds:
-            bridged = family_graphs("barbell", n_bridged, cfg, seed)
-            plain = family_graphs(
-                "double_joined", cfg.rarity_n_train - n_bridged, cfg, 20_000 + seed
-            )
-            order = np.random.default_rng(seed).permutation(len(bridged) + len(plain))
-            pool = bridged + plain
-            train_graphs = [pool[i] for i in order]
-            duel, tests = _duel_run(
-                "barbell", cfg, seed, train_graphs=train_graphs, progress=progress
-            )
-            per_seed.append(evaluate_methods(duel, tests, cfg, seed))
-        summary = _summarise(per_seed, seeds)
-        sweep.append({"bridged_fraction": n_bridged / cfg.rarity_n_train, "methods": summary})
+    k = len(seeds)
+    for i in range(len(cfg.rarity_fractions)):
+        group = parts[i * k : (i + 1) * k]
+        summary = _summarise([p["eval"] for p in group], seeds)
+        fraction = group[0]["n_bridged"] / cfg.rarity_n_train
+        sweep.append({"bridged_fraction": fraction, "methods": summary})
         methods = summary  # the headline is the rarest setting
     return {"methods": methods, "sweep": sweep}
 
 
-def run_custom(
+# ---------------------------------------------------------------------------- custom
+
+
+def _custom_unit(
+    cfg: ExperimentConfig,
+    unit: Unit,
+    *,
+    graphs: Sequence[nx.Graph] | None = None,
+    progress: Progress = None,
+    **_: Any,
+) -> Partial:
+    """The duel on a user's graphs, split into train/test per seed."""
+    _check_custom(graphs)
+    assert graphs is not None
+    seed = unit["seed"]
+    order = np.random.default_rng(seed).permutation(len(graphs))
+    n_test = max(1, len(graphs) // 4)
+    test = [graphs[i] for i in order[:n_test]]
+    train = [graphs[i] for i in order[n_test:]]
+    duel, tests = _duel_run(
+        "custom", cfg, seed, train_graphs=train, test_graphs=test, progress=progress
+    )
+    return {"eval": evaluate_methods(duel, tests, cfg, seed, by_class=True)}
+
+
+def _check_custom(graphs: Sequence[nx.Graph] | None) -> None:
+    if not graphs or len(graphs) < 2:
+        raise ConfigError("the custom experiment needs a directory with at least 2 graph files")
+
+
+def _custom_combine(
     cfg: ExperimentConfig,
     seeds: Sequence[int],
-    progress: Progress = None,
+    parts: Sequence[Partial],
+    *,
     graphs: Sequence[nx.Graph] | None = None,
     **_: Any,
 ) -> dict[str, Any]:
-    """The duel on a user's graphs, split into train/test per seed."""
-    if not graphs or len(graphs) < 2:
-        raise ConfigError("the custom experiment needs a directory with at least 2 graph files")
-    per_seed = []
-    for seed in seeds:
-        order = np.random.default_rng(seed).permutation(len(graphs))
-        n_test = max(1, len(graphs) // 4)
-        test = [graphs[i] for i in order[:n_test]]
-        train = [graphs[i] for i in order[n_test:]]
-        duel, tests = _duel_run(
-            "custom", cfg, seed, train_graphs=train, test_graphs=test, progress=progress
+    evals = [p["eval"] for p in parts]
+    return {
+        "methods": _summarise(evals, seeds),
+        "n_graphs": len(graphs or ()),
+        "bridge_classes": _class_summary(evals),
+    }
+
+
+# ------------------------------------------------------------------- controls
+
+
+def _controls_unit(family: str) -> Callable[..., Partial]:
+    def run_unit(
+        cfg: ExperimentConfig, unit: Unit, *, progress: Progress = None, **_: Any
+    ) -> Partial:
+        seed = unit["seed"]
+        c = _quiet(_with_duel(cfg, methods=(*_DUEL_PAIR, *cfg.controls)))
+        duel, tests = _duel_run(family, c, seed, progress=progress)
+        last = {r["method"]: r for r in duel.history if r["step"] == duel.step_count}
+        share = {m: last[m]["grad_share_bridge"] for m in last}
+        return {"eval": evaluate_methods(duel, tests, c, seed), "grad_share_bridge": share}
+
+    return run_unit
+
+
+def _controls_combine(
+    cfg: ExperimentConfig, seeds: Sequence[int], parts: Sequence[Partial], **_: Any
+) -> dict[str, Any]:
+    body = _combine_methods(cfg, seeds, parts)
+    body["grad_share_bridge"] = {
+        m: [p["grad_share_bridge"][m] for p in parts] for m in parts[0]["grad_share_bridge"]
+    }
+    body["verdict"] = control_verdicts(body["methods"], body.get("extra_methods", {}))
+    return body
+
+
+def _relation(a: dict[str, Any], b: dict[str, Any], key: str) -> int:
+    """-1 when ``a``'s 95% interval for ``key`` lies wholly below ``b``'s, +1 above, else 0."""
+    lo_a, hi_a = a[f"{key}_ci"]
+    lo_b, hi_b = b[f"{key}_ci"]
+    if hi_a < lo_b:
+        return -1
+    if lo_a > hi_b:
+        return 1
+    return 0
+
+
+def control_verdicts(
+    methods: dict[str, dict[str, Any]], controls: dict[str, dict[str, Any]]
+) -> dict[str, Any]:
+    """Which controls match the spectral weighting, in generated words.
+
+    A control *matches* when its 95% intervals for connectivity and for bridge
+    survival both overlap the spectral model's; it *falls short* when either interval
+    lies wholly below, and *exceeds* when one lies wholly above and none below. The
+    same test against the standard model says whether it helps at all. Per seed, it
+    also counts the seeds in which the control's bridge survival reached the spectral
+    model's (the pooled intervals ignore the spread across seeds).
+    """
+    from .report import METHOD_LABEL
+
+    spec, std = methods["spectral"], methods["standard"]
+    out: dict[str, Any] = {"matches": [], "falls_short": [], "exceeds": [], "lines": []}
+    for m, r in controls.items():
+        vs_spec = [_relation(r, spec, k) for k in ("connectivity", "bridge_survival")]
+        vs_std = [_relation(r, std, k) for k in ("connectivity", "bridge_survival")]
+        if -1 in vs_spec:
+            key, words = "falls_short", "falls short of"
+        elif 1 in vs_spec:
+            key, words = "exceeds", "exceeds"
+        else:
+            key, words = "matches", "matches"
+        out[key].append(m)
+        if 1 in vs_std and -1 not in vs_std:
+            helps = "better than standard diffusion"
+        elif -1 in vs_std and 1 not in vs_std:
+            helps = "worse than standard diffusion"
+        else:
+            helps = "not distinguishable from standard diffusion"
+        wins = sum(
+            a["bridge_survival"] >= b["bridge_survival"]
+            for a, b in zip(r["per_seed"], spec["per_seed"], strict=True)
         )
-        per_seed.append(evaluate_methods(duel, tests, cfg, seed))
-    return {"methods": _summarise(per_seed, seeds), "n_graphs": len(graphs)}
+        out["lines"].append(
+            f"{METHOD_LABEL.get(m, m)} {words} the spectral weighting: connectivity "
+            f"{_pct(r['connectivity'])} {_ci_text(r['connectivity_ci'])} vs "
+            f"{_pct(spec['connectivity'])} {_ci_text(spec['connectivity_ci'])}, bridge survival "
+            f"{_pct(r['bridge_survival'])} {_ci_text(r['bridge_survival_ci'])} vs "
+            f"{_pct(spec['bridge_survival'])} {_ci_text(spec['bridge_survival_ci'])}; "
+            f"{helps}; bridge survival at least the spectral model's in {wins} of "
+            f"{len(r['per_seed'])} seeds."
+        )
+
+    def names(ms: list[str]) -> str:
+        return ", ".join(METHOD_LABEL.get(m, m) for m in ms) if ms else "none"
+
+    out["summary"] = (
+        f"Controls that match the spectral weighting (95% intervals overlap on both "
+        f"connectivity and bridge survival): {names(out['matches'])}. Controls that fall "
+        f"short of it: {names(out['falls_short'])}."
+        + (f" Controls that exceed it: {names(out['exceeds'])}." if out["exceeds"] else "")
+    )
+    return out
+
+
+def _pct(x: float) -> str:
+    return "n/a" if x is None or (isinstance(x, float) and np.isnan(x)) else f"{100 * x:.1f}%"
+
+
+def _ci_text(ci: Sequence[float]) -> str:
+    lo, hi = ci
+    return "" if np.isnan(lo) else f"[{100 * lo:.1f}, {100 * hi:.1f}]"
+
+
+# --------------------------------------------------------------------- real networks
+
+
+def _real_unit(
+    cfg: ExperimentConfig,
+    unit: Unit,
+    *,
+    graphs: Sequence[nx.Graph] | None = None,
+    progress: Progress = None,
+    **_: Any,
+) -> Partial:
+    seed = unit["seed"]
+    sources = real_sources(cfg, graphs)
+    train = sample_subgraphs(sources, cfg.n_train, cfg, seed)
+    test = sample_subgraphs(sources, cfg.n_test, cfg, 10_000 + seed, need_bridge=True)
+    duel, tests = _duel_run(
+        "real", cfg, seed, train_graphs=train, test_graphs=test, progress=progress
+    )
+    codes = [bridge_classes(G) for G in train + test]
+    stats = {
+        "sources": [name for name, _ in sources],
+        "train_sources": [G.graph["source"] for G in train],
+        "nodes": [G.number_of_nodes() for G in train + test],
+        "edges": [G.number_of_edges() for G in train + test],
+        **{f"n_{c}": [int((k == i).sum()) for k in codes] for i, c in enumerate(BRIDGE_CLASSES, 1)},
+    }
+    return {"eval": evaluate_methods(duel, tests, cfg, seed, by_class=True), "stats": stats}
+
+
+def _real_combine(
+    cfg: ExperimentConfig, seeds: Sequence[int], parts: Sequence[Partial], **_: Any
+) -> dict[str, Any]:
+    evals = [p["eval"] for p in parts]
+    stats = [p["stats"] for p in parts]
+    edges = [e for s in stats for e in s["edges"]]
+    nodes = [n for s in stats for n in s["nodes"]]
+    dataset = {
+        "sources": stats[0]["sources"],
+        "graphs_per_seed": cfg.n_train + cfg.n_test,
+        "nodes_range": [min(nodes), max(nodes)],
+        "edges_range": [min(edges), max(edges)],
+        "mean_edges": float(np.mean(edges)),
+        **{
+            f"bridges_{c}_per_graph": float(np.mean([x for s in stats for x in s[f"n_{c}"]]))
+            for c in BRIDGE_CLASSES
+        },
+    }
+    return {
+        "methods": _summarise(evals, seeds),
+        "bridge_classes": _class_summary(evals),
+        "dataset": dataset,
+    }
+
+
+def _class_summary(evals: Sequence[dict[str, dict[str, Any]]]) -> dict[str, Any]:
+    """Bridge survival per bridge class and method, pooled, with Wilson intervals."""
+    out: dict[str, Any] = {}
+    for method in evals[0]:
+        row = {}
+        for c in BRIDGE_CLASSES:
+            kept = int(round(sum(float(np.sum(e[method][f"{c}_kept"])) for e in evals)))
+            total = int(round(sum(float(np.sum(e[method][f"n_{c}"])) for e in evals)))
+            row[c] = {
+                "survival": kept / total if total else float("nan"),
+                "ci": list(wilson_ci(kept, total)),
+                "n_bridges": total,
+            }
+        out[method] = row
+    return out
+
+
+# ------------------------------------------------------------------------ fine-tuning
+
+
+def _grid_steps(fractions: Sequence[float], steps: int) -> list[int]:
+    return sorted({int(round(f * steps)) for f in fractions})
+
+
+def _survival_at(
+    duel: Duel, tests: Sequence[EdgeExample], cfg: ExperimentConfig, seed: int
+) -> dict[str, dict[str, Any]]:
+    """Sampled bridge survival and connectivity of each model now (model samples only)."""
+    pooled = evaluate_methods(duel, tests, cfg, seed, baselines=False, spectral=False)
+    out = {}
+    for method, ev in pooled.items():
+        out[method] = {
+            "kept": int(np.sum(ev["bridges_kept"])),
+            "bridges": int(np.sum(ev["n_bridges"])),
+            "connected": int(np.sum(ev["connected"])),
+            "samples": int(len(ev["connected"])),
+            "p_keep_bridge": duel.probe_keep(method)["bridge"],
+        }
+    return out
+
+
+def _finetune_unit(
+    cfg: ExperimentConfig, unit: Unit, *, progress: Progress = None, **_: Any
+) -> Partial:
+    """Standard and spectral from scratch (the duel), then the trained standard model
+    fine-tuned with the spectral loss on the same batches; survival at checkpoints."""
+    seed = unit["seed"]
+    duel, tests = _duel_setup("barbell", _quiet(cfg), seed)
+    grid = _grid_steps(cfg.finetune_grid, duel.config.train.steps)
+    curve = []
+    names = {"standard": "standard", "spectral": "scratch"}
+    for step in grid:
+        _train(duel, seed, progress, until=step)
+        for m, row in _survival_at(duel, tests, cfg, seed).items():
+            curve.append({"model": names[m], "step": step, "seed": seed, **row})
+    _train(duel, seed, progress)
+    ev = evaluate_methods(duel, tests, cfg, seed)
+    from .training import Duel
+
+    ft = Duel(replace(duel.config, methods=("spectral",)), duel.train_set, probe=tests)
+    ft.start_from(duel.players["standard"].model.state_dict())
+    for step in grid:
+        _train(ft, seed, progress, until=step)
+        row = _survival_at(ft, tests, cfg, seed)["spectral"]
+        curve.append({"model": "finetuned", "step": step, "seed": seed, **row})
+    _train(ft, seed, progress)
+    ev["finetuned"] = evaluate_methods(ft, tests, cfg, seed, baselines=False)["spectral"]
+    return {"eval": ev, "curve": curve}
+
+
+def _first_reaching(rows: Sequence[dict[str, Any]], threshold: float) -> int | None:
+    for r in sorted(rows, key=lambda r: r["step"]):
+        if r["bridges"] and r["kept"] / r["bridges"] >= threshold:
+            return int(r["step"])
+    return None
+
+
+def _finetune_combine(
+    cfg: ExperimentConfig, seeds: Sequence[int], parts: Sequence[Partial], **_: Any
+) -> dict[str, Any]:
+    body = _combine_methods(cfg, seeds, parts)
+    rows = [r for p in parts for r in p["curve"]]
+    curve = []
+    for model in ("standard", "scratch", "finetuned"):
+        for step in sorted({r["step"] for r in rows if r["model"] == model}):
+            sel = [r for r in rows if r["model"] == model and r["step"] == step]
+            kept, total = sum(r["kept"] for r in sel), sum(r["bridges"] for r in sel)
+            conn, n = sum(r["connected"] for r in sel), sum(r["samples"] for r in sel)
+            curve.append(
+                {
+                    "model": model,
+                    "step": step,
+                    "kept": kept,
+                    "bridges": total,
+                    "connected": conn,
+                    "samples": n,
+                    "bridge_survival": kept / total if total else float("nan"),
+                    "bridge_survival_ci": list(wilson_ci(kept, total)),
+                    "connectivity": conn / n if n else float("nan"),
+                    "p_keep_bridge": float(np.mean([r["p_keep_bridge"] for r in sel])),
+                }
+            )
+    thr = cfg.recover_survival
+    steps = cfg.duel.train.steps
+    per_seed = {
+        model: [
+            _first_reaching([r for r in rows if r["model"] == model and r["seed"] == s], thr)
+            for s in seeds
+        ]
+        for model in ("scratch", "finetuned")
+    }
+    pooled = {
+        model: _first_reaching([r for r in curve if r["model"] == model], thr)
+        for model in ("scratch", "finetuned")
+    }
+
+    def when(x: int | None) -> str:
+        return f"after {x} steps" if x is not None else f"not within {steps} steps"
+
+    statement = (
+        f"Recovered = sampled bridge survival on the held-out graphs (pooled over seeds) "
+        f">= {_pct(thr)}, checked at steps {_grid_steps(cfg.finetune_grid, steps)}. "
+        f"Fine-tuning the trained standard model with the spectral loss: "
+        f"{when(pooled['finetuned'])}; training with the spectral loss from scratch: "
+        f"{when(pooled['scratch'])}."
+    )
+    body["finetune"] = {
+        "threshold": thr,
+        "curve": curve,
+        "steps_to_recover": pooled,
+        "steps_to_recover_per_seed": per_seed,
+        "statement": statement,
+    }
+    return body
+
+
+# ------------------------------------------------------------------ sensitivity sweeps
+
+
+def _weight_settings(cfg: ExperimentConfig) -> list[tuple[str, float]]:
+    """The default weighting first, then the grid (duplicates dropped)."""
+    out: list[tuple[str, float]] = [(cfg.duel.weighting.fn, float(cfg.duel.weighting.lam))]
+    for fn, lam in cfg.weight_grid:
+        if (fn, float(lam)) not in out:
+            out.append((fn, float(lam)))
+    return out
+
+
+def _sensitivity_units(cfg: ExperimentConfig, seeds: Sequence[int]) -> list[Unit]:
+    units: list[Unit] = [{"setting": "standard", "seed": int(s)} for s in seeds]
+    for fn, lam in _weight_settings(cfg):
+        units += [{"setting": "spectral", "fn": fn, "lam": lam, "seed": int(s)} for s in seeds]
+    return units
+
+
+def _sensitivity_unit(
+    cfg: ExperimentConfig, unit: Unit, *, progress: Progress = None, **_: Any
+) -> Partial:
+    """One model: the standard one (with the baselines), or spectral with one (f, lambda).
+
+    A duel of one method trains exactly as that method's player in a larger duel (same
+    initial weights, batches and noise; tested), so the standard model is shared.
+    """
+    seed = unit["seed"]
+    if unit["setting"] == "standard":
+        c = _quiet(_with_duel(cfg, methods=("standard",)))
+        duel, tests = _duel_run("barbell", c, seed, progress=progress)
+        return {"eval": evaluate_methods(duel, tests, c, seed)}
+    weighting = replace(cfg.duel.weighting, fn=unit["fn"], lam=float(unit["lam"]))
+    c = _quiet(_with_duel(cfg, methods=("spectral",), weighting=weighting))
+    duel, tests = _duel_run("barbell", c, seed, progress=progress)
+    return {"eval": evaluate_methods(duel, tests, c, seed, baselines=False)}
+
+
+def _sensitivity_combine(
+    cfg: ExperimentConfig, seeds: Sequence[int], parts: Sequence[Partial], **_: Any
+) -> dict[str, Any]:
+    units = _sensitivity_units(cfg, seeds)
+    k = len(seeds)
+    base = [p["eval"] for p in parts[:k]]  # standard, oracle, uniform
+    standard = _summarise(base, seeds)
+    grid = []
+    for i, (fn, lam) in enumerate(_weight_settings(cfg)):
+        group = parts[(i + 1) * k : (i + 2) * k]
+        assert (units[(i + 1) * k]["fn"], units[(i + 1) * k]["lam"]) == (fn, lam)
+        spectral = _summarise([p["eval"] for p in group], seeds)["spectral"]
+        grid.append(
+            {
+                "label": f"f = {fn}, lambda = {lam:g}",
+                "setting": {"fn": fn, "lam": lam},
+                "default": i == 0,
+                "methods": {"standard": standard["standard"], "spectral": spectral},
+            }
+        )
+    methods = {"standard": standard["standard"], "spectral": grid[0]["methods"]["spectral"]}
+    methods.update({m: standard[m] for m in ("oracle", "uniform")})
+    return {
+        "methods": methods,
+        "grid": grid,
+        "grid_statement": _grid_statement(grid, "weighting"),
+    }
+
+
+def _capacity_settings(cfg: ExperimentConfig) -> list[tuple[int, int]]:
+    out = [(cfg.duel.model.width, cfg.duel.model.depth)]
+    for w, d in cfg.capacity_grid:
+        if (int(w), int(d)) not in out:
+            out.append((int(w), int(d)))
+    return out
+
+
+def _capacity_units(cfg: ExperimentConfig, seeds: Sequence[int]) -> list[Unit]:
+    return [
+        {"width": w, "depth": d, "seed": int(s)} for w, d in _capacity_settings(cfg) for s in seeds
+    ]
+
+
+def _capacity_unit(
+    cfg: ExperimentConfig, unit: Unit, *, progress: Progress = None, **_: Any
+) -> Partial:
+    seed = unit["seed"]
+    w, d = int(unit["width"]), int(unit["depth"])
+    default = (w, d) == (cfg.duel.model.width, cfg.duel.model.depth)
+    c = _quiet(_with_duel(cfg, model=replace(cfg.duel.model, width=w, depth=d)))
+    duel, tests = _duel_run("barbell", c, seed, progress=progress)
+    params = sum(p.numel() for p in duel.players["standard"].model.parameters())
+    return {"eval": evaluate_methods(duel, tests, c, seed, baselines=default), "params": params}
+
+
+def _capacity_combine(
+    cfg: ExperimentConfig, seeds: Sequence[int], parts: Sequence[Partial], **_: Any
+) -> dict[str, Any]:
+    k = len(seeds)
+    grid = []
+    methods: dict[str, Any] = {}
+    for i, (w, d) in enumerate(_capacity_settings(cfg)):
+        group = parts[i * k : (i + 1) * k]
+        summary = _summarise([p["eval"] for p in group], seeds)
+        if i == 0:
+            methods = summary
+        grid.append(
+            {
+                "label": f"width {w}, depth {d} ({group[0]['params']:,} parameters)",
+                "setting": {"width": w, "depth": d, "params": group[0]["params"]},
+                "default": i == 0,
+                "methods": {m: summary[m] for m in _DUEL_PAIR},
+            }
+        )
+    return {"methods": methods, "grid": grid, "grid_statement": _grid_statement(grid, "capacity")}
+
+
+def _grid_statement(grid: Sequence[dict[str, Any]], what: str) -> str:
+    """Where the spectral model beats the standard one (disjoint 95% intervals)."""
+    better = [
+        g["label"]
+        for g in grid
+        if _relation(g["methods"]["spectral"], g["methods"]["standard"], "bridge_survival") > 0
+    ]
+    other = [g["label"] for g in grid if g["label"] not in better]
+    std = [g["methods"]["standard"]["bridge_survival"] for g in grid]
+    return (
+        f"Across {len(grid)} {what} settings, standard diffusion's bridge survival ranged "
+        f"{_pct(min(std))}–{_pct(max(std))}. The spectrally-weighted model kept more bridges "
+        f"than the standard one (disjoint 95% intervals) in {len(better)} of {len(grid)}: "
+        f"{'; '.join(better) or 'none'}."
+        + (f" Not distinguishable or worse in: {'; '.join(other)}." if other else "")
+    )
+
+
+# --------------------------------------------------------------------------- registry
 
 
 @dataclass(frozen=True)
 class Experiment:
+    """An experiment: its independent units, how to run one, how to combine them.
+
+    ``run_unit(cfg, unit, graphs=..., progress=...)`` returns a JSON-able partial
+    result that depends only on ``cfg``, ``unit`` and ``graphs``; ``combine(cfg, seeds,
+    partials, graphs=...)`` turns the partials (in the order of ``units``) into the
+    result body. :mod:`specdiff_core.runner` runs the units on any backend.
+    """
+
     name: str
-    run: Callable[..., dict[str, Any]]
     description: str
+    run_unit: Callable[..., Partial]
+    combine: Callable[..., dict[str, Any]] = _combine_methods
+    units: Callable[[ExperimentConfig, Sequence[int]], list[Unit]] = _seed_units
+    needs_graphs: bool = False  # True: refuses to run without the user's graphs
+
+    def run(
+        self,
+        cfg: ExperimentConfig,
+        seeds: Sequence[int],
+        progress: Progress = None,
+        graphs: Sequence[nx.Graph] | None = None,
+        **_: Any,
+    ) -> dict[str, Any]:
+        """Every unit, serially in this process, then combined."""
+        from .runner import run_units
+
+        if self.needs_graphs:
+            _check_custom(graphs)
+        parts = run_units(self.name, cfg, seeds, graphs=graphs, progress=progress).results
+        return self.combine(cfg, list(seeds), parts, graphs=graphs)
 
 
 EXPERIMENTS: dict[str, Experiment] = {
     e.name: e
     for e in [
-        Experiment("barbell", _standard_experiment("barbell"), "two cliques joined by one bridge"),
+        Experiment("barbell", "two cliques joined by one bridge", _family_unit("barbell")),
         Experiment(
             "asymmetric_chain",
-            _standard_experiment("asymmetric_chain"),
             "cliques of unequal sizes in a chain, joined by bridges",
+            _family_unit("asymmetric_chain"),
         ),
         Experiment(
             "visible_bridge",
-            _standard_experiment("barbell", visible=True),
             "barbell with the bridge flagged in both models' input",
+            _family_unit("barbell", visible=True),
         ),
         Experiment(
             "optimization_dynamics",
-            run_optimization_dynamics,
             "keep-probability and gradient share of bridges over training",
+            _dynamics_unit,
+            _dynamics_combine,
         ),
-        Experiment("rarity", run_rarity, "bridges made rare in the training data"),
-        Experiment("custom", run_custom, "the duel on your own graph files"),
+        Experiment(
+            "rarity",
+            "bridges made rare in the training data",
+            _rarity_unit,
+            _rarity_combine,
+            _rarity_units,
+        ),
+        Experiment(
+            "controls",
+            "barbell: does any generic up-weighting of rare edges do as well?",
+            _controls_unit("barbell"),
+            _controls_combine,
+        ),
+        Experiment(
+            "controls_chain",
+            "asymmetric chain: does any generic up-weighting of rare edges do as well?",
+            _controls_unit("asymmetric_chain"),
+            _controls_combine,
+        ),
+        Experiment(
+            "real_networks",
+            "connected subgraphs cut from real networks; pendant vs core bridges",
+            _real_unit,
+            _real_combine,
+        ),
+        Experiment(
+            "finetune",
+            "fine-tuning a standard model with the weighted loss vs training from scratch",
+            _finetune_unit,
+            _finetune_combine,
+        ),
+        Experiment(
+            "sensitivity",
+            "the weight function f and lambda",
+            _sensitivity_unit,
+            _sensitivity_combine,
+            _sensitivity_units,
+        ),
+        Experiment(
+            "capacity",
+            "model width and depth: does capacity fix the standard loss?",
+            _capacity_unit,
+            _capacity_combine,
+            _capacity_units,
+        ),
+        Experiment(
+            "custom",
+            "the duel on your own graph files",
+            _custom_unit,
+            _custom_combine,
+            needs_graphs=True,
+        ),
     ]
 }
 
@@ -450,8 +1288,39 @@ def run_experiment(
     seeds: Sequence[int] = (0, 1, 2),
     progress: Progress = None,
     graphs: Sequence[nx.Graph] | None = None,
+    backend: str = "serial",
+    workers: int | None = None,
+    address: str | None = None,
+    store_dir: str | Path | None = None,
 ) -> dict[str, Any]:
-    """Run one experiment and return its JSON-ready result."""
+    """Run one experiment and return its JSON-ready result.
+
+    Parameters
+    ----------
+    name : str
+        A key of :data:`EXPERIMENTS`.
+    preset : str or ExperimentConfig
+        ``"quick"``, ``"full"`` or a configuration.
+    seeds : sequence of int
+        One training run per seed (per setting, for sweeps).
+    progress : callable(str), optional
+        Progress messages.
+    graphs : sequence of networkx graphs, optional
+        The user's graphs (``custom``; the sources of ``real_networks``).
+    backend : {"serial", "local", "ray"}
+        Where the units run (:mod:`specdiff_core.runner`); the result is the same.
+    workers : int, optional
+        Parallel workers for ``local`` (default: the CPU count) and local Ray.
+    address : str, optional
+        A Ray cluster to join (``ray`` only); default: start Ray on this machine.
+    store_dir : path, optional
+        Finished units are written under it and reused on the next call.
+
+    Raises
+    ------
+    ConfigError
+        An unknown experiment, preset or backend, no seeds, or custom without graphs.
+    """
     if name not in EXPERIMENTS:
         raise ConfigError(f"unknown experiment {name!r}; choose one of {sorted(EXPERIMENTS)}")
     cfg = PRESETS[preset] if isinstance(preset, str) else preset
@@ -459,18 +1328,35 @@ def run_experiment(
         raise ConfigError(f"unknown preset {preset!r}; choose one of {sorted(PRESETS)}")
     if not seeds:
         raise ConfigError("give at least one seed")
+    exp = EXPERIMENTS[name]
+    if exp.needs_graphs:
+        _check_custom(graphs)
+    from .runner import run_units
+
     t0 = time.perf_counter()
-    body = EXPERIMENTS[name].run(cfg, list(seeds), progress=progress, graphs=graphs)
+    run = run_units(
+        name,
+        cfg,
+        list(seeds),
+        graphs=graphs,
+        backend=backend,
+        workers=workers,
+        address=address,
+        store_dir=store_dir,
+        progress=progress,
+    )
+    body = exp.combine(cfg, list(seeds), run.results, graphs=graphs)
     from . import __version__
 
     return {
         "experiment": name,
         "version": __version__,
-        "description": EXPERIMENTS[name].description,
+        "description": exp.description,
         "preset": preset if isinstance(preset, str) else "custom",
         "config": asdict(cfg),
         "seeds": [int(s) for s in seeds],
         "paper": PAPER_REPORTED.get(name, {}),
         "seconds": time.perf_counter() - t0,
+        "run": run.info,
         **body,
     }

@@ -14,6 +14,10 @@ from typing import Any
 import numpy as np
 
 __all__ = [
+    "METHOD_ORDER",
+    "METHOD_LABEL",
+    "METHOD_COLOUR",
+    "all_methods",
     "summary_markdown",
     "experiment_markdown",
     "write_report",
@@ -23,19 +27,61 @@ __all__ = [
     "dynamics_figure",
 ]
 
-METHOD_ORDER = ("standard", "spectral", "oracle", "uniform")
+METHOD_ORDER = (
+    "standard",
+    "spectral",
+    "finetuned",
+    "focal",
+    "class_balanced",
+    "shuffled",
+    "degree",
+    "oracle",
+    "uniform",
+)
 METHOD_LABEL = {
     "standard": "standard diffusion",
     "spectral": "spectrally-weighted",
+    "finetuned": "standard, fine-tuned spectrally",
+    "focal": "focal loss (control)",
+    "class_balanced": "class-balanced (control)",
+    "shuffled": "shuffled R_eff weights (control)",
+    "degree": "degree weights (control)",
     "oracle": "Spectral Oracle (teacher)",
     "uniform": "uniform sparsifier",
 }
-# Okabe-Ito colour-blind-safe palette
+# Okabe-Ito colour-blind-safe palette; lines also differ by dash and marker (non-colour cues)
 METHOD_COLOUR = {
     "standard": "#D55E00",
     "spectral": "#0072B2",
+    "finetuned": "#F0E442",
+    "focal": "#E69F00",
+    "class_balanced": "#CC79A7",
+    "shuffled": "#56B4E9",
+    "degree": "#000000",
     "oracle": "#009E73",
     "uniform": "#999999",
+}
+METHOD_DASH = {
+    "standard": "dash",
+    "spectral": "solid",
+    "finetuned": "dashdot",
+    "focal": "dot",
+    "class_balanced": "longdash",
+    "shuffled": "longdashdot",
+    "degree": "dot",
+    "oracle": "solid",
+    "uniform": "dot",
+}
+METHOD_SYMBOL = {
+    "standard": "square",
+    "spectral": "circle",
+    "finetuned": "star",
+    "focal": "triangle-up",
+    "class_balanced": "diamond",
+    "shuffled": "x",
+    "degree": "triangle-down",
+    "oracle": "cross",
+    "uniform": "hexagon",
 }
 
 
@@ -84,6 +130,16 @@ def summary_markdown(results: Sequence[dict[str, Any]]) -> str:
     return "\n".join(lines)
 
 
+def all_methods(res: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """``methods`` and ``extra_methods`` of a result, in :data:`METHOD_ORDER`."""
+    merged = {**res["methods"], **res.get("extra_methods", {})}
+    return {m: merged[m] for m in (*METHOD_ORDER, *merged) if m in merged}
+
+
+def _fmt_spectral(x: Any) -> str:
+    return "n/a" if x is None or (isinstance(x, float) and math.isnan(x)) else f"{x:.3f}"
+
+
 def experiment_markdown(res: dict[str, Any]) -> str:
     """One experiment's table (ours beside the paper's), sweep and per-seed figures."""
     lines: list[str] = []
@@ -93,15 +149,13 @@ def experiment_markdown(res: dict[str, Any]) -> str:
         "|---|---|---|---|---|---|---|",
     ]
     paper = res.get("paper", {})
-    for m in METHOD_ORDER:
-        if m not in res["methods"]:
-            continue
-        r = res["methods"][m]
+    methods = all_methods(res)
+    for m, r in methods.items():
         p = paper.get(m)
         lines.append(
-            f"| {METHOD_LABEL[m]} | {_pct(r['connectivity'])}{_ci(r['connectivity_ci'])} | "
+            f"| {METHOD_LABEL.get(m, m)} | {_pct(r['connectivity'])}{_ci(r['connectivity_ci'])} | "
             f"{_pct(r['bridge_survival'])}{_ci(r['bridge_survival_ci'])} | "
-            f"{_pct(r['edge_retention'])} | {r['spectral_error']:.3f} | "
+            f"{_pct(r['edge_retention'])} | {_fmt_spectral(r['spectral_error'])} | "
             f"{_pct(p) if p is not None else ''} | {_verdict(p, r['connectivity_ci'])} |"
         )
     if "sweep" in res:
@@ -118,13 +172,13 @@ def experiment_markdown(res: dict[str, Any]) -> str:
                 f"{_ci(s['bridge_survival_ci'])} | {_pct(w['bridge_survival'])}"
                 f"{_ci(w['bridge_survival_ci'])} |"
             )
+    lines += _beyond_markdown(res)
     lines += [
         "",
         "Per seed (connectivity): "
         + "; ".join(
-            f"{m}: " + ", ".join(_pct(ps["connectivity"]) for ps in res["methods"][m]["per_seed"])
-            for m in METHOD_ORDER
-            if m in res["methods"]
+            f"{m}: " + ", ".join(_pct(ps["connectivity"]) for ps in r["per_seed"])
+            for m, r in methods.items()
         ),
         "",
         f"Run time: {res.get('seconds', float('nan')):.1f} s.",
@@ -133,11 +187,108 @@ def experiment_markdown(res: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+def _beyond_markdown(res: dict[str, Any]) -> list[str]:
+    """The extra sections of the experiments beyond the paper (docs/beyond.md)."""
+    lines: list[str] = []
+    if "verdict" in res:
+        v = res["verdict"]
+        lines += ["", f"**Which controls match the spectral weighting?** {v['summary']}", ""]
+        lines += [f"- {line}" for line in v["lines"]]
+        share = res.get("grad_share_bridge", {})
+        if share:
+            lines += [
+                "",
+                "Bridges' share of the parameter-gradient norm at the last step (mean over "
+                "seeds): "
+                + "; ".join(
+                    f"{METHOD_LABEL.get(m, m)} {_pct(float(np.nanmean(vals)))}"
+                    for m, vals in share.items()
+                ),
+            ]
+    if "bridge_classes" in res:
+        lines += [
+            "",
+            "Bridge survival by kind of bridge (pendant: an endpoint of degree 1; core: both "
+            "sides hold a cycle, a bridge between dense parts; tree: the rest):",
+            "",
+            "| method | pendant bridges | core bridges | tree bridges |",
+            "|---|---|---|---|",
+        ]
+        for m in (m for m in METHOD_ORDER if m in res["bridge_classes"]):
+            row = res["bridge_classes"][m]
+            cells = [
+                f"{_pct(row[c]['survival'])}{_ci(row[c]['ci'])} (n={row[c]['n_bridges']})"
+                for c in ("pendant", "core", "tree")
+            ]
+            lines.append(f"| {METHOD_LABEL.get(m, m)} | " + " | ".join(cells) + " |")
+    if "dataset" in res:
+        d = res["dataset"]
+        lines += [
+            "",
+            f"Dataset: connected subgraphs cut from {', '.join(d['sources'])}; "
+            f"{d['graphs_per_seed']} graphs per seed, {d['nodes_range'][0]}–"
+            f"{d['nodes_range'][1]} nodes, {d['edges_range'][0]}–{d['edges_range'][1]} edges "
+            f"(mean {d['mean_edges']:.0f}); bridges per graph: pendant "
+            f"{d['bridges_pendant_per_graph']:.2f}, core {d['bridges_core_per_graph']:.2f}, "
+            f"tree {d['bridges_tree_per_graph']:.2f}.",
+        ]
+    if "finetune" in res:
+        ft = res["finetune"]
+        lines += ["", ft["statement"], ""]
+        steps = sorted({r["step"] for r in ft["curve"]})
+        lines += [
+            "| model | " + " | ".join(f"step {s}" for s in steps) + " |",
+            "|---|" + "---|" * len(steps),
+        ]
+        for model in ("standard", "scratch", "finetuned"):
+            by_step = {r["step"]: r for r in ft["curve"] if r["model"] == model}
+            label = {
+                "standard": "standard (from scratch)",
+                "scratch": "spectral (from scratch)",
+                "finetuned": "standard model, then spectral fine-tuning",
+            }[model]
+            lines.append(
+                f"| {label} | "
+                + " | ".join(
+                    _pct(by_step[s]["bridge_survival"]) if s in by_step else "" for s in steps
+                )
+                + " |"
+            )
+        per = ft["steps_to_recover_per_seed"]
+        lines += [
+            "",
+            "Steps to recover, per seed (bridge survival >= "
+            f"{_pct(ft['threshold'])}): spectral from scratch "
+            f"{per['scratch']}; fine-tuned {per['finetuned']} (None: not within the budget).",
+        ]
+    if "grid" in res:
+        lines += [
+            "",
+            res.get("grid_statement", ""),
+            "",
+            "| setting | standard: bridge survival | spectral: bridge survival | "
+            "standard: connectivity | spectral: connectivity |",
+            "|---|---|---|---|---|",
+        ]
+        for g in res["grid"]:
+            s_, w = g["methods"]["standard"], g["methods"]["spectral"]
+            mark = " (default)" if g.get("default") else ""
+            lines.append(
+                f"| {g['label']}{mark} | {_pct(s_['bridge_survival'])}"
+                f"{_ci(s_['bridge_survival_ci'])} | {_pct(w['bridge_survival'])}"
+                f"{_ci(w['bridge_survival_ci'])} | {_pct(s_['connectivity'])}"
+                f"{_ci(s_['connectivity_ci'])} | {_pct(w['connectivity'])}"
+                f"{_ci(w['connectivity_ci'])} |"
+            )
+    return lines
+
+
 def bars_figure(methods: dict[str, dict[str, Any]], title: str) -> Any:
     """Connectivity and bridge survival per method, with their 95% intervals."""
     import plotly.graph_objects as go
 
-    names = [m for m in METHOD_ORDER if m in methods]
+    names = [m for m in (*METHOD_ORDER, *methods) if m in methods]
+    names = list(dict.fromkeys(names))
     fig = go.Figure()
     for metric, label, pattern in (
         ("connectivity", "connected", ""),
@@ -147,9 +298,9 @@ def bars_figure(methods: dict[str, dict[str, Any]], title: str) -> Any:
         cis = [methods[m][f"{metric}_ci"] for m in names]
         fig.add_bar(
             name=label,
-            x=[METHOD_LABEL[m] for m in names],
+            x=[METHOD_LABEL.get(m, m) for m in names],
             y=vals,
-            marker_color=[METHOD_COLOUR[m] for m in names],
+            marker_color=[METHOD_COLOUR.get(m, "#777777") for m in names],
             marker_pattern_shape=pattern,
             marker_line={"color": "#222", "width": 1},
             error_y={
@@ -177,10 +328,16 @@ def result_figures(res: dict[str, Any]) -> dict[str, Any]:
 
     figs: dict[str, Any] = {
         "bars": bars_figure(
-            res["methods"],
+            all_methods(res),
             f"{res['experiment']}: ours, 95% CI (solid: connected, hatched: bridge survival)",
         )
     }
+    if res.get("finetune"):
+        figs["finetune"] = finetune_figure(res["finetune"])
+    if res.get("grid"):
+        figs["grid"] = grid_figure(res["grid"], res["experiment"])
+    if res.get("bridge_classes"):
+        figs["bridge_classes"] = bridge_class_figure(res["bridge_classes"])
     if res.get("series"):
         figs["dynamics"] = dynamics_figure(res["series"])
     if res.get("sweep"):
@@ -203,6 +360,112 @@ def result_figures(res: dict[str, Any]) -> dict[str, Any]:
         )
         figs["rarity"] = fig
     return figs
+
+
+def _error_y(vals: Sequence[float], cis: Sequence[Sequence[float]]) -> dict[str, Any]:
+    return {
+        "type": "data",
+        "symmetric": False,
+        "array": [c[1] - v for c, v in zip(cis, vals, strict=True)],
+        "arrayminus": [v - c[0] for c, v in zip(cis, vals, strict=True)],
+    }
+
+
+def finetune_figure(ft: dict[str, Any]) -> Any:
+    """Sampled bridge survival over training steps: scratch, fine-tuned, standard."""
+    import plotly.graph_objects as go
+
+    fig = go.Figure()
+    styles = {
+        "standard": ("standard", "standard (from scratch)"),
+        "scratch": ("spectral", "spectral (from scratch)"),
+        "finetuned": ("finetuned", "standard model, then spectral fine-tuning"),
+    }
+    for model, (m, label) in styles.items():
+        rows = sorted((r for r in ft["curve"] if r["model"] == model), key=lambda r: r["step"])
+        vals = [r["bridge_survival"] for r in rows]
+        fig.add_scatter(
+            x=[r["step"] for r in rows],
+            y=vals,
+            name=label,
+            mode="lines+markers",
+            line={"color": METHOD_COLOUR[m], "dash": METHOD_DASH[m], "width": 2},
+            marker={"symbol": METHOD_SYMBOL[m], "size": 9, "line": {"color": "#222", "width": 1}},
+            error_y=_error_y(vals, [r["bridge_survival_ci"] for r in rows]),
+        )
+    fig.add_hline(
+        y=ft["threshold"],
+        line_dash="dot",
+        line_color="#555",
+        annotation_text="recovered",
+        annotation_position="bottom right",
+    )
+    fig.update_layout(
+        title="bridge survival while training (fine-tuning starts from the trained standard model)",
+        xaxis_title="training steps (fine-tuning steps for the fine-tuned model)",
+        yaxis={"range": [0, 1.05], "tickformat": ".0%", "title": "bridge survival"},
+        height=380,
+        legend={"orientation": "h", "y": -0.25},
+    )
+    return fig
+
+
+def grid_figure(grid: Sequence[dict[str, Any]], title: str) -> Any:
+    """Bridge survival of both models for each setting of a sensitivity sweep."""
+    import plotly.graph_objects as go
+
+    fig = go.Figure()
+    labels = [g["label"] + (" *" if g.get("default") else "") for g in grid]
+    for m in ("standard", "spectral"):
+        vals = [g["methods"][m]["bridge_survival"] for g in grid]
+        fig.add_scatter(
+            x=labels,
+            y=vals,
+            name=METHOD_LABEL[m],
+            mode="markers+lines",
+            line={"color": METHOD_COLOUR[m], "dash": METHOD_DASH[m]},
+            marker={"symbol": METHOD_SYMBOL[m], "size": 10},
+            error_y=_error_y(vals, [g["methods"][m]["bridge_survival_ci"] for g in grid]),
+        )
+    fig.update_layout(
+        title=f"{title}: bridge survival per setting (95% CI; * = default)",
+        yaxis={"range": [0, 1.05], "tickformat": ".0%"},
+        height=400,
+        legend={"orientation": "h", "y": -0.35},
+    )
+    return fig
+
+
+def bridge_class_figure(classes: dict[str, dict[str, Any]]) -> Any:
+    """Bridge survival per kind of bridge (pendant, core, tree) and method."""
+    import plotly.graph_objects as go
+
+    fig = go.Figure()
+    kinds = ("pendant", "core", "tree")
+    for m in (m for m in METHOD_ORDER if m in classes):
+        vals = [classes[m][k]["survival"] for k in kinds]
+        fig.add_bar(
+            name=METHOD_LABEL.get(m, m),
+            x=[f"{k} bridges" for k in kinds],
+            y=vals,
+            marker_color=METHOD_COLOUR.get(m, "#777777"),
+            marker_line={"color": "#222", "width": 1},
+            marker_pattern_shape={
+                "standard": "/",
+                "spectral": "",
+                "oracle": ".",
+                "uniform": "x",
+            }.get(m, "+"),
+            error_y=_error_y(vals, [classes[m][k]["ci"] for k in kinds]),
+        )
+    fig.update_layout(
+        barmode="group",
+        title="bridge survival by kind of bridge (95% CI)",
+        yaxis={"range": [0, 1.05], "tickformat": ".0%"},
+        height=380,
+        legend={"orientation": "h", "y": -0.2},
+    )
+    return fig
 
 
 def duel_curves(history: Sequence[dict[str, Any]]) -> Any:
@@ -333,14 +596,16 @@ def _png(res: dict[str, Any], path: Path) -> None:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    methods = [m for m in METHOD_ORDER if m in res["methods"]]
-    ncols = 2 if res.get("series") or res.get("sweep") else 1
+    merged = all_methods(res)
+    methods = list(merged)
+    extra = ("series", "sweep", "finetune", "grid", "bridge_classes")
+    ncols = 2 if any(res.get(k) for k in extra) else 1
     fig, axes = plt.subplots(1, ncols, figsize=(6 * ncols, 3.6), squeeze=False)
     ax = axes[0, 0]
     x = np.arange(len(methods))
     for i, (metric, hatch) in enumerate((("connectivity", ""), ("bridge_survival", "//"))):
-        vals = np.array([res["methods"][m][metric] for m in methods], dtype=float)
-        ci = np.array([res["methods"][m][f"{metric}_ci"] for m in methods], dtype=float)
+        vals = np.array([merged[m][metric] for m in methods], dtype=float)
+        ci = np.array([merged[m][f"{metric}_ci"] for m in methods], dtype=float)
         err = np.abs(np.stack([vals - ci[:, 0], ci[:, 1] - vals]))
         ax.bar(
             x + (i - 0.5) * 0.38,
@@ -349,15 +614,23 @@ def _png(res: dict[str, Any], path: Path) -> None:
             yerr=err,
             capsize=3,
             hatch=hatch,
-            color=[METHOD_COLOUR[m] for m in methods],
+            color=[METHOD_COLOUR.get(m, "#777777") for m in methods],
             edgecolor="black",
             label=metric.replace("_", " "),
         )
-    ax.set_xticks(x, [METHOD_LABEL[m].split(" (")[0] for m in methods], rotation=12, fontsize=8)
+    ax.set_xticks(
+        x,
+        [METHOD_LABEL.get(m, m).split(" (")[0] for m in methods],
+        rotation=12 if len(methods) <= 4 else 35,
+        ha="center" if len(methods) <= 4 else "right",
+        fontsize=8,
+    )
     ax.set_ylim(0, 1.05)
     ax.set_title(f"{res['experiment']} (ours, 95% CI)")
     ax.legend(fontsize=8)
-    if ncols == 2:
+    if ncols == 2 and not (res.get("series") or res.get("sweep")):
+        _png_beyond(res, axes[0, 1])
+    elif ncols == 2:
         ax = axes[0, 1]
         if res.get("series"):
             for m in ("standard", "spectral"):
@@ -394,6 +667,79 @@ def _png(res: dict[str, Any], path: Path) -> None:
     fig.tight_layout()
     fig.savefig(path, dpi=110)
     plt.close(fig)
+
+
+_MPL_DASH = {"solid": "-", "dash": "--", "dot": ":", "dashdot": "-.", "longdash": "--"}
+_MPL_MARK = {"square": "s", "circle": "o", "star": "*", "triangle-up": "^", "diamond": "D"}
+
+
+def _png_beyond(res: dict[str, Any], ax: Any) -> None:
+    """Second panel of the PNG for the experiments beyond the paper."""
+    if res.get("finetune"):
+        ft = res["finetune"]
+        for model, m in (
+            ("standard", "standard"),
+            ("scratch", "spectral"),
+            ("finetuned", "finetuned"),
+        ):
+            rows = sorted((r for r in ft["curve"] if r["model"] == model), key=lambda r: r["step"])
+            ax.plot(
+                [r["step"] for r in rows],
+                [r["bridge_survival"] for r in rows],
+                _MPL_DASH.get(METHOD_DASH[m], "-"),
+                marker=_MPL_MARK.get(METHOD_SYMBOL[m], "o"),
+                color=METHOD_COLOUR[m],
+                markeredgecolor="black",
+                label={"scratch": "spectral (scratch)", "finetuned": "fine-tuned"}.get(
+                    model, model
+                ),
+            )
+        ax.axhline(ft["threshold"], color="#555", ls=":", lw=1)
+        ax.set_xlabel("training / fine-tuning steps")
+        ax.set_ylabel("bridge survival")
+    elif res.get("grid"):
+        grid = res["grid"]
+        x = np.arange(len(grid))
+        for i, m in enumerate(("standard", "spectral")):
+            vals = np.array([g["methods"][m]["bridge_survival"] for g in grid], dtype=float)
+            ci = np.array([g["methods"][m]["bridge_survival_ci"] for g in grid], dtype=float)
+            ax.errorbar(
+                x + (i - 0.5) * 0.2,
+                vals,
+                yerr=np.abs(np.stack([vals - ci[:, 0], ci[:, 1] - vals])),
+                fmt=_MPL_MARK.get(METHOD_SYMBOL[m], "o"),
+                color=METHOD_COLOUR[m],
+                capsize=3,
+                label=METHOD_LABEL[m],
+            )
+        ax.set_xticks(
+            x,
+            [g["label"].split(" (")[0] + ("*" if g.get("default") else "") for g in grid],
+            rotation=30,
+            ha="right",
+            fontsize=7,
+        )
+        ax.set_ylabel("bridge survival")
+    else:
+        classes = res["bridge_classes"]
+        kinds = ("pendant", "core", "tree")
+        names = [m for m in METHOD_ORDER if m in classes]
+        width = 0.8 / max(1, len(names))
+        for i, m in enumerate(names):
+            vals = np.nan_to_num(np.array([classes[m][k]["survival"] for k in kinds], dtype=float))
+            ax.bar(
+                np.arange(3) + (i - (len(names) - 1) / 2) * width,
+                vals,
+                width,
+                color=METHOD_COLOUR.get(m, "#777777"),
+                edgecolor="black",
+                hatch=["//", "", "..", "xx", "++"][i % 5],
+                label=METHOD_LABEL.get(m, m).split(" (")[0],
+            )
+        ax.set_xticks(np.arange(3), [f"{k} bridges" for k in kinds])
+        ax.set_ylabel("bridge survival")
+    ax.set_ylim(0, 1.05)
+    ax.legend(fontsize=7)
 
 
 def write_report(results: Sequence[dict[str, Any]], out: str | Path) -> str:

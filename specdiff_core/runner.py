@@ -1,0 +1,366 @@
+"""Running an experiment's units: serially, on local processes or on Ray; resumable.
+
+An experiment (:class:`specdiff_core.experiments.Experiment`) is a list of independent
+units (a seed, or a setting and a seed), each seeded by its own description only. A
+unit runs the same way on every backend: in a process with one torch thread and one
+BLAS thread, its result put through a JSON round trip (exact for floats). So the
+combined result is identical whatever ran the units, and a unit read back from disk
+is indistinguishable from one just computed.
+
+Backends
+--------
+``serial``
+    In this process, in order (progress messages from inside the unit are passed on).
+``local``
+    A process pool on this machine, ``spawn`` context, ``workers`` processes.
+``ray``
+    Ray tasks of one CPU each: on the cluster at ``address``, or on a Ray instance
+    started here (and stopped afterwards) when no address is given.
+
+Resuming
+--------
+With ``store_dir``, every finished unit is written at once (atomically) to
+``store_dir/.units/<experiment>-<key>/<unit>.json``, ``key`` hashing the experiment,
+the package version, the full configuration and the user's graphs. A later call with
+the same settings reads finished units back instead of running them, so an
+interrupted sweep continues where it stopped, and adding seeds reuses the old ones.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import multiprocessing as mp
+import os
+import re
+import time
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import networkx as nx
+import numpy as np
+
+from .errors import ConfigError
+
+if TYPE_CHECKING:
+    from .experiments import ExperimentConfig
+
+__all__ = ["BACKENDS", "RunInfo", "UnitStore", "run_units", "unit_id", "graphs_digest"]
+
+BACKENDS = ("serial", "local", "ray")
+_THREAD_VARS = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
+_PACKAGE_DIR = Path(__file__).resolve().parent
+
+
+@dataclass
+class RunInfo:
+    """The units' results, in the experiment's unit order, and how they were obtained."""
+
+    results: list[dict[str, Any]]
+    info: dict[str, Any] = field(default_factory=dict)
+
+
+def unit_id(unit: dict[str, Any]) -> str:
+    """A unit's stable name, e.g. ``"seed=0"`` or ``"fraction=0.2,seed=1"``.
+
+    Examples
+    --------
+    >>> unit_id({"fraction": 0.2, "seed": 1})
+    'fraction=0.2,seed=1'
+    """
+    return ",".join(f"{k}={v}" for k, v in unit.items())
+
+
+def _json_default(o: Any) -> Any:
+    if isinstance(o, np.generic):
+        return o.item()
+    if isinstance(o, np.ndarray):
+        return o.tolist()
+    raise TypeError(f"not JSON-able: {type(o).__name__}")
+
+
+def _normalise(obj: Any) -> Any:
+    """JSON round trip: arrays become lists, floats keep every bit (repr round-trips)."""
+    return json.loads(json.dumps(obj, default=_json_default))
+
+
+def graphs_digest(graphs: Sequence[nx.Graph] | None) -> str:
+    """A hash of the user's graphs (edges and weights), so stored units match them."""
+    if not graphs:
+        return ""
+    from .graphs import edge_array, edge_weights
+
+    h = hashlib.sha256()
+    for G in graphs:
+        e = edge_array(G)
+        h.update(np.int64(G.number_of_nodes()).tobytes())
+        h.update(e.tobytes())
+        h.update(edge_weights(G, e).tobytes())
+    return h.hexdigest()[:16]
+
+
+# ------------------------------------------------------------------------------- store
+
+
+class UnitStore:
+    """Finished units of one experiment and configuration, one JSON file each."""
+
+    def __init__(
+        self,
+        root: str | Path,
+        name: str,
+        cfg: ExperimentConfig,
+        graphs: Sequence[nx.Graph] | None = None,
+    ) -> None:
+        from . import __version__
+
+        self.ident = {
+            "experiment": name,
+            "version": __version__,
+            "config": _normalise(asdict(cfg)),
+            "graphs": graphs_digest(graphs),
+        }
+        key = hashlib.sha256(json.dumps(self.ident, sort_keys=True).encode()).hexdigest()[:16]
+        self.dir = Path(root) / ".units" / f"{name}-{key}"
+
+    def _path(self, uid: str) -> Path:
+        return self.dir / (re.sub(r"[^A-Za-z0-9=.,_-]", "_", uid) + ".json")
+
+    def load(self, uid: str) -> dict[str, Any] | None:
+        """A stored unit's payload, or None (missing, unreadable or for other settings)."""
+        path = self._path(uid)
+        try:
+            data = json.loads(path.read_text())
+        except (OSError, json.JSONDecodeError):
+            return None
+        if not isinstance(data, dict) or data.get("ident") != self.ident:
+            return None
+        if data.get("unit") != uid:
+            return None
+        return data.get("payload")
+
+    def save(self, uid: str, payload: dict[str, Any]) -> Path:
+        """Write one unit atomically (a reader never sees half a file)."""
+        self.dir.mkdir(parents=True, exist_ok=True)
+        path = self._path(uid)
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        tmp.write_text(json.dumps({"ident": self.ident, "unit": uid, "payload": payload}))
+        tmp.replace(path)
+        return path
+
+
+# ------------------------------------------------------------------------------- work
+
+
+def _work(
+    name: str,
+    cfg: ExperimentConfig,
+    unit: dict[str, Any],
+    graphs: Sequence[nx.Graph] | None,
+    progress: Callable[[str], None] | None = None,
+) -> dict[str, Any]:
+    """Run one unit here, single-threaded; what every backend runs."""
+    import torch
+
+    from .experiments import EXPERIMENTS
+    from .resistance import _blas_threads
+
+    torch.set_num_threads(1)
+    t0 = time.perf_counter()
+    with _blas_threads(1):
+        part = EXPERIMENTS[name].run_unit(cfg, unit, graphs=graphs, progress=progress)
+    return {"result": _normalise(part), "seconds": time.perf_counter() - t0}
+
+
+@contextmanager
+def _single_thread_env() -> Iterator[None]:
+    """Child processes started inside inherit one-thread BLAS/OpenMP settings."""
+    old = {k: os.environ.get(k) for k in _THREAD_VARS}
+    os.environ.update(dict.fromkeys(_THREAD_VARS, "1"))
+    try:
+        yield
+    finally:
+        for k, v in old.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+
+
+def _run_local(
+    name: str,
+    cfg: ExperimentConfig,
+    todo: list[tuple[str, dict[str, Any]]],
+    graphs: Sequence[nx.Graph] | None,
+    workers: int,
+    finish: Callable[[str, dict[str, Any]], None],
+) -> None:
+    ctx = mp.get_context("spawn")
+    with _single_thread_env():
+        pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx)
+    try:
+        futures = {pool.submit(_work, name, cfg, unit, graphs): uid for uid, unit in todo}
+        pending = set(futures)
+        while pending:
+            done, pending = wait(pending, return_when=FIRST_COMPLETED)
+            for fut in sorted(done, key=lambda f: futures[f]):
+                finish(futures[fut], fut.result())
+    except BaseException:
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    pool.shutdown(wait=True)
+
+
+def _run_ray(
+    name: str,
+    cfg: ExperimentConfig,
+    todo: list[tuple[str, dict[str, Any]]],
+    graphs: Sequence[nx.Graph] | None,
+    workers: int,
+    address: str | None,
+    finish: Callable[[str, dict[str, Any]], None],
+) -> None:
+    try:
+        import ray
+    except ImportError as exc:
+        raise ConfigError(
+            "--backend ray needs the ray package: pip install ray==2.60.0 (or use --backend local)"
+        ) from exc
+    started = False
+    if not ray.is_initialized():
+        common = {"include_dashboard": False, "log_to_driver": False, "logging_level": "ERROR"}
+        if address:
+            # ship this package to the cluster's workers (its dependencies must be there)
+            ray.init(address=address, runtime_env={"py_modules": [str(_PACKAGE_DIR)]}, **common)
+        else:
+            path = os.pathsep.join(
+                p for p in (str(_PACKAGE_DIR.parent), os.environ.get("PYTHONPATH")) if p
+            )
+            ray.init(
+                num_cpus=workers,
+                runtime_env={"env_vars": {**dict.fromkeys(_THREAD_VARS, "1"), "PYTHONPATH": path}},
+                **common,
+            )
+        started = True
+    try:
+        task = ray.remote(num_cpus=1, max_retries=0)(_work)
+        cfg_ref, graphs_ref = ray.put(cfg), ray.put(graphs)
+        refs = {task.remote(name, cfg_ref, unit, graphs_ref): uid for uid, unit in todo}
+        pending = list(refs)
+        while pending:
+            ready, pending = ray.wait(pending, num_returns=1)
+            for ref in ready:
+                finish(refs[ref], ray.get(ref))
+    except BaseException:
+        for ref in refs if "refs" in locals() else ():
+            ray.cancel(ref, force=True)
+        raise
+    finally:
+        if started:
+            ray.shutdown()
+
+
+# -------------------------------------------------------------------------------- run
+
+
+def run_units(
+    name: str,
+    cfg: ExperimentConfig,
+    seeds: Sequence[int],
+    *,
+    graphs: Sequence[nx.Graph] | None = None,
+    backend: str = "serial",
+    workers: int | None = None,
+    address: str | None = None,
+    store_dir: str | Path | None = None,
+    progress: Callable[[str], None] | None = None,
+    on_unit: Callable[[str, dict[str, Any]], None] | None = None,
+) -> RunInfo:
+    """Run (or read back) every unit of experiment ``name``.
+
+    Parameters
+    ----------
+    name : str
+        A key of ``experiments.EXPERIMENTS``.
+    cfg : ExperimentConfig
+    seeds : sequence of int
+    graphs : sequence of networkx graphs, optional
+        The user's graphs, handed to every unit.
+    backend : {"serial", "local", "ray"}
+    workers : int, optional
+        Processes (``local``) or CPUs of a locally started Ray; default: the CPU count.
+    address : str, optional
+        Ray cluster address (``ray`` only).
+    store_dir : path, optional
+        Write finished units here and reuse the ones already there.
+    progress : callable(str), optional
+        Messages: one per finished unit (and, serially, from inside units).
+    on_unit : callable(unit_id, payload), optional
+        Called after each unit is finished and stored (tests interrupt from here).
+
+    Returns
+    -------
+    RunInfo
+        ``results``: the units' results in unit order; ``info``: backend, workers,
+        units run and reused, and the seconds spent inside units.
+
+    Raises
+    ------
+    ConfigError
+        Unknown backend, ``address`` without Ray, fewer than one worker, or Ray missing.
+    """
+    from .experiments import EXPERIMENTS
+
+    if backend not in BACKENDS:
+        raise ConfigError(f"unknown backend {backend!r}; choose one of {', '.join(BACKENDS)}")
+    if address and backend != "ray":
+        raise ConfigError("--address is for --backend ray only")
+    if workers is not None and workers < 1:
+        raise ConfigError(f"workers must be >= 1, got {workers}")
+    exp = EXPERIMENTS[name]
+    units = exp.units(cfg, list(seeds))
+    ids = [unit_id(u) for u in units]
+    assert len(set(ids)) == len(ids), f"duplicate units in {name}: {ids}"
+    store = UnitStore(store_dir, name, cfg, graphs) if store_dir is not None else None
+    done: dict[str, dict[str, Any]] = {}
+    if store is not None:
+        for uid in ids:
+            payload = store.load(uid)
+            if payload is not None:
+                done[uid] = payload
+    reused = len(done)
+    todo = [(uid, u) for uid, u in zip(ids, units, strict=True) if uid not in done]
+
+    def finish(uid: str, payload: dict[str, Any]) -> None:
+        if store is not None:
+            store.save(uid, payload)
+        done[uid] = payload
+        if progress:
+            progress(f"{len(done)}/{len(ids)} units done ({uid}, {payload['seconds']:.0f} s)")
+        if on_unit:
+            on_unit(uid, payload)
+
+    n_workers = max(1, min(workers or os.cpu_count() or 1, len(todo) or 1))
+    if backend == "serial" or (backend == "local" and n_workers == 1):
+        for uid, unit in todo:
+            finish(uid, _work(name, cfg, unit, graphs, progress))
+    elif backend == "local":
+        _run_local(name, cfg, todo, graphs, n_workers, finish)
+    elif todo:
+        _run_ray(name, cfg, todo, graphs, workers or os.cpu_count() or 1, address, finish)
+    seconds = sum(done[uid]["seconds"] for uid in ids)
+    return RunInfo(
+        results=[done[uid]["result"] for uid in ids],
+        info={
+            "backend": backend,
+            "workers": n_workers if backend != "serial" else 1,
+            "units": len(ids),
+            "reused": reused,
+            "unit_seconds": seconds if math.isfinite(seconds) else None,
+        },
+    )
