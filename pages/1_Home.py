@@ -66,14 +66,14 @@ st.markdown(
     f"{100 / G.number_of_edges():.1f}% of a per-edge loss. Pale edges have many "
     "alternatives; dark ones have few. Hover an edge for its exact value."
 )
-# LEAD: replace this disabled button with the jump to the duel, e.g.
-#   st.page_link("pages/4_Duel.py", label="Show me the failure", icon=":material/play_arrow:")
-st.button(
+if st.button(
     "Show me the failure →",
     key="home_show_failure",
-    disabled=True,
-    help="Opens the Diffusion Duel: standard vs spectrally-weighted training (coming soon).",
-)
+    type="primary",
+    help="Opens the Diffusion Duel and starts training both models on barbells.",
+):
+    st.session_state["duel_playing"] = True  # the duel page starts training on arrival
+    st.switch_page("pages/4_Diffusion_Duel.py")
 
 st.subheader("Explore")
 c1, c2 = st.columns(2)

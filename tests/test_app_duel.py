@@ -98,3 +98,12 @@ def test_experiments_page_runs_then_loads_the_stored_result(tiny_preset, tmp_pat
     # a second session finds it without running anything
     again = open_page("pages/6_Experiments.py", exp_seeds="1")
     assert any("Loaded from" in c.value for c in again.caption)
+
+
+def test_home_show_me_the_failure_lands_on_a_running_duel():
+    at = AppTest.from_file(APP, default_timeout=180)
+    at.run()
+    at.button(key="home_show_failure").click().run()
+    assert not at.exception, at.exception
+    assert at.session_state["duel_playing"] is True
+    assert "/ 600" in progress_text(at)  # the duel page, with its default settings, training

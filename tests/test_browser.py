@@ -39,6 +39,9 @@ PAGES = {  # name -> (path, screenshot height, text the page must show, a drawin
     "resistance": ("/r-eff", 1100, "Show the top", ".st-key-res_hist svg > rect"),
     "resistance-exact": ("/r-eff?res_view=Exact+vs+approximate", 1300, "Largest errors", PLOTLY),
     "resistance-oracle": ("/r-eff?res_view=Spectral+Oracle", 1100, "Uniform", PLOTLY),
+    "duel": ("/duel", 900, "Curves appear as the models learn", "[data-testid='stButton']"),
+    "gradients": ("/gradients", 800, "No trained duel", "[data-testid='stButton']"),
+    "experiments": ("/experiments", 1500, "paper: connectivity", PLOTLY),
 }
 
 
@@ -176,3 +179,23 @@ def test_first_visit_by_a_deep_link_lands_on_the_page(browser):
         ctx.close()
     finally:
         server.stop()
+
+
+def test_duel_click_through_trains_and_samples(page_at):
+    """The presenter's path: open the duel, train (short run), watch curves, see samples."""
+    page = page_at("/duel?duel_steps=100", height=1600)
+    page.get_by_role("button", name="▶ Train").click()
+    # training runs in ticks; the progress text reaches the end and sampling starts itself
+    page.get_by_text("step 100 / 100").first.wait_for(timeout=120_000)
+    page.locator(".st-key-duel_curves .main-svg").first.wait_for(timeout=30_000)
+    page.get_by_text("bridges kept").first.wait_for(timeout=120_000)
+    wait_idle(page, timeout=60)
+    page.locator(".st-key-duel_board .main-svg").first.wait_for(timeout=30_000)
+    screenshot(page, "duel-trained")
+    assert_clean(page_at, page)
+    # then the gradient page reads the same session's duel
+    page.get_by_text("Why? See the gradients").first.click()
+    page.get_by_text("Reading the plots").first.wait_for(timeout=60_000)
+    wait_idle(page, timeout=60)
+    screenshot(page, "gradients-after-duel")
+    assert_clean(page_at, page)
