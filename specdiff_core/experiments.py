@@ -122,6 +122,7 @@ class ExperimentConfig:
     )  # networkx classics that real_networks samples its subgraphs from
     subgraph_min: int = 12  # fewest nodes of a sampled subgraph (real_networks)
     subgraph_max: int = 30  # most nodes of a sampled subgraph
+    real_joined: float = 0.5  # share of real_networks graphs made of two subgraphs + one edge
     finetune_grid: tuple[float, ...] = (
         0.0,
         0.05,
@@ -161,6 +162,8 @@ class ExperimentConfig:
             raise ConfigError(f"controls must be distinct methods among {extra}, got {bad}")
         if not 3 <= self.subgraph_min <= self.subgraph_max:
             raise ConfigError("need 3 <= subgraph_min <= subgraph_max (nodes per subgraph)")
+        if not 0 <= self.real_joined <= 1:
+            raise ConfigError("real_joined is a share of the sampled graphs, in [0, 1]")
         if not self.finetune_grid or not all(0 <= f <= 1 for f in self.finetune_grid):
             raise ConfigError("finetune_grid needs fractions of the training steps in [0, 1]")
         if not 0 < self.recover_survival <= 1:
@@ -286,6 +289,26 @@ def _snowball(G: nx.Graph, size: int, rng: np.random.Generator) -> set[int]:
     return seen
 
 
+def _cut(
+    sources: Sequence[tuple[str, nx.Graph]], size: int, rng: np.random.Generator
+) -> tuple[str, nx.Graph] | None:
+    """One snowball subgraph of a random source, canonical; None when under 3 nodes."""
+    name, G = sources[int(rng.integers(len(sources)))]
+    keep = _snowball(G, size, rng)
+    if len(keep) < 3:
+        return None
+    return name, validate_graph(G.subgraph(sorted(keep)).copy(), source=name).graph
+
+
+def _joined(a: nx.Graph, b: nx.Graph, rng: np.random.Generator) -> nx.Graph:
+    """Disjoint union of ``a`` and ``b`` plus one edge between a random node of each."""
+    H = nx.disjoint_union(a, b)
+    u = int(rng.integers(a.number_of_nodes()))
+    v = a.number_of_nodes() + int(rng.integers(b.number_of_nodes()))
+    H.add_edge(u, v, weight=1.0)
+    return validate_graph(H, source="joined").graph
+
+
 def sample_subgraphs(
     sources: Sequence[tuple[str, nx.Graph]],
     n: int,
@@ -299,21 +322,29 @@ def sample_subgraphs(
     Each draw picks a source graph, a size in ``[cfg.subgraph_min, cfg.subgraph_max]``
     and a start node, and keeps the induced subgraph on the nodes a randomised
     breadth-first search reaches. Nodes on the sample's boundary often keep one edge
-    only, so pendant bridges are common, as in any sampled real network.
+    only, so pendant bridges are common, as in any sampled real network. A share
+    ``cfg.real_joined`` of the draws instead joins two such subgraphs (each of half the
+    size) by one edge: a bridge between two real dense parts, which small real graphs
+    rarely contain by themselves.
 
     Parameters
     ----------
     sources : sequence of (name, graph)
-        Canonical graphs (see :func:`real_sources`).
+        Canonical graphs (see :func:`real_sources`); never modified.
     n : int
         Number of subgraphs.
     cfg : ExperimentConfig
-        Supplies the size range.
+        Supplies the size range and the joined share.
     seed : int
         Same seed, same subgraphs.
     need_bridge : bool
         Keep only subgraphs with at least one bridge (test graphs: bridge survival is
         defined only where there is a bridge).
+
+    Returns
+    -------
+    list of networkx.Graph
+        Canonical and connected; ``graph["source"]`` names the source(s).
 
     Raises
     ------
@@ -323,15 +354,22 @@ def sample_subgraphs(
     """
     rng = np.random.default_rng(seed)
     out: list[nx.Graph] = []
+    lo, hi = cfg.subgraph_min, cfg.subgraph_max
     for _ in range(50 * n + 100):
         if len(out) == n:
             break
-        name, G = sources[int(rng.integers(len(sources)))]
-        size = int(rng.integers(cfg.subgraph_min, cfg.subgraph_max + 1))
-        keep = _snowball(G, size, rng)
-        if len(keep) < 3:
-            continue
-        H = validate_graph(G.subgraph(sorted(keep)).copy(), source=name).graph
+        size = int(rng.integers(lo, hi + 1))
+        if rng.random() < cfg.real_joined:
+            parts = [_cut(sources, max(3, size // 2), rng) for _ in range(2)]
+            if parts[0] is None or parts[1] is None:
+                continue
+            H = _joined(parts[0][1], parts[1][1], rng)
+            name = f"{parts[0][0]} + {parts[1][0]}"
+        else:
+            part = _cut(sources, size, rng)
+            if part is None:
+                continue
+            name, H = part
         if need_bridge and not nx.has_bridges(H):
             continue
         H.graph["source"] = name
@@ -867,6 +905,7 @@ def _real_unit(
     stats = {
         "sources": [name for name, _ in sources],
         "train_sources": [G.graph["source"] for G in train],
+        "joined": [" + " in G.graph["source"] for G in train + test],
         "nodes": [G.number_of_nodes() for G in train + test],
         "edges": [G.number_of_edges() for G in train + test],
         **{f"n_{c}": [int((k == i).sum()) for k in codes] for i, c in enumerate(BRIDGE_CLASSES, 1)},
@@ -887,6 +926,7 @@ def _real_combine(
         "nodes_range": [min(nodes), max(nodes)],
         "edges_range": [min(edges), max(edges)],
         "mean_edges": float(np.mean(edges)),
+        "joined_share": float(np.mean([j for s in stats for j in s["joined"]])),
         **{
             f"bridges_{c}_per_graph": float(np.mean([x for s in stats for x in s[f"n_{c}"]]))
             for c in BRIDGE_CLASSES
@@ -1246,7 +1286,7 @@ EXPERIMENTS: dict[str, Experiment] = {
         ),
         Experiment(
             "real_networks",
-            "connected subgraphs cut from real networks; pendant vs core bridges",
+            "subgraphs of real networks: pendant bridges vs bridges between dense parts",
             _real_unit,
             _real_combine,
         ),

@@ -225,7 +225,8 @@ def _beyond_markdown(res: dict[str, Any]) -> list[str]:
         d = res["dataset"]
         lines += [
             "",
-            f"Dataset: connected subgraphs cut from {', '.join(d['sources'])}; "
+            f"Dataset: connected subgraphs cut from {', '.join(d['sources'])} "
+            f"({_pct(d.get('joined_share', 0.0))} of them two subgraphs joined by one edge); "
             f"{d['graphs_per_seed']} graphs per seed, {d['nodes_range'][0]}–"
             f"{d['nodes_range'][1]} nodes, {d['edges_range'][0]}–{d['edges_range'][1]} edges "
             f"(mean {d['mean_edges']:.0f}); bridges per graph: pendant "

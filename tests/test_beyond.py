@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
 import networkx as nx
 import numpy as np
@@ -73,9 +74,12 @@ def test_subgraphs_are_seeded_connected_and_sized():
     assert all(3 <= g.number_of_nodes() <= TINY.subgraph_max for g in a)
     with_bridge = sample_subgraphs(sources, 4, TINY, 3, need_bridge=True)
     assert all(nx.has_bridges(g) for g in with_bridge)
+    joined = sample_subgraphs(sources, 4, replace(TINY, real_joined=1.0), 3)
+    assert all(" + " in g.graph["source"] and nx.has_bridges(g) for g in joined)
+    assert all(nx.is_connected(g) for g in joined)
     cliques = [("k6", validate_graph(nx.complete_graph(6)).graph)]
     with pytest.raises(GraphError, match="with a bridge"):
-        sample_subgraphs(cliques, 1, TINY, 0, need_bridge=True)
+        sample_subgraphs(cliques, 1, replace(TINY, real_joined=0.0), 0, need_bridge=True)
     with pytest.raises(GraphError, match="unknown classic"):
         real_sources(ExperimentConfig(real_sources=("no_such_graph",)))
 
@@ -88,6 +92,7 @@ def test_real_networks_report_pendant_and_core_bridges_apart():
     total = sum(classes["standard"][c]["n_bridges"] for c in ("pendant", "tree", "core"))
     assert total > 0  # every test subgraph has a bridge
     assert res["dataset"]["sources"] == list(TINY.real_sources)
+    assert 0 <= res["dataset"]["joined_share"] <= 1
     text = report.experiment_markdown(res)
     assert "pendant bridges" in text and "core bridges" in text
     assert "bridge_classes" in report.result_figures(res)
@@ -162,6 +167,8 @@ def test_new_settings_are_validated():
         ExperimentConfig(subgraph_min=2)
     with pytest.raises(ConfigError, match="finetune_grid"):
         ExperimentConfig(finetune_grid=(1.5,))
+    with pytest.raises(ConfigError, match="real_joined"):
+        ExperimentConfig(real_joined=1.5)
     with pytest.raises(ConfigError, match="recover_survival"):
         ExperimentConfig(recover_survival=0)
     with pytest.raises(ConfigError, match="weight function"):
