@@ -207,6 +207,11 @@ def test_cost_bench_measures_and_plots(tmp_path):
     bench_cost._plot([row, {**row, "n": 40}], tmp_path / "cost.png")
     assert (tmp_path / "cost.png").stat().st_size > 1000
     assert build_parser().parse_args(["bench", "cost", "--quick"]).what == "cost"
+    # power laws t = n / 1000 (model) and t = (n / 1000)^3 (dense R) cross at n = 1000
+    rows = [{"n": n, "sample_spectral_s": n / 1e3, "r_dense_s": (n / 1e3) ** 3} for n in (10, 100)]
+    c = bench_cost.crossover(rows)
+    assert c["crossover_n"] == pytest.approx(1000.0, rel=1e-9)
+    assert c["dense_exponent"] == pytest.approx(3.0)
 
 
 def test_subgraph_sampling_never_mutates_its_sources():
