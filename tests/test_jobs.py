@@ -1,0 +1,265 @@
+"""The job pool: bounded concurrency, FIFO places and estimates, cancellation (by the
+watcher, by staleness, by a gone owner), failure isolation and deduplication."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import pytest
+import torch
+
+from specdiff_core import jobs
+from specdiff_core.config import DiffusionConfig, DuelConfig, TrainConfig
+from specdiff_core.graphs import barbell
+from specdiff_core.jobs import JobPool, PoolFull
+from specdiff_core.training import Duel, make_example
+
+WAIT = 10.0  # seconds; generous for a busy 2-core machine
+
+
+class Gate:
+    """Jobs that block until released, counting how many run at once."""
+
+    def __init__(self) -> None:
+        self.release = threading.Event()
+        self.lock = threading.Lock()
+        self.now = self.peak = 0
+        self.order: list[str] = []
+
+    def job(self, name: str, *, watch_cancel: bool = False):
+        def fn(ctx):
+            with self.lock:
+                self.now += 1
+                self.peak = max(self.peak, self.now)
+                self.order.append(name)
+            try:
+                while not self.release.wait(0.01):
+                    if watch_cancel and ctx.cancelled:
+                        return "stopped"
+                return name
+            finally:
+                with self.lock:
+                    self.now -= 1
+
+        return fn
+
+
+def wait_until(cond, timeout: float = WAIT) -> None:
+    deadline = time.monotonic() + timeout
+    while not cond():
+        assert time.monotonic() < deadline, "condition not met in time"
+        time.sleep(0.01)
+
+
+@pytest.fixture
+def pool():
+    p = JobPool(workers=2, reap_every=0, sec_per_unit=1.0)
+    yield p
+    p.shutdown(wait=True)
+
+
+def test_at_most_workers_run_and_the_rest_queue_in_order_with_places_and_estimates(pool):
+    gate = Gate()
+    tickets = [pool.submit(gate.job(f"j{i}"), owner=f"s{i}", cost=10) for i in range(6)]
+    wait_until(lambda: gate.now == 2)
+    views = [t.poll() for t in tickets]
+    assert [v.status for v in views] == ["running"] * 2 + ["queued"] * 4
+    assert [v.position for v in views[2:]] == [1, 2, 3, 4]
+    assert all(v.queued == 4 and v.running == 2 and v.workers == 2 for v in views)
+    etas = [v.eta for v in views[2:]]
+    # two workers, 10 s per job: places 1 and 2 start after the running ones, 3 and 4 after those
+    assert etas[0] == pytest.approx(20, abs=1) and etas[1] == pytest.approx(20, abs=1)
+    assert etas[2] == pytest.approx(30, abs=1) and etas[3] == pytest.approx(30, abs=1)
+    gate.release.set()
+    assert [t.wait(WAIT).status for t in tickets] == ["done"] * 6
+    assert gate.peak == 2
+    assert gate.order[:2] == ["j0", "j1"] and sorted(gate.order[2:]) == ["j2", "j3", "j4", "j5"]
+    assert [t.result() for t in tickets] == [f"j{i}" for i in range(6)]
+    assert pool.stats()["done"] == 6
+
+
+def test_cancelling_a_queued_ticket_drops_its_job_and_moves_the_others_up(pool):
+    gate = Gate()
+    running = [pool.submit(gate.job(f"r{i}"), owner="a") for i in range(2)]
+    q1 = pool.submit(gate.job("q1"), owner="gone")
+    q2 = pool.submit(gate.job("q2"), owner="b")
+    wait_until(lambda: gate.now == 2)
+    assert q2.poll().position == 2
+    q1.cancel()
+    assert q1.poll().status == "cancelled"
+    assert q2.poll().position == 1
+    gate.release.set()
+    assert q2.wait(WAIT).status == "done"
+    assert "q1" not in gate.order and running[0].wait(WAIT).status == "done"
+
+
+def test_cancelling_a_running_job_asks_it_to_stop(pool):
+    gate = Gate()
+    t = pool.submit(gate.job("long", watch_cancel=True), owner="a")
+    wait_until(lambda: t.poll().status == "running")
+    t.cancel()
+    assert t.wait(WAIT).status == "cancelled"
+    with pytest.raises(RuntimeError, match="cancelled"):
+        t.result()
+
+
+def test_an_exception_in_one_job_fails_only_that_job(pool):
+    def boom(ctx):
+        raise ValueError("injected failure")
+
+    bad = [pool.submit(boom, owner=f"bad{i}") for i in range(3)]
+    good = [pool.submit(lambda ctx, i=i: i * i, owner=f"good{i}") for i in range(4)]
+    assert [t.wait(WAIT).status for t in bad] == ["failed"] * 3
+    assert all(t.poll().error == "ValueError: injected failure" for t in bad)
+    assert "injected failure" in bad[0].trace and "Traceback" in bad[0].trace
+    assert [t.wait(WAIT).status for t in good] == ["done"] * 4
+    assert [t.result() for t in good] == [0, 1, 4, 9]
+    # the workers survived: later jobs still run
+    assert pool.submit(lambda ctx: "still here", owner="c").wait(WAIT).status == "done"
+    assert pool.stats()["failed"] == 3
+
+
+def test_identical_keys_are_computed_once_and_every_watcher_gets_the_result(pool):
+    gate, calls = Gate(), []
+
+    def work(ctx):
+        calls.append(1)
+        return gate.job("shared")(ctx)
+
+    a = pool.submit(work, owner="a", key=("duel", 0))
+    b = pool.submit(work, owner="b", key=("duel", 0))
+    other = pool.submit(work, owner="c", key=("duel", 1))
+    assert not a.reused and b.reused and not other.reused
+    wait_until(lambda: gate.now == 2)
+    assert a.poll().watchers == 2
+    b.cancel()  # one watcher leaves: the job goes on for the other
+    assert a.poll().status == "running" and a.poll().watchers == 1
+    gate.release.set()
+    assert a.wait(WAIT).status == "done" and a.result() == "shared"
+    late = pool.submit(work, owner="d", key=("duel", 0))  # finished: served from memory
+    assert late.reused and late.poll().status == "done" and late.result() == "shared"
+    assert len(calls) == 2
+    assert pool.stats()["requests"] == 4 and pool.stats()["computed"] == 2
+
+
+def test_a_job_nobody_watches_is_cancelled_and_a_new_request_starts_afresh(pool):
+    gate = Gate()
+    blockers = [pool.submit(gate.job(f"b{i}"), owner="x") for i in range(2)]
+    wait_until(lambda: gate.now == 2)
+    a = pool.submit(gate.job("k"), owner="a", key="k")
+    b = pool.submit(gate.job("k"), owner="b", key="k")
+    a.cancel()
+    b.cancel()
+    assert a.poll().status == "cancelled"
+    c = pool.submit(gate.job("k"), owner="c", key="k")
+    assert not c.reused and c.poll().status == "queued"
+    gate.release.set()
+    assert c.wait(WAIT).status == "done" and blockers[1].wait(WAIT).status == "done"
+
+
+def test_failed_jobs_are_not_reused_and_finished_jobs_are_bounded():
+    p = JobPool(workers=1, reap_every=0, keep_finished=2)
+    try:
+        fail = p.submit(lambda ctx: 1 / 0, owner="a", key="f")
+        assert fail.wait(WAIT).status == "failed"
+        again = p.submit(lambda ctx: "ok", owner="a", key="f")
+        assert not again.reused and again.wait(WAIT).status == "done"
+        for k in ("x", "y", "z"):
+            p.submit(lambda ctx, k=k: k, owner="a", key=k).wait(WAIT)
+        assert p.stats()["kept"] == 2
+        assert not p.submit(lambda ctx: "x again", owner="a", key="x").reused  # forgotten
+        assert p.submit(lambda ctx: "?", owner="a", key="z").reused
+    finally:
+        p.shutdown()
+
+
+def test_stale_tickets_and_gone_owners_are_reaped():
+    gone = {"left"}
+    p = JobPool(
+        workers=1, reap_every=0, stale_after=60, owner_grace=5, alive=lambda o: o not in gone
+    )
+    gate = Gate()
+    try:
+        p.submit(gate.job("busy"), owner="stay")
+        wait_until(lambda: gate.now == 1)
+        left = p.submit(gate.job("l"), owner="left")
+        quiet = p.submit(gate.job("q"), owner="quiet")
+        stay = p.submit(gate.job("s"), owner="stay")
+        now = time.monotonic()
+        assert p.reap(now) == 0  # gone, but not yet for the grace period
+        stay.last_seen = now + 100  # polled recently
+        p.touch("stay")
+        assert p.reap(now + 6) == 1  # the owner that left
+        assert left.poll().status == "cancelled"
+        assert quiet.poll().status == "queued"
+        stay.last_seen = quiet.last_seen = now
+        quiet.last_seen = now - 100  # not polled for 100 s
+        assert p.reap(now + 1) == 1
+        assert quiet.poll().status == "cancelled" and stay.poll().position == 1
+    finally:
+        gate.release.set()
+        p.shutdown()
+
+
+def test_a_full_queue_refuses_new_work_with_a_message_but_lets_you_join():
+    p = JobPool(workers=1, max_queue=2, reap_every=0)
+    gate = Gate()
+    try:
+        p.submit(gate.job("run"), owner="a")
+        wait_until(lambda: gate.now == 1)
+        p.submit(gate.job("q1"), owner="a", key="q1")
+        p.submit(gate.job("q2"), owner="a")
+        with pytest.raises(PoolFull, match="busy"):
+            p.submit(gate.job("q3"), owner="b")
+        assert p.submit(gate.job("q1"), owner="b", key="q1").reused  # the same work: joins
+    finally:
+        gate.release.set()
+        p.shutdown()
+
+
+def test_the_estimate_learns_from_finished_jobs():
+    p = JobPool(workers=1, reap_every=0, sec_per_unit=100.0)
+    try:
+        p.submit(lambda ctx: time.sleep(0.05), owner="a", cost=5).wait(WAIT)
+        assert p.sec_per_unit < 1.0  # 0.05 s / 5 units, not the first guess of 100
+    finally:
+        p.shutdown()
+
+
+# ------------------------------------------------------------------------- duel jobs
+
+
+def tiny_duel(steps: int = 7) -> Duel:
+    ex = [make_example(barbell(4, 4, seed=s), seed=s, n_targets=2) for s in range(2)]
+    cfg = DuelConfig(diffusion=DiffusionConfig(T=4), train=TrainConfig(steps=steps, log_every=2))
+    return Duel(cfg, ex)
+
+
+def test_chunked_training_in_the_pool_equals_training_in_one_go(pool):
+    """The basis of sharing: a duel's state depends on its settings and step count only."""
+    ref = tiny_duel()
+    ref.step(7)
+    duel = tiny_duel()
+    work = jobs.clone_duel(duel)
+    assert work.train_set[0] is duel.train_set[0]  # examples shared, not copied
+    t = pool.submit(jobs.train_duel_job(7, chunk=3), owner="a", shared=work, cost=7)
+    assert t.wait(WAIT).status == "done"
+    got = t.result()
+    assert got.step_count == 7 and duel.step_count == 0  # the session's duel is untouched
+    for m in ref.players:
+        a, b = ref.players[m].model.state_dict(), got.players[m].model.state_dict()
+        assert all(torch.equal(a[k], b[k]) for k in a)
+    strip = [{k: v for k, v in r.items() if k != "seconds"} for r in ref.history]
+    assert strip == [{k: v for k, v in r.items() if k != "seconds"} for r in got.history]
+
+
+def test_a_cancelled_training_job_stops_between_chunks(pool):
+    duel = tiny_duel(steps=10_000)
+    t = pool.submit(jobs.train_duel_job(10_000, chunk=1), owner="a", shared=duel, cost=10_000)
+    wait_until(lambda: duel.step_count >= 2)
+    t.cancel()
+    assert t.wait(WAIT).status == "cancelled"
+    assert 2 <= duel.step_count < 10_000
+    with t.lock:  # a watcher can still copy it consistently
+        assert jobs.clone_duel(duel).step_count == duel.step_count
