@@ -1061,9 +1061,10 @@ def _finetune_combine(
     statement = (
         f"Recovered = sampled bridge survival on the held-out graphs (pooled over seeds) "
         f">= {_pct(thr)}, checked at steps {_grid_steps(cfg.finetune_grid, steps)}. "
-        f"Fine-tuning the trained standard model with the spectral loss: "
-        f"{when(pooled['finetuned'])}; training with the spectral loss from scratch: "
-        f"{when(pooled['scratch'])}."
+        f"Fine-tuning the trained standard model ({steps} steps) with the spectral loss: "
+        f"{when(pooled['finetuned'])} of fine-tuning; training with the spectral loss from "
+        f"scratch: {when(pooled['scratch'])}. Both see the same batches in the same order; "
+        f"the fine-tuned model starts from the standard one's weights with a fresh optimiser."
     )
     body["finetune"] = {
         "threshold": thr,
