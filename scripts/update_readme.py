@@ -46,6 +46,16 @@ def main() -> None:
             "--out assets/results/quick` (the app's Experiments page loads these files).\n"
             + body,
         )
+    full = ROOT / "assets" / "results" / "full" / "summary.md"
+    if full.is_file():
+        body = full.read_text().split("\n", 1)[1].replace("\n## ", "\n#### ")
+        text = section(
+            text,
+            "results-full",
+            "Full preset (1,500 steps, 8 test graphs x 64 samples), produced by "
+            "`python -m specdiff_core reproduce --experiment barbell --seeds 3 "
+            "--out assets/results/full`:\n" + body,
+        )
     perf = []
     for name, title in (("resistance", "Effective resistance"), ("diffusion", "Diffusion")):
         output = bench_output(name)
