@@ -3,7 +3,9 @@
 import numpy as np
 import streamlit as st
 
-from specdiff_core import experiments, report
+from pages import _duel_ui as ui
+from pages._classroom import style_figure
+from specdiff_core import report
 from specdiff_core.training import R_BINS, Duel
 
 ss = st.session_state
@@ -17,26 +19,29 @@ st.markdown(
     "duel you trained."
 )
 
-duels = ss.get("duels", {})
 key = ss.get("duel_current")
-if key not in duels or duels[key]["duel"].step_count == 0:
+if key not in ss.get("duels", {}):
+    key = ui.duel_key(ui.DEFAULT["family"], ui.DEFAULT["steps"], ui.DEFAULT["lam"], seed)
+state = ui.duel_state(key)
+ui.collect(state)
+if state["duel"].step_count == 0:
     st.info("No trained duel in this session yet.")
-    if st.button("Train the default duel here (about 10-20 s)", key="grad_train", type="primary"):
-        train, test = experiments.demo_examples(seed)
-        duel = Duel(experiments.demo_duel_config(seed), train, probe=[test])
-        with st.spinner("Training both models…"):
-            duel.step(duel.config.train.steps)
-        key = ("barbell", duel.config.train.steps, duel.config.weighting.lam, seed)
-        duels = ss.setdefault("duels", {})
-        duels[key] = {"duel": duel, "test": test, "samples": None}
-        ss["duel_current"] = key
-        st.rerun()
+    st.button(
+        "Train this duel here",
+        key="grad_train",
+        type="primary",
+        disabled=state["train_ticket"] is not None,
+        on_click=ui.train,
+        args=(state, state["duel"].config.train.steps),
+    )
+    ui.live_panel(state, chart_key="grad_duel_curves", idle_hint="")
     st.page_link(
-        "pages/4_Diffusion_Duel.py", label="Or train it live in the Duel", icon=":material/swords:"
+        "pages/4_Diffusion_Duel.py",
+        label="Or train it in the Duel, with its settings",
+        icon=":material/swords:",
     )
     st.stop()
 
-state = duels[key]
 duel: Duel = state["duel"]
 test = state["test"]
 history = duel.history
@@ -57,18 +62,24 @@ left, right = st.columns(2, gap="large")
 with left:
     st.subheader("Per-edge gradient vs effective resistance")
     st.plotly_chart(
-        report.gradient_scatter(test.resistance, grads, test.bridges),
+        style_figure(report.gradient_scatter(test.resistance, grads, test.bridges)),
         key="grad_scatter",
         config={"displaylogo": False},
     )
 with right:
     st.subheader("The bridges' share of the gradient, over training")
     st.plotly_chart(
-        report.gradient_share_figure(history), key="grad_share", config={"displaylogo": False}
+        style_figure(report.gradient_share_figure(history)),
+        key="grad_share",
+        config={"displaylogo": False},
     )
 
 st.subheader("Gradient by R_eff bin")
-st.plotly_chart(report.rbin_figure(history, R_BINS), key="grad_bins", config={"displaylogo": False})
+st.plotly_chart(
+    style_figure(report.rbin_figure(history, R_BINS)),
+    key="grad_bins",
+    config={"displaylogo": False},
+)
 
 # ------------------------------------------------------------------ plain-language reading
 st.subheader("Reading the plots")

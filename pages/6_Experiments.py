@@ -1,10 +1,15 @@
 """Experiments: the paper's experiments with our numbers beside the paper's."""
 
 import json
+from pathlib import Path
 
 import streamlit as st
 
+from pages._classroom import job_pool, queue_text, session_id
 from specdiff_core import experiments, report, store
+from specdiff_core.jobs import PoolFull
+
+ss = st.session_state
 
 st.title("The paper's experiments")
 st.markdown(
@@ -35,25 +40,70 @@ def lookup(name: str, preset: str, seeds: tuple[int, ...]):
     return None if found is None else (found[0], str(found[1]))
 
 
+def submit_run(name: str, preset: str, seeds: list[int]):
+    """Run the experiment in the server's job pool; it stops if nobody watches it any more."""
+    cfg = experiments.PRESETS[preset]
+    lines: list[str] = []
+
+    def run(ctx):
+        def progress(msg: str) -> None:
+            lines.append(msg)
+            ctx.check()  # raises once nobody is watching: the run stops here
+
+        res = experiments.run_experiment(name, preset=cfg, seeds=seeds, progress=progress)
+        res["preset"] = preset
+        return res, str(store.store_result(res, cfg))
+
+    return job_pool().submit(
+        run,
+        owner=session_id(),
+        key=("experiment", name, preset, tuple(seeds)),
+        label=f"experiment {name} ({preset}, seeds {seeds})",
+        cost=len(seeds) * cfg.duel.train.steps * 2,
+        shared=lines,
+    )
+
+
+@st.fragment(run_every=1.0)
+def watch(ticket) -> None:
+    view = ticket.poll()
+    if view.status == "done":
+        ss.pop("exp_ticket", None)
+        res, path = ticket.result()
+        if not Path(path).exists():  # an identical run done earlier, its file since removed
+            store.store_result(res, experiments.PRESETS[res["preset"]])
+        lookup.clear()
+        st.rerun()
+    if view.status in ("failed", "cancelled"):
+        ss.pop("exp_ticket", None)
+        st.error(f"The run stopped: {view.error or view.status}. Nothing else is affected.")
+        return
+    with st.status(f"Running: {queue_text(view).replace('**', '')}", expanded=True):
+        for line in list(ticket.shared or [])[-8:]:
+            st.write(line)
+
+
 found = lookup(name, preset, tuple(seeds))
 if found is None:
     st.info(
         f"No stored result for **{name}** with the {preset} preset and seeds {seeds}. "
         + ("The full preset can take many minutes on 2 cores." if preset == "full" else "")
     )
-    if st.button("Run it now", key="exp_run", type="primary"):
-        with st.status(f"Running {name}…", expanded=True) as status:
-            line = st.empty()
-            res = experiments.run_experiment(
-                name, preset=cfg, seeds=seeds, progress=lambda msg: line.write(msg)
-            )
-            res["preset"] = preset
-            path = store.store_result(res, cfg)
-            status.update(
-                label=f"Done in {res['seconds']:.0f} s; saved to {path}", state="complete"
-            )
-        lookup.clear()
-        st.rerun()
+    run_key = ("experiment", name, preset, tuple(seeds))
+    ticket = ss.get("exp_ticket")
+    if ticket is not None and ticket[0] != run_key:
+        ticket[1].cancel()  # the settings changed: stop watching the old run
+        ss["exp_ticket"] = ticket = None
+    if ticket is None:
+        if st.button("Run it now", key="exp_run", type="primary"):
+            try:
+                ss["exp_ticket"] = (run_key, submit_run(name, preset, seeds))
+            except PoolFull as exc:
+                st.error(str(exc))
+            else:
+                st.rerun()
+        st.stop()
+    watch(ticket[1])
     st.stop()
 
 res, path = found

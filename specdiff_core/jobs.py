@@ -55,6 +55,7 @@ __all__ = [
     "JobView",
     "JobContext",
     "PoolFull",
+    "Cancelled",
     "default_workers",
     "clone_duel",
     "train_duel_job",
@@ -62,6 +63,10 @@ __all__ = [
 
 STATUSES = ("queued", "running", "done", "failed", "cancelled")
 FINISHED = ("done", "failed", "cancelled")
+
+
+class Cancelled(Exception):
+    """Raised inside a job by :meth:`JobContext.check` once nobody watches it."""
 
 
 class PoolFull(RuntimeError):
@@ -136,6 +141,12 @@ class JobContext:
     @property
     def shared(self) -> Any:
         return self._job.shared
+
+    def check(self) -> None:
+        """Raise :class:`Cancelled` if the job should stop (for code that cannot return early,
+        e.g. from inside a progress callback)."""
+        if self.cancelled:
+            raise Cancelled(f"job {self._job.label!r} was cancelled")
 
     def report(self, done: float) -> None:
         """Work units done so far (out of the job's ``cost``)."""
@@ -355,10 +366,10 @@ class JobPool:
             job.finished = time.monotonic()
             if self._live.get(job.key) is job:
                 del self._live[job.key]
-            if error is not None:
-                job.status, job.error, job.trace = "failed", error, trace
-            elif job.cancel_event.is_set():
+            if job.cancel_event.is_set():  # stopped on request, by returning or by raising
                 job.status = "cancelled"
+            elif error is not None:
+                job.status, job.error, job.trace = "failed", error, trace
             else:
                 job.status, job.result = "done", result
                 self._learn_rate(job)
@@ -478,6 +489,14 @@ class JobPool:
         for t in mine:
             t.cancel()
         return len(mine)
+
+    def cancel_all(self) -> int:
+        """Cancel every ticket of every queued or running job (an administrator's reset)."""
+        with self._lock:
+            every = [t for j in (*self._queue, *self._running) for t in j.tickets]
+        for t in every:
+            t.cancel()
+        return len(every)
 
     def touch(self, owner: str) -> None:
         """Mark every ticket of ``owner`` as seen now (the owner is active elsewhere)."""

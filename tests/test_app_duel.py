@@ -1,7 +1,13 @@
-"""AppTest for the Diffusion Duel, Gradient Starvation and Experiments pages."""
+"""AppTest for the Diffusion Duel, Gradient Starvation and Experiments pages.
+
+Training and sampling run in the server's job pool (pages/_duel_ui.py), so after a click
+the tests rerun the page until the job's result shows, as the page's own fragment does
+every half second in a browser.
+"""
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pytest
@@ -28,14 +34,37 @@ def progress_text(at: AppTest) -> str:
     return " ".join(str(p.proto.text) for p in at.get("progress"))
 
 
+def run_until(at: AppTest, done, timeout: float = 120.0) -> AppTest:
+    """Rerun the page until ``done(at)``; fail on an exception or after ``timeout`` s."""
+    deadline = time.monotonic() + timeout
+    while True:
+        assert not at.exception, at.exception
+        if done(at):
+            return at
+        assert time.monotonic() < deadline, f"gave up waiting; progress: {progress_text(at)}"
+        time.sleep(0.2)
+        at.run()
+
+
+@pytest.fixture(autouse=True)
+def _no_jobs_left_behind():
+    """A test's unfinished jobs must not train on while the next tests run."""
+    yield
+    from pages._classroom import job_pool
+
+    job_pool().cancel_all()
+
+
 def test_duel_step_advances_training_and_sampling_shows_the_scoreboard():
     at = open_page("pages/4_Diffusion_Duel.py", duel_steps="100")
     assert "step 0 / 100" in progress_text(at)
     at.button(key="duel_step").click().run()
-    assert not at.exception, at.exception
-    assert "step 50 / 100" in progress_text(at)
+    run_until(
+        at,
+        lambda at: "step 50 / 100 ·" in progress_text(at) and "s of training" in progress_text(at),
+    )
     at.button(key="duel_sample_now").click().run()
-    assert not at.exception, at.exception
+    run_until(at, lambda at: len(at.dataframe) > 0)
     table = at.dataframe[-1].value
     assert len(table) == 4  # standard, spectral, oracle, uniform
     before = [m.value for m in at.markdown if "sample 0" in m.value]
@@ -50,6 +79,7 @@ def test_duel_step_advances_training_and_sampling_shows_the_scoreboard():
 def test_duel_reset_discards_the_trained_models():
     at = open_page("pages/4_Diffusion_Duel.py", duel_steps="100")
     at.button(key="duel_step").click().run()
+    run_until(at, lambda at: "s of training" in progress_text(at))
     assert "step 50 / 100" in progress_text(at)
     at.button(key="duel_reset").click().run()
     assert not at.exception
@@ -63,6 +93,10 @@ def test_gradient_page_reads_the_session_duel():
     at.query_params["duel_steps"] = "100"
     at.run()
     at.button(key="duel_step").click().run()
+    run_until(
+        at,
+        lambda at: "step 50 / 100 ·" in progress_text(at) and "s of training" in progress_text(at),
+    )
     at.switch_page("pages/5_Gradient_Starvation.py")
     at.run()
     assert not at.exception, at.exception
@@ -91,7 +125,7 @@ def test_experiments_page_runs_then_loads_the_stored_result(tiny_preset, tmp_pat
     at = open_page("pages/6_Experiments.py", exp_seeds="1")
     assert any("No stored result" in i.value for i in at.info)
     at.button(key="exp_run").click().run()
-    assert not at.exception, at.exception
+    run_until(at, lambda at: any("Loaded from" in c.value for c in at.caption))
     assert list(tmp_path.glob("barbell-*.json"))  # stored for next time
     text = " ".join(m.value for m in at.markdown)
     assert "paper: connectivity" in text and "spectrally-weighted" in text
@@ -107,3 +141,6 @@ def test_home_show_me_the_failure_lands_on_a_running_duel():
     assert not at.exception, at.exception
     assert at.session_state["duel_playing"] is True
     assert "/ 600" in progress_text(at)  # the duel page, with its default settings, training
+    state = at.session_state["duels"][at.session_state["duel_current"]]
+    assert state["train_ticket"] is not None  # a training job is queued or running
+    run_until(at, lambda at: not progress_text(at).startswith("step 0 /"), timeout=60)
