@@ -15,7 +15,8 @@ Shared session state (initialised here, once per session, from the link if it ha
     st.session_state["graph_spec"]  viz.GraphSpec, "the current graph" chosen in Graph Lab;
                                     build it with viz.build_graph(spec, seed=seed)
 The current graph is written back into the URL after every page run, so any page's
-address reproduces its view.
+address reproduces its view; so are the classroom flags (presenter mode, *_hide), which
+pages/_classroom.py reads and documents.
 """
 
 from __future__ import annotations
@@ -24,19 +25,22 @@ from pathlib import Path
 
 import streamlit as st
 
+from pages import _classroom as classroom
 from specdiff_core.viz import GraphSpec
 
+classroom.read_flags()
 st.set_page_config(
     page_title="SpecDiff Explorer",
     page_icon=str(Path(__file__).parent / "assets" / "web" / "favicon.png"),  # local: offline
     layout="wide",
-    initial_sidebar_state="expanded",
+    initial_sidebar_state="collapsed" if classroom.sidebar_hidden() else "expanded",
 )
 
 # One line per page, so that adding a page stays a one-line change.
 # fmt: off
 PAGES = [
     st.Page("pages/1_Home.py", title="Home", icon=":material/home:", default=True),
+    st.Page("pages/0_Lesson.py", title="Lesson", icon=":material/school:", url_path="lesson"),
     st.Page("pages/2_Graph_Lab.py", title="Graph Lab", icon=":material/hub:", url_path="graph-lab"),
     st.Page("pages/3_Resistance.py", title="Resistance", icon=":material/bolt:", url_path="r-eff"),
     st.Page("pages/4_Diffusion_Duel.py", title="Diffusion Duel", icon=":material/swords:", url_path="duel"),
@@ -76,7 +80,8 @@ def _sync_graph_link() -> None:
 
 
 _init_session_state()
-page = st.navigation(PAGES)
+page = st.navigation(PAGES, position="hidden" if classroom.sidebar_hidden() else "sidebar")
+classroom.apply_look()
 with st.sidebar:
     st.number_input(
         "Seed",
@@ -91,3 +96,5 @@ with st.sidebar:
     st.caption("Every setting is in the address bar: copy the URL to share or reproduce this view.")
 page.run()
 _sync_graph_link()
+classroom.sync_flags_link()
+classroom.job_pool().touch(classroom.session_id())  # this session is here: keep its jobs

@@ -119,9 +119,9 @@ def _reset() -> None:
 
 b = st.columns([1, 1, 1, 1, 4])
 b[0].button("▶ Train", key="duel_play", on_click=_play, disabled=duel.done or busy, type="primary")
-b[1].button("⏸ Pause", key="duel_pause", on_click=_pause, disabled=not busy)
+b[1].button("Pause", key="duel_pause", icon=":material/pause:", on_click=_pause, disabled=not busy)
 b[2].button(f"Step +{chunk}", key="duel_step", on_click=_step, disabled=duel.done or busy)
-b[3].button("↺ Reset", key="duel_reset", on_click=_reset)
+b[3].button("Reset", key="duel_reset", icon=":material/restart_alt:", on_click=_reset)
 
 ui.live_panel(
     state,

@@ -94,7 +94,10 @@ h2, h3 { font-weight: 750 !important; color: #000000 !important; }
 [data-testid="stWidgetLabel"] p { font-size: 1.05rem !important; font-weight: 650; color: #000; }
 button[kind="primary"], button[data-testid="stBaseButton-primary"] {
   background: #08306b !important; border-color: #08306b !important; color: #fff !important; }
+button[data-testid="stBaseButton-primary"] * { color: #fff !important; }
 button[data-testid="stBaseButton-secondary"] { border: 2px solid #000 !important; color: #000 !important; }
+[data-testid="stMetricValue"] { font-size: 2.6rem !important; font-weight: 700; color: #000; }
+[data-testid="stMetricLabel"] p { font-size: 1.05rem !important; color: #000; }
 [data-testid="stProgress"] > div > div > div > div { background-color: #08306b !important; }
 a { color: #08306b !important; text-decoration: underline; }
 header[data-testid="stHeader"] { display: none; }

@@ -144,3 +144,44 @@ def test_home_show_me_the_failure_lands_on_a_running_duel():
     state = at.session_state["duels"][at.session_state["duel_current"]]
     assert state["train_ticket"] is not None  # a training job is queued or running
     run_until(at, lambda at: not progress_text(at).startswith("step 0 /"), timeout=60)
+
+
+def test_a_failing_training_job_shows_its_error_and_other_sessions_keep_working(monkeypatch):
+    """Crash-proofing: one student's job raises inside the pool; they see the error, and
+    another student's training, queued in the same pool, still finishes."""
+    from specdiff_core import jobs
+
+    real = jobs.train_duel_job
+
+    def sometimes_broken(until, **kw):
+        run = real(until, **kw)
+
+        def job(ctx):
+            if ctx.shared.config.weighting.lam == 3.0:  # only this student's settings
+                raise RuntimeError("injected failure in one student's training")
+            return run(ctx)
+
+        return job
+
+    monkeypatch.setattr(jobs, "train_duel_job", sometimes_broken)
+    broken = open_page("pages/4_Diffusion_Duel.py", duel_steps="100", duel_lam="3.0")
+    fine = open_page("pages/4_Diffusion_Duel.py", duel_steps="100")
+    broken.button(key="duel_step").click().run()
+    fine.button(key="duel_step").click().run()
+    run_until(broken, lambda at: bool(at.error))
+    assert "injected failure in one student's training" in broken.error[0].value
+    assert "Nobody else's work is affected" in broken.error[0].value
+    run_until(
+        fine,
+        lambda at: "step 50 / 100 ·" in progress_text(at) and "s of training" in progress_text(at),
+    )
+    assert not fine.error
+    # the student who hit the error can go on: reset and train again (now without the fault)
+    monkeypatch.setattr(jobs, "train_duel_job", real)
+    broken.button(key="duel_reset").click().run()
+    broken.button(key="duel_step").click().run()
+    run_until(
+        broken,
+        lambda at: "step 50 / 100 ·" in progress_text(at) and "s of training" in progress_text(at),
+    )
+    assert not broken.error

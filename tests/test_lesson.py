@@ -1,0 +1,150 @@
+"""AppTest for the Lesson page and the classroom flags (presenter mode, ``*_hide``):
+every step runs, an interaction changes what is shown, a link opens a step with its
+settings, hide flags hide, and the lesson's default path trains and samples."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+APP = str(Path(__file__).resolve().parents[1] / "app.py")
+LESSON = "pages/0_Lesson.py"
+DUEL = "pages/4_Diffusion_Duel.py"
+SLUGS = ["reff", "bridge", "predict", "run", "fail", "why", "fix", "own"]
+
+
+def open_app(page: str | None = LESSON, **query: str) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.query_params.update(query)
+    at.run()
+    if page:
+        at.switch_page(page).run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def header(at: AppTest) -> str:
+    return at.header[0].value
+
+
+def metric(at: AppTest, label: str) -> str:
+    return next(m.value for m in at.metric if m.label == label)
+
+
+def texts(at: AppTest) -> str:
+    parts = [m.value for m in (*at.markdown, *at.caption, *at.success, *at.warning, *at.info)]
+    return "\n".join(parts + [h.value for h in at.subheader])
+
+
+def run_until(at: AppTest, done, timeout: float = 120.0) -> AppTest:
+    deadline = time.monotonic() + timeout
+    while True:
+        assert not at.exception, [e.value for e in at.exception]
+        if done(at):
+            return at
+        assert time.monotonic() < deadline, "gave up waiting for the job"
+        time.sleep(0.2)
+        at.run()
+
+
+@pytest.fixture(autouse=True)
+def _no_jobs_left_behind():
+    yield
+    from pages._classroom import job_pool
+
+    job_pool().cancel_all()
+
+
+@pytest.mark.parametrize("slug", SLUGS)
+def test_every_step_opens_from_its_link(slug):
+    at = open_app(step=slug)
+    assert header(at).startswith(f"{SLUGS.index(slug) + 1}. ")
+    assert at.query_params["step"] == slug
+
+
+def test_poking_the_ring_changes_its_resistances_and_the_quiz_gives_feedback():
+    at = open_app(step="reff")
+    assert metric(at, "Largest R_eff") == "0.900"  # a ring of 10: (n-1)/n
+    at.slider(key="lesson_chords").set_value(3).run()
+    assert not at.exception
+    assert float(metric(at, "Largest R_eff")) < 0.9
+    assert metric(at, "Sum over edges") == "9.00"  # Foster: n - 1, whatever the shortcuts
+    quiz = at.radio(key="lesson_q_reff")
+    quiz.set_value(quiz.options[0]).run()
+    assert at.warning and "Not quite" in at.warning[0].value
+    quiz.set_value(quiz.options[1]).run()
+    assert at.success and "routes" in at.success[0].value
+
+
+def test_a_link_opens_a_step_with_its_settings():
+    at = open_app(step="2", lesson_k="5")
+    assert header(at).startswith("2. A bridge")
+    assert metric(at, "Edges") == "21"  # two K5 and the bridge
+    assert metric(at, "R_eff in a clique") == "0.400"  # 2/k
+    assert at.query_params["step"] == "bridge"
+
+
+def test_next_and_back_move_through_the_steps_and_the_address_follows():
+    at = open_app(step="bridge")
+    at.button(key="lesson_next").click().run()
+    assert header(at).startswith("3. Predict") and at.query_params["step"] == "predict"
+    at.button(key="lesson_back").click().run()
+    at.button(key="lesson_back").click().run()
+    assert header(at).startswith("1. ") and at.button(key="lesson_back").disabled
+
+
+def test_hide_flags_hide_and_stick_to_the_session_until_turned_off():
+    at = open_app(step="bridge", steps_hide="true", quiz_hide="true")
+    keys = {b.key for b in at.button}
+    assert "lesson_next" not in keys and "lesson_back" not in keys
+    assert not at.get("button_group")  # no step picker
+    assert not [r for r in at.radio if r.key == "lesson_q_bridge"]
+    assert at.query_params["quiz_hide"] == "true"  # written back into the link
+    del at.query_params["quiz_hide"]  # e.g. the student navigates: still hidden
+    at.run()
+    assert not [r for r in at.radio if r.key == "lesson_q_bridge"]
+    at.query_params["quiz_hide"] = "false"
+    at.run()
+    assert [r for r in at.radio if r.key == "lesson_q_bridge"]
+
+
+def test_presenter_mode_hides_the_sidebar_and_enlarges_type():
+    at = open_app(step="bridge", present="true")
+    styles = " ".join(str(h.proto.body) for h in at.get("html"))
+    assert 'section[data-testid="stSidebar"]' in styles and "display: none" in styles
+    assert "font-size: 22px" in styles  # the presenter theme
+    assert not any("For teachers" in e.label for e in at.expander)
+    at.switch_page(DUEL).run()
+    assert not at.exception
+    assert any(e.label == "Settings" for e in at.expander)  # the duel's settings tucked away
+    plain = open_app(step="bridge")
+    assert "font-size: 22px" not in " ".join(str(h.proto.body) for h in plain.get("html"))
+
+
+def test_settings_hide_takes_the_duel_settings_from_the_link():
+    at = open_app(DUEL, settings_hide="true", duel_steps="100")
+    assert not [s for s in at.select_slider if s.key == "duel_steps"]
+    progress = " ".join(str(p.proto.text) for p in at.get("progress"))
+    assert "step 0 / 100" in progress
+
+
+def test_the_default_path_trains_then_samples_and_the_quizzes_use_the_results():
+    at = open_app(step="run", duel_steps="100")
+    assert "step 0 / 100" in " ".join(str(p.proto.text) for p in at.get("progress"))
+    at.button(key="lesson_train").click().run()
+    run_until(at, lambda at: "Training finished" in texts(at))
+    assert at.radio(key="lesson_q_run").options[-1] == "Both"
+    at.button(key="lesson_next").click().run()
+    run_until(at, lambda at: "Scoreboard: 32 samples per model" in texts(at))
+    labels = {m.label for m in at.metric}
+    assert "standard diffusion: connected" in labels and "uniform sparsifier: connected" in labels
+    before = [m.value for m in at.markdown if m.value.startswith("<svg")]
+    at.slider(key="lesson_sample").set_value(5).run()
+    assert len(before) == 2  # the two models side by side
+    assert [m.value for m in at.markdown if m.value.startswith("<svg")] != before
+    quiz = at.radio(key="lesson_q_fail")
+    quiz.set_value(quiz.options[1]).run()
+    assert at.success or at.warning  # feedback, computed from the scoreboard's intervals
