@@ -220,3 +220,32 @@ def test_subgraph_sampling_never_mutates_its_sources():
     sample_subgraphs(sources, 3, TINY, 0)
     assert [sorted(g.edges(data=True)) for _, g in sources] == before
     assert np.all(bridge_classes(sources[0][1]) >= 0)
+
+
+# ---------------------------------------------------------------------------- the app
+
+
+@pytest.mark.parametrize("name", ["controls", "real_networks", "finetune", "capacity"])
+def test_experiments_page_renders_the_bundled_results(name):
+    """The bundled quick results match the current settings and the page draws them."""
+    from pathlib import Path
+
+    from streamlit.testing.v1 import AppTest
+
+    app = str(Path(__file__).resolve().parents[1] / "app.py")
+    at = AppTest.from_file(app, default_timeout=120)
+    at.run()
+    at.switch_page("pages/6_Experiments.py")
+    at.run()
+    at.selectbox(key="exp_name").set_value(name).run()
+    assert not at.exception, at.exception
+    text = " ".join(m.value for m in at.markdown)
+    assert "spectrally-weighted" in text and "No stored result" not in text
+    want = {
+        "controls": "Which controls match the spectral weighting?",
+        "real_networks": "pendant bridges",
+        "finetune": "Recovered = sampled bridge survival",
+        "capacity": "parameters",
+    }[name]
+    assert want in text
+    assert len(at.get("plotly_chart")) >= 2  # the bars and the experiment's own figure
