@@ -265,11 +265,26 @@ def reproduce_cli(args: argparse.Namespace) -> int:
         tmp = path.with_name(f".{path.name}.tmp")
         tmp.write_text(json.dumps(res, indent=1, default=_json_default))
         tmp.replace(path)  # written whole or not at all: a rerun never reads half a file
+        _drop_units(out, name, preset, graphs)
         results.append(res)
         print(f"wrote {path} ({res['seconds']:.1f} s)", file=sys.stderr)
     summary = write_report(results, out)
     print(summary)
     return 0
+
+
+def _drop_units(out: Path, name: str, preset: Any, graphs: Any) -> None:
+    """Remove an experiment's per-unit files once its result is written (the result
+    itself now resumes the sweep), so that --out holds only results."""
+    import shutil
+
+    from .runner import UnitStore
+
+    shutil.rmtree(UnitStore(out, name, preset, graphs).dir, ignore_errors=True)
+    try:
+        (out / ".units").rmdir()  # only when no other experiment's units are left
+    except OSError:
+        pass
 
 
 def _json_default(o: Any) -> Any:

@@ -24,6 +24,7 @@ With ``store_dir``, every finished unit is written at once (atomically) to
 the package version, the full configuration and the user's graphs. A later call with
 the same settings reads finished units back instead of running them, so an
 interrupted sweep continues where it stopped, and adding seeds reuses the old ones.
+(``reproduce`` removes an experiment's unit files once its result file is written.)
 """
 
 from __future__ import annotations

@@ -124,9 +124,12 @@ def test_missing_ray_is_a_user_error(monkeypatch):
 def test_reproduce_cli_resumes_and_reports_errors(tmp_path, monkeypatch, capsys):
     monkeypatch.setitem(PRESETS, "quick", TINY)
     argv = ["reproduce", "--experiment", "barbell", "--seeds", "2", "--quick"]
+    run_units("barbell", TINY, [0], store_dir=tmp_path)  # as if a run had stopped after seed 0
+    assert len(list((tmp_path / ".units").rglob("*.json"))) == 1
     assert main([*argv, "--backend", "serial", "--out", str(tmp_path)]) == 0
+    assert json.loads((tmp_path / "barbell.json").read_text())["run"]["reused"] == 1
     first = (tmp_path / "barbell.json").read_text()
-    assert len(list((tmp_path / ".units").rglob("*.json"))) == 2  # one file per seed
+    assert not (tmp_path / ".units").exists()  # units are dropped once the result is written
     capsys.readouterr()
     assert main([*argv, "--backend", "serial", "--out", str(tmp_path)]) == 0
     assert "reused" in capsys.readouterr().err
