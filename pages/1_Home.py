@@ -1,24 +1,9 @@
 """Home: the story in a few sentences and a barbell whose bridge stands out."""
 
-import networkx as nx
 import streamlit as st
 
-from specdiff_core import metrics, resistance, viz
-
-HASH = {nx.Graph: viz.graph_fingerprint}  # canonical graphs hash by content, quickly
-cache = st.cache_data(max_entries=32, show_spinner=False, hash_funcs=HASH)
-
-
-def slow(message: str):
-    """Like ``cache``, with a spinner while a miss computes."""
-    return st.cache_data(max_entries=32, show_spinner=message, hash_funcs=HASH)
-
-
-build_graph = slow("Building the graph…")(viz.build_graph)
-effective_resistance = slow("Computing effective resistance…")(resistance.effective_resistance)
-bridge_mask = cache(metrics.bridge_mask)
-layout = slow("Laying out the graph…")(viz.layout)
-graph_svg = cache(viz.graph_svg)
+from pages._cached import bridge_mask, build_graph, effective_resistance, graph_svg, layout
+from specdiff_core import viz
 
 st.title("SpecDiff Explorer")
 st.markdown(

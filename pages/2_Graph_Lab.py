@@ -7,27 +7,21 @@ every other page.
 import networkx as nx
 import streamlit as st
 
-from specdiff_core import graphs, metrics, resistance, viz
+from pages._cached import (
+    bridge_mask,
+    build_graph,
+    cache,
+    edge_table,
+    effective_resistance,
+    graph_figure,
+    graph_svg,
+    layout,
+)
+from specdiff_core import graphs, viz
 from specdiff_core.errors import SpecDiffError
 
-HASH = {nx.Graph: viz.graph_fingerprint}  # canonical graphs hash by content, quickly
-cache = st.cache_data(max_entries=32, show_spinner=False, hash_funcs=HASH)
-
-
-def slow(message: str):
-    """Like ``cache``, with a spinner while a miss computes."""
-    return st.cache_data(max_entries=32, show_spinner=message, hash_funcs=HASH)
-
-
-build_graph = slow("Building the graph…")(viz.build_graph)
-effective_resistance = slow("Computing effective resistance…")(resistance.effective_resistance)
-bridge_mask = cache(metrics.bridge_mask)
-layout = slow("Laying out the graph…")(viz.layout)
-graph_figure = cache(viz.graph_figure)
-graph_svg = cache(viz.graph_svg)
 pyvis_html = cache(viz.pyvis_html)
 reff_histogram = cache(viz.reff_histogram)
-edge_table = cache(viz.edge_table)
 graph_bytes = cache(graphs.graph_to_bytes)
 
 SOURCES = {

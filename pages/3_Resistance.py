@@ -8,25 +8,20 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
+from pages._cached import (
+    bridge_mask,
+    build_graph,
+    cache,
+    edge_table,
+    effective_resistance,
+    graph_figure,
+    layout,
+    slow,
+)
 from specdiff_core import graphs, metrics, resistance, sparsifiers, viz
 from specdiff_core.errors import SpecDiffError
 
-HASH = {nx.Graph: viz.graph_fingerprint}  # canonical graphs hash by content, quickly
-cache = st.cache_data(max_entries=32, show_spinner=False, hash_funcs=HASH)
-
-
-def slow(message: str):
-    """Like ``cache``, with a spinner while a miss computes."""
-    return st.cache_data(max_entries=32, show_spinner=message, hash_funcs=HASH)
-
-
-build_graph = slow("Building the graph…")(viz.build_graph)
-effective_resistance = slow("Computing effective resistance…")(resistance.effective_resistance)
-bridge_mask = cache(metrics.bridge_mask)
-layout = slow("Laying out the graph…")(viz.layout)
-graph_figure = cache(viz.graph_figure)
 histogram_svg = cache(viz.histogram_svg)
-edge_table = cache(viz.edge_table)
 exact_vs_approx_figure = cache(viz.exact_vs_approx_figure)
 spectral_oracle = cache(sparsifiers.spectral_oracle)
 uniform_sparsifier = cache(sparsifiers.uniform_sparsifier)
