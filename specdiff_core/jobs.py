@@ -38,14 +38,20 @@ Examples
 from __future__ import annotations
 
 import copy
+import functools
 import heapq
 import itertools
 import os
+import pickle
+import socket
+import subprocess
+import sys
 import threading
 import time
 import traceback
 from collections import OrderedDict, deque
 from collections.abc import Callable, Hashable
+from concurrent.futures import Future
 from dataclasses import dataclass
 from typing import Any
 
@@ -57,16 +63,20 @@ __all__ = [
     "PoolFull",
     "Cancelled",
     "default_workers",
+    "RemoteError",
+    "WorkerDied",
+    "ProcessWorker",
+    "DuelRun",
     "clone_duel",
+    "duel_state",
+    "duel_from_state",
     "train_duel_job",
+    "sample_duel_job",
+    "experiment_remote",
 ]
 
 STATUSES = ("queued", "running", "done", "failed", "cancelled")
 FINISHED = ("done", "failed", "cancelled")
-
-
-class Cancelled(Exception):
-    """Raised inside a job by :meth:`JobContext.check` once nobody watches it."""
 
 
 class PoolFull(RuntimeError):
@@ -124,10 +134,36 @@ class _Job:
 
 
 class JobContext:
-    """Handed to a job's function: progress, cancellation and the shared object."""
+    """Handed to a job's function: progress, cancellation, the shared object, and
+    :meth:`call` to run the heavy part in the worker's process."""
 
-    def __init__(self, job: _Job) -> None:
+    def __init__(self, job: _Job, worker: ProcessWorker | None = None) -> None:
         self._job = job
+        self._worker = worker
+
+    def call(
+        self,
+        fn: Callable[..., Any],
+        *args: Any,
+        on_message: Callable[[Any], None] | None = None,
+        pump: Callable[[], list[Any]] | None = None,
+        **kwargs: Any,
+    ) -> Any:
+        """``fn(*args, chan=channel, **kwargs)`` in this worker's process (or, in a pool
+        without processes, right here on copies of the arguments: the same semantics).
+
+        ``fn`` must be importable (a module-level function) and its arguments and result
+        picklable. Through ``chan`` it sends messages (``chan.send(x)`` reaches
+        ``on_message(x)`` here), sees ``chan.cancelled`` once nobody watches the job, and
+        reads ``chan.requests()``: whatever ``pump()`` returned here since it last asked.
+        Raises :class:`RemoteError` with the remote traceback if ``fn`` raises, and
+        :class:`WorkerDied` if the process exits (it is restarted for the next job).
+        """
+        if self._worker is None:
+            args, kwargs = pickle.loads(pickle.dumps((args, kwargs)))
+            chan = _LocalChannel(self, on_message, pump)
+            return pickle.loads(pickle.dumps(fn(*args, chan=chan, **kwargs)))
+        return self._worker.call(fn, args, kwargs, ctx=self, on_message=on_message, pump=pump)
 
     @property
     def cancelled(self) -> bool:
@@ -240,6 +276,18 @@ class JobPool:
         Seconds between reaper passes (0: no reaper thread; call :meth:`reap`).
     log : callable(str), optional
         Receives one line per finished job.
+    processes : bool
+        Give each worker thread its own worker process (spawned once, restarted if it
+        dies), in which :meth:`JobContext.call` runs the heavy part of a job. Training in
+        the server's own threads made every thread wait for the GIL on a busy 2-core
+        machine (a 100-step duel took 20 s instead of 2 with three pages polling);
+        processes keep the server responsive, use every core, and a crash (even out of
+        memory) kills one worker, not the server.
+    thread_init : callable(), optional
+        Run once in each worker thread before its first job. Per-thread settings belong
+        here: torch's intra-op thread count is per OS thread under OpenMP, so a
+        ``torch.set_num_threads(1)`` made elsewhere does not reach the workers (two
+        OpenMP threads per job on a busy 2-core machine made training ~10x slower).
     """
 
     def __init__(
@@ -254,7 +302,12 @@ class JobPool:
         sec_per_unit: float = 1.0,
         reap_every: float = 1.0,
         log: Callable[[str], None] | None = None,
+        thread_init: Callable[[], None] | None = None,
+        processes: bool = False,
     ) -> None:
+        self.thread_init = thread_init
+        self.processes = bool(processes)
+        self._workers: list[ProcessWorker] = []
         self.workers = int(workers) if workers else default_workers()
         assert self.workers >= 1, f"workers must be >= 1, got {workers}"
         assert max_queue >= 1, f"max_queue must be >= 1, got {max_queue}"
@@ -327,6 +380,12 @@ class JobPool:
                 job.tickets.add(ticket)
             return ticket
 
+    def start(self) -> JobPool:
+        """Start the worker threads (and processes) now rather than at the first job."""
+        with self._lock:
+            self._start_threads()
+        return self
+
     def _start_threads(self) -> None:
         """Start the workers (and the reaper) on first use; called under the lock."""
         while len(self._threads) < self.workers:
@@ -344,18 +403,36 @@ class JobPool:
     # ----------------------------------------------------------------- workers
 
     def _work(self) -> None:
+        if self.thread_init is not None:
+            try:
+                self.thread_init()
+            except Exception:  # noqa: BLE001 - a worker without its settings still works
+                traceback.print_exc()
+        worker = None
+        if self.processes:
+            worker = ProcessWorker()
+            with self._lock:
+                self._workers.append(worker)
+            try:
+                worker.start()
+            except Exception:  # noqa: BLE001 - call() retries, and reports, at the first job
+                traceback.print_exc()
         while True:
             with self._cond:
                 while not self._queue and not self._closing:
                     self._cond.wait()
                 if not self._queue:
+                    if worker is not None:
+                        worker.close()
                     return
                 job = self._queue.popleft()
                 job.status = "running"
                 job.started = time.monotonic()
                 self._running.add(job)
             try:
-                result, error, trace = job.fn(JobContext(job)), None, None
+                result, error, trace = job.fn(JobContext(job, worker)), None, None
+            except RemoteError as exc:  # raised in the worker process
+                result, error, trace = None, str(exc), exc.trace
             except BaseException as exc:  # noqa: BLE001 - one job's failure stays in that job
                 result, error, trace = None, f"{type(exc).__name__}: {exc}", traceback.format_exc()
             self._finish(job, result, error, trace)
@@ -560,9 +637,213 @@ class JobPool:
         if wait:
             for t in self._threads:
                 t.join(timeout=30)
+        for w in list(self._workers):
+            w.close()
+
+
+# ------------------------------------------------------------------ worker processes
+
+
+class RemoteError(RuntimeError):
+    """An exception raised by a function run in a worker process; ``str`` is the remote
+    ``"Type: message"`` and ``trace`` its traceback."""
+
+    def __init__(self, message: str, trace: str) -> None:
+        super().__init__(message)
+        self.trace = trace
+
+
+class WorkerDied(RuntimeError):
+    """The worker process exited while running a job (a crash, or out of memory)."""
+
+
+class Cancelled(Exception):
+    """Raised inside a job (or its worker process) once nobody watches it."""
+
+
+def _send(conn, obj: Any) -> None:
+    """Send with the plain pickle. A Connection's own send uses multiprocessing's pickler,
+    for which torch registers reducers that move tensors to shared memory: the receiver
+    would get live views of the sender's parameters, which go on changing as it trains."""
+    conn.send_bytes(pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL))
+
+
+def _recv(conn) -> Any:
+    return pickle.loads(conn.recv_bytes())
+
+
+class _LocalChannel:
+    """The channel of a function run in the job's own thread."""
+
+    def __init__(self, ctx: JobContext, on_message, pump) -> None:
+        self._ctx, self._on_message, self._pump = ctx, on_message, pump
+
+    def send(self, payload: Any) -> None:
+        if self._on_message is not None:
+            self._on_message(pickle.loads(pickle.dumps(payload)))
+
+    @property
+    def cancelled(self) -> bool:
+        return self._ctx.cancelled
+
+    def requests(self) -> list[Any]:
+        return list(self._pump()) if self._pump is not None else []
+
+
+class _ChildChannel:
+    """The channel of a function run in a worker process (talks over the pipe)."""
+
+    def __init__(self, conn) -> None:
+        self._conn, self._cancelled, self._requests = conn, False, []
+
+    def _drain(self) -> None:
+        while self._conn.poll():
+            msg = _recv(self._conn)
+            if msg[0] == "cancel":
+                self._cancelled = True
+            elif msg[0] == "request":
+                self._requests.append(msg[1])
+
+    def send(self, payload: Any) -> None:
+        _send(self._conn, ("msg", payload))
+
+    @property
+    def cancelled(self) -> bool:
+        self._drain()
+        return self._cancelled
+
+    def requests(self) -> list[Any]:
+        self._drain()
+        out, self._requests = self._requests, []
+        return out
+
+
+def _worker_entry(fd: int) -> None:  # pragma: no cover - runs in the worker process
+    """Entry point of a worker process: serve calls on the inherited socket ``fd``."""
+    from multiprocessing.connection import Connection
+
+    _child_main(Connection(fd))
+
+
+def _child_main(conn) -> None:  # pragma: no cover - runs in the worker process
+    """A worker process: run calls one at a time until told to stop or the pipe closes."""
+    try:
+        import torch
+
+        torch.set_num_threads(1)  # one small model per process: one thread is fastest
+    except ImportError:
+        pass
+    while True:
+        try:
+            msg = _recv(conn)
+        except (EOFError, OSError):
+            return
+        if msg[0] == "stop":
+            return
+        _, fn, args, kwargs = msg
+        try:
+            result = fn(*args, chan=_ChildChannel(conn), **kwargs)
+            reply = ("result", result)
+        except BaseException as exc:  # noqa: BLE001 - reported to the parent, which decides
+            reply = ("error", f"{type(exc).__name__}: {exc}", traceback.format_exc())
+        try:
+            _send(conn, reply)
+        except Exception as exc:  # noqa: BLE001 - e.g. a result that cannot be pickled
+            _send(conn, ("error", f"{type(exc).__name__}: {exc}", traceback.format_exc()))
+
+
+class ProcessWorker:
+    """One persistent worker process that runs :meth:`JobContext.call` for one pool thread.
+
+    A fresh interpreter started with ``subprocess`` (``python -c`` importing only this
+    module), joined by a socket pair: not ``multiprocessing``'s spawn, which re-imports the
+    parent's ``__main__``, and inside Streamlit that is whichever page script is running,
+    so every worker would run the app. The child gets the parent's ``sys.path``.
+    """
+
+    POLL = 0.05  # seconds between checks for messages, cancellation and requests
+
+    def __init__(self) -> None:
+        self._proc: subprocess.Popen | None = None
+        self._conn = None
+
+    @property
+    def pid(self) -> int | None:
+        return None if self._proc is None else self._proc.pid
+
+    def alive(self) -> bool:
+        return self._proc is not None and self._proc.poll() is None
+
+    def start(self) -> None:
+        from multiprocessing.connection import Connection
+
+        mine, theirs = socket.socketpair()
+        env = dict(os.environ, PYTHONPATH=os.pathsep.join(p for p in sys.path if p))
+        code = f"from specdiff_core.jobs import _worker_entry; _worker_entry({theirs.fileno()})"
+        self._proc = subprocess.Popen(
+            [sys.executable, "-c", code], pass_fds=(theirs.fileno(),), env=env, close_fds=True
+        )
+        theirs.close()
+        self._conn = Connection(mine.detach())
+
+    def close(self) -> None:
+        if self._proc is None:
+            return
+        try:
+            _send(self._conn, ("stop",))
+        except (OSError, ValueError):
+            pass
+        try:
+            self._proc.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            self._proc.kill()
+            self._proc.wait(timeout=5)
+        self._conn.close()
+        self._proc = self._conn = None
+
+    def _died(self) -> WorkerDied:
+        code = None
+        if self._proc is not None:
+            try:
+                code = self._proc.wait(timeout=5)  # the socket closes just before the exit
+            except subprocess.TimeoutExpired:
+                pass
+        self.close()
+        self.start()  # a fresh process for the next job
+        return WorkerDied(f"the worker process running this job died (exit code {code})")
+
+    def call(self, fn, args, kwargs, *, ctx: JobContext, on_message=None, pump=None) -> Any:
+        if not self.alive():
+            self.close()
+            self.start()
+        _send(self._conn, ("call", fn, args, kwargs))
+        cancel_sent = False
+        while True:
+            try:
+                ready = self._conn.poll(self.POLL)
+                msg = _recv(self._conn) if ready else None
+            except (EOFError, OSError):
+                raise self._died() from None
+            if msg is not None:
+                if msg[0] == "msg":
+                    if on_message is not None:
+                        on_message(msg[1])
+                elif msg[0] == "result":
+                    return msg[1]
+                else:
+                    raise RemoteError(msg[1], msg[2])
+            elif self._proc.poll() is not None:
+                raise self._died()
+            if ctx.cancelled and not cancel_sent:
+                _send(self._conn, ("cancel",))
+                cancel_sent = True
+            for request in pump() if pump is not None else ():
+                _send(self._conn, ("request", request))
 
 
 # ------------------------------------------------------------------------ duel jobs
+
+_EXAMPLES = ("train_set", "probe_set")
 
 
 def clone_duel(duel: Any) -> Any:
@@ -572,22 +853,155 @@ def clone_duel(duel: Any) -> Any:
     return copy.deepcopy(duel, memo)
 
 
-def train_duel_job(until: int, *, chunk: int = 5) -> Callable[[JobContext], Any]:
-    """A job function that trains ``ctx.shared`` (a Duel) up to step ``until``.
+def duel_state(duel: Any) -> dict[str, Any]:
+    """Everything of a duel but its examples (models, optimisers, random state, history):
+    what travels to and from a worker process, which has the examples already."""
+    return {k: v for k, v in vars(duel).items() if k not in _EXAMPLES}
 
-    It steps ``chunk`` steps at a time under ``ctx.lock`` (so watchers can copy the duel
-    between chunks), reports steps done, and stops early when cancelled. A duel is
-    deterministic given its config and seed, and chunking does not change it, so jobs
-    keyed by (settings, seed, start step, end step) may be shared.
+
+def duel_from_state(state: dict[str, Any], train_set, probe_set) -> Any:
+    """The duel :func:`duel_state` described, joined again to its examples."""
+    from .training import Duel
+
+    duel = Duel.__new__(Duel)
+    vars(duel).update(state)
+    duel.train_set, duel.probe_set = list(train_set), list(probe_set)
+    return duel
+
+
+@functools.lru_cache(maxsize=8)
+def demo_sets(family: str, seed: int) -> tuple[list, list, Any]:
+    """(train set, probe set, test graph) of the app's duel, built once per process."""
+    from .experiments import demo_examples
+
+    train, test = demo_examples(seed, family=family)
+    return train, [test], test
+
+
+class DuelRun:
+    """The shared object of a training job: ``duel`` mirrors the duel being trained (its
+    step count and history, for drawing), and :meth:`request_snapshot` asks for a copy of
+    the real thing at the current step (to pause a run that others still watch)."""
+
+    def __init__(self, duel: Any) -> None:
+        self.duel = duel
+        self._lock = threading.Lock()
+        self._asked: list[Future] = []
+
+    def request_snapshot(self) -> Future:
+        fut: Future = Future()
+        with self._lock:
+            self._asked.append(fut)
+        return fut
+
+    def take_requests(self) -> list[Future]:
+        with self._lock:
+            out, self._asked = self._asked, []
+        return out
+
+
+def train_duel_job(
+    until: int, *, chunk: int = 5, family: str = "barbell", seed: int = 0
+) -> Callable[[JobContext], Any]:
+    """A job that trains the duel of ``ctx.shared`` (a :class:`DuelRun`) up to step
+    ``until`` in the worker's process, streaming progress into the mirror.
+
+    The duel's examples are rebuilt there from ``(family, seed)`` (they are deterministic),
+    so only its state travels. A duel is deterministic given its config and seed, and
+    chunking does not change it, so jobs keyed by (settings, seed, start step, end step)
+    may be shared. Returns the trained duel, joined to the mirror's (shared) examples.
     """
 
     def train(ctx: JobContext) -> Any:
-        duel = ctx.shared
-        start = duel.step_count
-        while duel.step_count < min(until, duel.config.train.steps) and not ctx.cancelled:
-            with ctx.lock:
-                duel.step(min(chunk, until - duel.step_count))
-            ctx.report(duel.step_count - start)
-        return duel
+        run: DuelRun = ctx.shared
+        mirror = run.duel
+        start = mirror.step_count
+        waiting: list[Future] = []
+
+        def on_message(msg) -> None:
+            if msg[0] == "progress":
+                _, step, rows, seconds = msg
+                mirror.history.extend(rows)
+                mirror.seconds = seconds
+                mirror.step_count = step
+                ctx.report(step - start)
+            elif msg[0] == "snapshot":
+                snap = duel_from_state(msg[1], mirror.train_set, mirror.probe_set)
+                for fut in waiting:
+                    fut.set_result(snap)
+                waiting.clear()
+
+        def pump() -> list[str]:
+            new = run.take_requests()
+            waiting.extend(new)
+            return ["snapshot"] if new else []
+
+        state = ctx.call(
+            train_remote,
+            duel_state(mirror),
+            family,
+            seed,
+            until,
+            chunk,
+            on_message=on_message,
+            pump=pump,
+        )
+        result = duel_from_state(state, mirror.train_set, mirror.probe_set)
+        for fut in waiting + run.take_requests():  # asked too late for a chunk boundary
+            fut.set_result(result)
+        return result
 
     return train
+
+
+def train_remote(state, family: str, seed: int, until: int, chunk: int, *, chan) -> dict:
+    """(In the worker.) Train to ``until`` in chunks; progress and snapshots to ``chan``."""
+    train, probe, _ = demo_sets(family, seed)
+    duel = duel_from_state(state, train, probe)
+    if duel.config.train.threads > 0 and duel.device.type == "cpu":
+        import torch
+
+        torch.set_num_threads(duel.config.train.threads)
+    sent = len(duel.history)
+    while duel.step_count < min(until, duel.config.train.steps) and not chan.cancelled:
+        duel.step(min(chunk, until - duel.step_count))
+        chan.send(("progress", duel.step_count, duel.history[sent:], duel.seconds))
+        sent = len(duel.history)
+        if chan.requests():
+            chan.send(("snapshot", duel_state(duel)))
+    return duel_state(duel)
+
+
+def sample_duel_job(
+    duel: Any, *, family: str, seed: int, k: int, sample_seed: int, example: Any = None
+) -> Callable[[JobContext], Any]:
+    """A job drawing ``k`` samples per model of ``example`` (default: the duel's held-out
+    test graph) with :func:`experiments.sample_duel`, in the worker's process."""
+    state = duel_state(duel)  # the duel as it is now
+
+    def sample(ctx: JobContext) -> Any:
+        return ctx.call(sample_remote, state, family, seed, k, sample_seed, example)
+
+    return sample
+
+
+def sample_remote(state, family: str, seed: int, k: int, sample_seed: int, example, *, chan):
+    """(In the worker.) Samples and scoreboard of one graph from a duel's models."""
+    from .experiments import sample_duel
+
+    train, probe, test = demo_sets(family, seed)
+    duel = duel_from_state(state, train, probe)
+    return sample_duel(duel, test if example is None else example, k=k, seed=sample_seed)
+
+
+def experiment_remote(name: str, preset: Any, seeds: list[int], *, chan) -> dict:
+    """(In the worker.) One of the paper's experiments; progress lines go to ``chan`` and
+    the run stops at the next progress line once nobody watches it."""
+    from .experiments import run_experiment
+
+    def progress(msg: str) -> None:
+        chan.send(msg)
+        if chan.cancelled:
+            raise Cancelled("nobody is watching this run any more")
+
+    return run_experiment(name, preset=preset, seeds=seeds, progress=progress)

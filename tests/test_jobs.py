@@ -9,11 +9,9 @@ import time
 import pytest
 import torch
 
-from specdiff_core import jobs
-from specdiff_core.config import DiffusionConfig, DuelConfig, TrainConfig
-from specdiff_core.graphs import barbell
+from specdiff_core import experiments, jobs
 from specdiff_core.jobs import JobPool, PoolFull
-from specdiff_core.training import Duel, make_example
+from specdiff_core.training import Duel
 
 WAIT = 10.0  # seconds; generous for a busy 2-core machine
 
@@ -230,36 +228,85 @@ def test_the_estimate_learns_from_finished_jobs():
 # ------------------------------------------------------------------------- duel jobs
 
 
-def tiny_duel(steps: int = 7) -> Duel:
-    ex = [make_example(barbell(4, 4, seed=s), seed=s, n_targets=2) for s in range(2)]
-    cfg = DuelConfig(diffusion=DiffusionConfig(T=4), train=TrainConfig(steps=steps, log_every=2))
-    return Duel(cfg, ex)
+def demo_duel(steps: int) -> Duel:
+    train, probe, _ = jobs.demo_sets("barbell", 0)
+    return Duel(experiments.demo_duel_config(0, steps=steps), train, probe=probe)
 
 
-def test_chunked_training_in_the_pool_equals_training_in_one_go(pool):
-    """The basis of sharing: a duel's state depends on its settings and step count only."""
-    ref = tiny_duel()
-    ref.step(7)
-    duel = tiny_duel()
-    work = jobs.clone_duel(duel)
-    assert work.train_set[0] is duel.train_set[0]  # examples shared, not copied
-    t = pool.submit(jobs.train_duel_job(7, chunk=3), owner="a", shared=work, cost=7)
-    assert t.wait(WAIT).status == "done"
+def same_models(a: Duel, b: Duel) -> bool:
+    return all(
+        torch.equal(x, y)
+        for m in a.players
+        for x, y in zip(
+            a.players[m].model.state_dict().values(),
+            b.players[m].model.state_dict().values(),
+            strict=True,
+        )
+    )
+
+
+def without_seconds(history):
+    return [{k: v for k, v in r.items() if k != "seconds"} for r in history]
+
+
+@pytest.fixture(scope="module")
+def process_pool():
+    """One worker process, spawned once for the tests below (a few seconds)."""
+    p = JobPool(workers=1, reap_every=0, processes=True).start()
+    yield p
+    p.shutdown()
+
+
+@pytest.mark.parametrize("mode", ["thread", "process"])
+def test_chunked_training_in_the_pool_equals_training_in_one_go(mode, pool, process_pool):
+    """The basis of sharing: a duel's state depends on its settings and step count only,
+    wherever and in whatever chunks it was trained."""
+    p = pool if mode == "thread" else process_pool
+    ref = demo_duel(12)
+    ref.step(12)
+    duel = demo_duel(12)
+    run = jobs.DuelRun(jobs.clone_duel(duel))
+    assert run.duel.train_set[0] is duel.train_set[0]  # examples shared, not copied
+    t = p.submit(jobs.train_duel_job(12, chunk=5), owner="a", shared=run, cost=12)
+    assert t.wait(60).status == "done", t.error
     got = t.result()
-    assert got.step_count == 7 and duel.step_count == 0  # the session's duel is untouched
-    for m in ref.players:
-        a, b = ref.players[m].model.state_dict(), got.players[m].model.state_dict()
-        assert all(torch.equal(a[k], b[k]) for k in a)
-    strip = [{k: v for k, v in r.items() if k != "seconds"} for r in ref.history]
-    assert strip == [{k: v for k, v in r.items() if k != "seconds"} for r in got.history]
+    assert got.step_count == 12 and duel.step_count == 0  # the session's duel is untouched
+    assert got.train_set[0] is duel.train_set[0]  # joined again to the shared examples
+    assert same_models(ref, got)
+    assert without_seconds(got.history) == without_seconds(ref.history)
+    assert run.duel.step_count == 12  # the mirror followed the progress
+    assert without_seconds(run.duel.history) == without_seconds(ref.history)
 
 
-def test_a_cancelled_training_job_stops_between_chunks(pool):
-    duel = tiny_duel(steps=10_000)
-    t = pool.submit(jobs.train_duel_job(10_000, chunk=1), owner="a", shared=duel, cost=10_000)
-    wait_until(lambda: duel.step_count >= 2)
+def test_a_snapshot_pauses_a_shared_run_and_cancelling_stops_it(process_pool):
+    run = jobs.DuelRun(demo_duel(100_000))
+    t = process_pool.submit(jobs.train_duel_job(100_000, chunk=2), owner="a", shared=run)
+    wait_until(lambda: run.duel.step_count >= 4, timeout=60)
+    snap = run.request_snapshot().result(timeout=30)
+    assert snap.step_count >= 4 and t.poll().status == "running"
+    again = demo_duel(100_000)
+    again.step(snap.step_count)
+    assert same_models(snap, again)  # the snapshot is the real duel at that step
     t.cancel()
-    assert t.wait(WAIT).status == "cancelled"
-    assert 2 <= duel.step_count < 10_000
-    with t.lock:  # a watcher can still copy it consistently
-        assert jobs.clone_duel(duel).step_count == duel.step_count
+    assert t.wait(30).status == "cancelled"
+
+
+def _die(code: int, *, chan) -> None:
+    """Run in the worker process: exit at once, as a crash or the OOM killer would."""
+    import os
+
+    os._exit(code)
+
+
+def test_a_failing_or_dying_worker_process_fails_only_its_job(process_pool):
+    bad = process_pool.submit(
+        lambda ctx: ctx.call(jobs.sample_remote, {}, "no_such_family", 0, 1, 0, None), owner="a"
+    )
+    assert bad.wait(60).status == "failed"
+    assert "ConfigError" in bad.error and "no_such_family" in bad.error
+    assert "Traceback" in bad.trace  # the worker's own traceback
+    died = process_pool.submit(lambda ctx: ctx.call(_die, 3), owner="a")
+    assert died.wait(60).status == "failed"
+    assert "worker process" in died.error and "exit code 3" in died.error
+    ok = process_pool.submit(jobs.train_duel_job(3), owner="b", shared=jobs.DuelRun(demo_duel(3)))
+    assert ok.wait(60).status == "done"  # a fresh worker process took over
