@@ -24,6 +24,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import streamlit as st
+from streamlit.runtime.scriptrunner_utils.exceptions import StopException
 
 from pages import _classroom as classroom
 from specdiff_core.viz import GraphSpec
@@ -94,7 +95,15 @@ with st.sidebar:
         help="Every random choice (graph, approximation, sparsifier) uses this seed.",
     )
     st.caption("Every setting is in the address bar: copy the URL to share or reproduce this view.")
-page.run()
+# Mark which full run completed: a polling fragment redraws the page if the run that drew
+# it was cut short (pages/_duel_ui.py, live_panel). st.stop() is a completed run too.
+token = st.session_state["_run_token"] = object()
+try:
+    page.run()
+except StopException:
+    st.session_state["_run_done"] = token
+    raise
+st.session_state["_run_done"] = token
 _sync_graph_link()
 classroom.sync_flags_link()
 classroom.job_pool().touch(classroom.session_id())  # this session is here: keep its jobs

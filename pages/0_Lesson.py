@@ -17,7 +17,7 @@ import streamlit as st
 
 from pages import _duel_ui as ui
 from pages._classroom import FLAGS, flag, job_pool, queue_text, session_id, style_figure
-from specdiff_core import experiments, metrics, report, resistance, viz
+from specdiff_core import jobs, metrics, report, resistance, viz
 from specdiff_core.errors import SpecDiffError
 from specdiff_core.jobs import PoolFull
 from specdiff_core.training import make_example
@@ -636,7 +636,9 @@ def own_samples(state: dict, G: nx.Graph):
         duel, ex = state["duel"], own_example(fp, seed, G)
         try:
             t = job_pool().submit(
-                lambda ctx: experiments.sample_duel(duel, ex, k=K, seed=seed),
+                jobs.sample_duel_job(
+                    duel, family="barbell", seed=seed, k=K, sample_seed=seed, example=ex
+                ),
                 owner=session_id(),
                 key=key,
                 label=f"sample a student's graph ({G.number_of_edges()} edges)",
@@ -649,7 +651,10 @@ def own_samples(state: dict, G: nx.Graph):
 
     @st.fragment(run_every=ui.POLL_SECONDS)
     def wait() -> None:
-        view = ticket[1].poll()
+        with st.container():  # one slot, whatever it shows (see _duel_ui.live_panel)
+            show(ticket[1].poll())
+
+    def show(view) -> None:
         if view.status == "done":
             ss["lesson_own_result"] = (key, ticket[1].result())
             ss.pop("lesson_own_ticket", None)

@@ -6,7 +6,7 @@ from pathlib import Path
 import streamlit as st
 
 from pages._classroom import job_pool, queue_text, session_id
-from specdiff_core import experiments, report, store
+from specdiff_core import experiments, jobs, report, store
 from specdiff_core.jobs import PoolFull
 
 ss = st.session_state
@@ -46,11 +46,8 @@ def submit_run(name: str, preset: str, seeds: list[int]):
     lines: list[str] = []
 
     def run(ctx):
-        def progress(msg: str) -> None:
-            lines.append(msg)
-            ctx.check()  # raises once nobody is watching: the run stops here
-
-        res = experiments.run_experiment(name, preset=cfg, seeds=seeds, progress=progress)
+        # in a worker process; it stops at its next progress line once nobody watches
+        res = ctx.call(jobs.experiment_remote, name, cfg, seeds, on_message=lines.append)
         res["preset"] = preset
         return res, str(store.store_result(res, cfg))
 
@@ -66,6 +63,11 @@ def submit_run(name: str, preset: str, seeds: list[int]):
 
 @st.fragment(run_every=1.0)
 def watch(ticket) -> None:
+    with st.container():  # one slot, whatever it shows (see _duel_ui.live_panel)
+        show_run(ticket)
+
+
+def show_run(ticket) -> None:
     view = ticket.poll()
     if view.status == "done":
         ss.pop("exp_ticket", None)

@@ -13,6 +13,8 @@ Server settings (environment variables, read once when the first job is submitte
     SPECDIFF_POOL_SIZE    jobs that run at once (default: the number of cores)
     SPECDIFF_POOL_QUEUE   most jobs waiting before new ones are refused (default 200)
     SPECDIFF_JOB_STALE    seconds a job may go unwatched before it is cancelled (default 300)
+    SPECDIFF_POOL_PROCESSES  0: run jobs in the server's threads instead of one worker
+                          process per pool slot (default 1; see specdiff_core/jobs.py)
     SPECDIFF_POOL_LOG     1: print one line per finished job to the server log
 """
 
@@ -158,7 +160,17 @@ def job_pool() -> JobPool:
         alive=_session_alive,
         sec_per_unit=SEC_PER_STEP,
         log=(lambda line: log(f"[pool] {line}", flush=True)) if log else None,
-    )
+        thread_init=_one_torch_thread,
+        processes=os.environ.get("SPECDIFF_POOL_PROCESSES", "1") != "0",
+    ).start()  # spawn the worker processes now, not when the first student presses Train
+
+
+def _one_torch_thread() -> None:
+    """Each worker runs one small model at a time: one intra-op thread is fastest (and
+    torch's setting is per OS thread under OpenMP, so it must be made in the worker)."""
+    import torch
+
+    torch.set_num_threads(1)
 
 
 def queue_text(view) -> str:

@@ -22,6 +22,7 @@ from __future__ import annotations
 from typing import Any
 
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from specdiff_core import experiments, jobs, report
 from specdiff_core.jobs import JobView, PoolFull
@@ -36,6 +37,7 @@ SAMPLE_OPTIONS = [8, 16, 32, 64]
 DEFAULT = {"family": "barbell", "steps": 600, "lam": 10.0, "k": 32}  # the app's default duel
 MAX_DUELS = 4  # duels kept per session
 POLL_SECONDS = 0.5  # how often a page asks its job how far it has got
+IDLE_POLL_SECONDS = 2.0  # and, with nothing in flight, whether its last full run completed
 TRAIN_CHUNK = 5  # steps between progress reports (and between chances to pause)
 SAMPLE_COST = 0.6  # work units (~training steps) per sample drawn, for the queue estimate
 
@@ -110,12 +112,12 @@ def train(state: dict[str, Any], until: int) -> None:
     family, steps, lam, seed = state["key"]
     try:
         state["train_ticket"] = job_pool().submit(
-            jobs.train_duel_job(until, chunk=TRAIN_CHUNK),
+            jobs.train_duel_job(until, chunk=TRAIN_CHUNK, family=family, seed=seed),
             owner=session_id(),
             key=("train", state["key"], duel.step_count, until),
             label=f"train {family} λ={lam:g} seed={seed}: steps {duel.step_count}->{until}",
             cost=until - duel.step_count,
-            shared=jobs.clone_duel(duel),  # the job trains its own copy
+            shared=jobs.DuelRun(jobs.clone_duel(duel)),  # the job's copy, mirrored for drawing
         )
         state["error"] = None
         state["shared"] = 0
@@ -123,14 +125,25 @@ def train(state: dict[str, Any], until: int) -> None:
         state["error"] = str(exc)
 
 
+PAUSE_WAIT = 10.0  # seconds to wait for the models at the current step (one chunk, usually)
+
+
 def pause(state: dict[str, Any]) -> None:
     """Stop training: keep a copy of the models at the step they have reached."""
     t = state["train_ticket"]
     if t is None:
         return
+    if t.status == "done":
+        snap = t.result()
+    elif t.status == "queued":  # not started: the models are as they were
+        snap = t.shared.duel
+    else:  # running: ask for a copy at the next chunk boundary (the run goes on for others)
+        try:
+            snap = t.shared.request_snapshot().result(timeout=PAUSE_WAIT)
+        except Exception:  # noqa: BLE001 - the job ended meanwhile: collect() has its result
+            return
     state["train_ticket"] = None
-    with t.lock:
-        state["duel"] = jobs.clone_duel(t.result() if t.status == "done" else t.shared)
+    state["duel"] = jobs.clone_duel(snap)
     t.cancel()  # the run goes on only if another session still watches it
 
 
@@ -145,8 +158,7 @@ def collect_training(state: dict[str, Any]) -> JobView | None:
         return view
     state["train_ticket"] = None
     if view.status == "done":
-        with t.lock:
-            state["duel"] = jobs.clone_duel(t.result())
+        state["duel"] = jobs.clone_duel(t.result())  # finished: nobody changes it any more
     elif view.status == "failed":
         state["error"] = view.error
     return view
@@ -155,7 +167,7 @@ def collect_training(state: dict[str, Any]) -> JobView | None:
 def live_duel(state: dict[str, Any]) -> Duel:
     """The duel to draw now: the job's copy while it trains, else the session's own."""
     t = state["train_ticket"]
-    return t.shared if t is not None and t.shared is not None else state["duel"]
+    return t.shared.duel if t is not None else state["duel"]
 
 
 # ---------------------------------------------------------------------------- sampling
@@ -167,7 +179,7 @@ def samples_stale(state: dict[str, Any], k: int) -> bool:
 
 def request_samples(state: dict[str, Any], k: int, seed: int) -> None:
     """Ask the pool for ``k`` samples per model of the held-out graph (if not in hand)."""
-    duel, test = state["duel"], state["test"]
+    duel = state["duel"]
     at = (duel.step_count, int(k))
     if not samples_stale(state, k) or duel.step_count == 0:
         return
@@ -175,14 +187,14 @@ def request_samples(state: dict[str, Any], k: int, seed: int) -> None:
         return
     forget_samples(state)
 
-    def draw(ctx, duel=duel, test=test, k=int(k), seed=int(seed)):
-        return experiments.sample_duel(duel, test, k=k, seed=seed)
-
+    family, _, _, duel_seed = state["key"]
     try:
         state["sample_ticket"] = (
             at,
             job_pool().submit(
-                draw,
+                jobs.sample_duel_job(
+                    duel, family=family, seed=duel_seed, k=int(k), sample_seed=int(seed)
+                ),
                 owner=session_id(),
                 key=("sample", state["key"], *at, int(seed)),
                 label=f"sample {k} per model at step {at[0]}",
@@ -273,36 +285,61 @@ def live_panel(
     """Progress (with the place in the queue and an estimate), the curves, and any error.
 
     While a job is in flight this is a fragment that polls it every POLL_SECONDS and
-    reruns the whole page when it finishes (to show what depends on it).
+    reruns the whole page when it finishes (to show what depends on it). Its elements sit
+    in one container: a fragment that draws a varying number of elements straight into the
+    page overwrites the elements that follow it (the lesson lost its "Training finished").
     """
     busy = in_flight(state)
+    drawn = (ss.get("_run_token"), signature(state))  # this full run, and what it showed
 
-    @st.fragment(run_every=POLL_SECONDS if busy else None)
+    @st.fragment(run_every=POLL_SECONDS if busy else IDLE_POLL_SECONDS)
     def live() -> None:
-        finished = collect(state)
-        if finished:
+        collect(state)
+        if _polled() and (ss.get("_run_done") is not drawn[0] or signature(state) != drawn[1]):
+            # A job finished since the page was drawn, or the full run that drew it was cut
+            # short (Streamlit lets polls queued meanwhile preempt a rerun asked for from a
+            # fragment): redraw the page. Asked at every poll until a full run completes.
             if on_finish is not None:
                 on_finish()
             st.rerun()
-        tview = state["train_ticket"].poll() if state["train_ticket"] is not None else None
-        frac, text = progress_line(state, tview)
-        st.progress(frac, text=text)
-        sview = state["sample_ticket"][1].poll() if state["sample_ticket"] is not None else None
-        if sview is not None and tview is None:
-            st.caption("Sampling: " + queue_text(sview))
-        if state["error"]:
-            st.error(
-                f"This job failed: {state['error']}. Nobody else's work is affected; "
-                "press Reset (or change a setting) to try again."
-            )
-        if live_duel(state).history:
-            show_curves(state, chart_key=chart_key, running=tview is not None)
-        elif not busy:
-            st.info(idle_hint)
-        if state["shared"] and tview is None and state["duel"].step_count:
-            st.caption(shared_note(state["shared"]))
+        with st.container():  # one slot in the page, however many elements (docstring)
+            tview = state["train_ticket"].poll() if state["train_ticket"] is not None else None
+            frac, text = progress_line(state, tview)
+            st.progress(frac, text=text)
+            sview = state["sample_ticket"][1].poll() if state["sample_ticket"] is not None else None
+            if sview is not None and tview is None:
+                st.caption("Sampling: " + queue_text(sview))
+            if state["error"]:
+                st.error(
+                    f"This job failed: {state['error']}. Nobody else's work is affected; "
+                    "press Reset (or change a setting) to try again."
+                )
+            if live_duel(state).history:
+                show_curves(state, chart_key=chart_key, running=tview is not None)
+            elif not busy:
+                st.info(idle_hint)
+            if state["shared"] and tview is None and state["duel"].step_count:
+                st.caption(shared_note(state["shared"]))
 
     live()
+
+
+def signature(state: dict[str, Any]) -> tuple:
+    """What a full run draws from this duel's state: when it changes, redraw the page."""
+    samples = state["samples"][0] if state["samples"] is not None else None
+    return (
+        id(state["train_ticket"]),
+        id(state["sample_ticket"]),
+        state["duel"].step_count,
+        samples,
+        state["error"],
+    )
+
+
+def _polled() -> bool:
+    """True in a fragment's own rerun (a poll), False while the full page runs it inline."""
+    ctx = get_script_run_ctx()
+    return bool(ctx is not None and ctx.fragment_ids_this_run)
 
 
 def shared_note(n: int) -> str:

@@ -157,7 +157,7 @@ def test_a_failing_training_job_shows_its_error_and_other_sessions_keep_working(
         run = real(until, **kw)
 
         def job(ctx):
-            if ctx.shared.config.weighting.lam == 3.0:  # only this student's settings
+            if ctx.shared.duel.config.weighting.lam == 3.0:  # only this student's settings
                 raise RuntimeError("injected failure in one student's training")
             return run(ctx)
 
