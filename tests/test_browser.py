@@ -42,6 +42,20 @@ PAGES = {  # name -> (path, screenshot height, text the page must show, a drawin
     "duel": ("/duel", 900, "Curves appear as the models learn", "[data-testid='stButton']"),
     "gradients": ("/gradients", 800, "No trained duel", "[data-testid='stButton']"),
     "experiments": ("/experiments", 1500, "paper: connectivity", PLOTLY),
+    "lesson": ("/lesson", 1000, "Effective resistance", ".st-key-lesson_graph svg line"),
+    "lesson-predict-hidden": (
+        "/lesson?step=predict&steps_hide=true&quiz_hide=true",
+        900,
+        "Predict",
+        ".st-key-lesson_graph svg line",
+    ),
+    "lesson-bridge-presenter": (
+        "/lesson?step=bridge&present=true",
+        1000,
+        "A bridge",
+        ".st-key-lesson_graph svg line",
+    ),
+    "duel-presenter": ("/duel?present=true", 800, "Curves appear", "[data-testid='stButton']"),
 }
 
 
@@ -198,4 +212,54 @@ def test_duel_click_through_trains_and_samples(page_at):
     page.get_by_text("Reading the plots").first.wait_for(timeout=60_000)
     wait_idle(page, timeout=60)
     screenshot(page, "gradients-after-duel")
+    assert_clean(page_at, page)
+
+
+def sidebar_visible(page) -> bool:
+    return page.locator('[data-testid="stSidebar"]').is_visible()
+
+
+def test_presenter_mode_has_no_sidebar_and_large_type(page_at):
+    plain = page_at("/lesson?step=bridge")
+    assert sidebar_visible(plain)
+    size = "getComputedStyle(document.documentElement).fontSize"
+    assert plain.evaluate(size) == "16px"
+    page = page_at("/lesson?step=bridge&present=true")
+    assert not sidebar_visible(page)
+    assert page.evaluate(size) == "22px"
+    page.get_by_text("Lesson step").count()  # the step picker is still there for the presenter
+    assert page.locator('[data-testid="stButtonGroup"]').count() == 1
+    assert_clean(page_at, page)
+
+
+def test_lesson_click_through_trains_samples_and_answers(page_at):
+    """The lesson's default path in a browser: train, see the failure, answer a question."""
+    page = page_at("/lesson?step=run&duel_steps=100", height=1300)
+    page.get_by_role("button", name="Train both models").click()
+    page.get_by_text("Training finished").first.wait_for(timeout=120_000)
+    page.locator(".st-key-lesson_curves .main-svg").first.wait_for(timeout=30_000)
+    wait_idle(page, timeout=60)
+    screenshot(page, "lesson-run-trained")
+    page.get_by_role("button", name="Next →").click()
+    page.get_by_text("Scoreboard: 32 samples per model").first.wait_for(timeout=120_000)
+    page.locator(".st-key-lesson_sample_standard svg line").first.wait_for(timeout=30_000)
+    page.get_by_text("About the same").first.click()
+    page.locator('[data-testid="stAlert"]').first.wait_for(timeout=20_000)
+    wait_idle(page, timeout=60)
+    assert "step=fail" in page.url
+    screenshot(page, "lesson-fail-sampled")
+    assert_clean(page_at, page)
+
+
+def test_presenter_duel_trains_at_full_width(page_at):
+    page = page_at("/duel?duel_steps=100&present=true", height=1500)
+    page.get_by_role("button", name="▶ Train").click()
+    page.get_by_text("bridges kept").first.wait_for(timeout=120_000)
+    page.locator(".st-key-duel_board .main-svg").first.wait_for(timeout=30_000)
+    wait_idle(page, timeout=60)
+    main = page.locator('[data-testid="stMain"]').bounding_box()
+    curves = page.locator(".st-key-duel_curves").bounding_box()
+    assert curves["width"] > 0.9 * main["width"] - 100  # no sidebar: the duel spans the screen
+    assert not sidebar_visible(page)
+    screenshot(page, "duel-presenter-trained")
     assert_clean(page_at, page)
