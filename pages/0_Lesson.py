@@ -643,6 +643,7 @@ def own_samples(state: dict, G: nx.Graph):
                 key=key,
                 label=f"sample a student's graph ({G.number_of_edges()} edges)",
                 cost=ui.SAMPLE_COST * K,
+                priority=ui.SAMPLE_PRIORITY,
             )
         except PoolFull as exc:
             st.error(str(exc))

@@ -40,6 +40,10 @@ POLL_SECONDS = 0.5  # how often a page asks its job how far it has got
 IDLE_POLL_SECONDS = 2.0  # and, with nothing in flight, whether its last full run completed
 TRAIN_CHUNK = 5  # steps between progress reports (and between chances to pause)
 SAMPLE_COST = 0.6  # work units (~training steps) per sample drawn, for the queue estimate
+# Sampling (about a second) goes ahead of queued training: with 30 different duels on two
+# cores, first-come-first-served made a trained student wait ~2 min behind everyone
+# else's training for their samples (scripts/load_test.py --distinct-seeds: p50 248 s).
+SAMPLE_PRIORITY = 1
 
 ss = st.session_state
 
@@ -199,6 +203,7 @@ def request_samples(state: dict[str, Any], k: int, seed: int) -> None:
                 key=("sample", state["key"], *at, int(seed)),
                 label=f"sample {k} per model at step {at[0]}",
                 cost=SAMPLE_COST * k,
+                priority=SAMPLE_PRIORITY,
             ),
         )
     except PoolFull as exc:
@@ -240,15 +245,7 @@ def collect(state: dict[str, Any]) -> bool:
 def curves_figure(key: tuple, n_rows: int, present: bool, _history: list):
     """The duel's curves for its first ``n_rows`` history rows, built once for everyone:
     a duel's history is the same for the same settings, seed and length."""
-    fig = report.duel_curves(_history[:n_rows])
-    # report.duel_curves puts the legend above the panels, over the first subplot title:
-    # move it below the x-axis titles.
-    fig.update_layout(
-        legend={"orientation": "h", "yanchor": "top", "y": -0.22, "x": 0, "xanchor": "left"},
-        margin={"t": 40, "b": 70, "l": 10, "r": 10},
-        height=380,
-    )
-    return style_figure(fig, height=520)
+    return style_figure(report.duel_curves(_history[:n_rows]), height=520)
 
 
 def progress_line(state: dict[str, Any], view: JobView | None) -> tuple[float, str]:

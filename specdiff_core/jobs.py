@@ -119,6 +119,7 @@ class _Job:
         self.key = key
         self.label = label
         self.cost = max(float(cost), 1e-9)
+        self.priority = 0
         self.shared: Any = None
         self.lock = threading.RLock()  # held by the job while it mutates ``shared``
         self.status = "queued"
@@ -344,11 +345,17 @@ class JobPool:
         label: str = "",
         cost: float = 1.0,
         shared: Any = None,
+        priority: int = 0,
     ) -> Ticket:
         """Queue ``fn`` (or join the job with the same ``key``) and return a ticket.
 
         ``cost`` is the job's size in work units (for the estimate); ``shared`` becomes
-        ``ctx.shared``. Raises :class:`PoolFull` when ``max_queue`` jobs already wait.
+        ``ctx.shared``. A job waits behind every queued job of its ``priority`` or higher
+        and ahead of those of lower priority (first come, first served within one
+        priority): the app gives short jobs that finish a student's duel (sampling) a
+        higher one than training, so a student whose models are trained does not wait
+        behind every other student's training for a one-second job. Raises
+        :class:`PoolFull` when ``max_queue`` jobs already wait.
         """
         with self._cond:
             if self._closing:
@@ -369,7 +376,12 @@ class JobPool:
                     )
                 job = _Job(next(self._ids), fn, key, label or getattr(fn, "__name__", "job"), cost)
                 job.shared = shared
-                self._queue.append(job)
+                job.priority = int(priority)
+                at = next(
+                    (i for i, j in enumerate(self._queue) if j.priority < job.priority),
+                    len(self._queue),
+                )
+                self._queue.insert(at, job)
                 if key is not None:
                     self._live[key] = job
                 self.counts["computed"] += 1

@@ -77,6 +77,28 @@ def test_at_most_workers_run_and_the_rest_queue_in_order_with_places_and_estimat
     assert pool.stats()["done"] == 6
 
 
+def test_a_higher_priority_job_waits_only_behind_its_equals_and_running_jobs():
+    pool = JobPool(workers=1, reap_every=0, sec_per_unit=1.0)
+    gate = Gate()
+    try:
+        first = pool.submit(gate.job("t0"), owner="a", cost=10)
+        wait_until(lambda: gate.now == 1)
+        trains = [pool.submit(gate.job(f"t{i}"), owner="a", cost=10) for i in (1, 2)]
+        s1 = pool.submit(gate.job("s1"), owner="b", cost=1, priority=1)
+        s2 = pool.submit(gate.job("s2"), owner="c", cost=1, priority=1)
+        assert first.poll().status == "running"  # a running job is never preempted
+        assert [t.poll().position for t in (s1, s2, *trains)] == [1, 2, 3, 4]
+        # the estimate follows the order: s1 after the running job, t1 after s1 and s2
+        assert s1.poll().eta == pytest.approx(11, abs=1)
+        assert trains[0].poll().eta == pytest.approx(22, abs=1)
+        gate.release.set()
+        assert all(t.wait(WAIT).status == "done" for t in (first, s1, s2, *trains))
+        assert gate.order == ["t0", "s1", "s2", "t1", "t2"]
+    finally:
+        gate.release.set()
+        pool.shutdown(wait=True)
+
+
 def test_cancelling_a_queued_ticket_drops_its_job_and_moves_the_others_up(pool):
     gate = Gate()
     running = [pool.submit(gate.job(f"r{i}"), owner="a") for i in range(2)]
