@@ -539,10 +539,10 @@ def duel_curves(history: Sequence[dict[str, Any]]) -> Any:
     fig.update_yaxes(range=[0, 1.02], row=1, col=2)
     fig.update_yaxes(range=[0, 1.02], row=1, col=3)
     fig.update_xaxes(title_text="training step")
-    fig.update_layout(
-        height=330,
-        margin={"t": 40, "b": 10, "l": 10, "r": 10},
-        legend={"orientation": "h", "y": 1.18, "x": 0},
+    fig.update_layout(  # the legend below the x-axis titles: above, it covered a title
+        height=380,
+        margin={"t": 40, "b": 70, "l": 10, "r": 10},
+        legend={"orientation": "h", "yanchor": "top", "y": -0.22, "x": 0, "xanchor": "left"},
     )
     return fig
 

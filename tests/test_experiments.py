@@ -203,3 +203,27 @@ def test_weighted_model_keeps_the_bridge_more_often_than_standard():
     std_ci, spec_ci = wilson_ci(kept["standard"], total), wilson_ci(kept["spectral"], total)
     assert spec_ci[0] > std_ci[1], (kept, total, std_ci, spec_ci)
     assert kept["spectral"] / total - kept["standard"] / total > 0.15
+
+
+def test_duel_curves_legend_sits_below_the_panels_not_over_their_titles():
+    from specdiff_core import report
+
+    history = [
+        {
+            "method": m,
+            "step": s,
+            "loss": 1.0,
+            "p_keep_bridge": 0.5,
+            "p_keep_other": 0.6,
+            "grad_share_bridge": 0.01,
+            "edge_share_bridge": 0.02,
+        }
+        for m in ("standard", "spectral")
+        for s in (0, 20)
+    ]
+    fig = report.duel_curves(history)
+    titles = [a for a in fig.layout.annotations if a.text and "share of edges" not in a.text]
+    assert len(titles) == 3 and min(a.y for a in titles) >= 1.0  # subplot titles: above
+    legend = fig.layout.legend
+    assert legend.y < 0 and legend.yanchor == "top"  # the legend: below the x axes
+    assert fig.layout.margin.b >= 60  # with room for it
