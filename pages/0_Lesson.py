@@ -171,8 +171,11 @@ def duel_state(lam: float = duel_lam) -> dict:
     return state
 
 
-def train_controls(state: dict, *, key: str, label: str = "Train both models") -> None:
-    """Train / Pause buttons and the live view (queue place, progress, curves)."""
+def train_controls(
+    state: dict, *, key: str, label: str = "Train both models", when_trained=None
+) -> None:
+    """Train / Pause buttons and the live view (queue place, progress, curves, and
+    ``when_trained()`` once trained: see ``_duel_ui.live_panel``)."""
     duel, busy = state["duel"], state["train_ticket"] is not None
     row = st.container(horizontal=True)
     row.button(
@@ -196,6 +199,7 @@ def train_controls(state: dict, *, key: str, label: str = "Train both models") -
         state,
         chart_key=f"{key}_curves",
         idle_hint="Press **Train**: both models train side by side and the curves appear here.",
+        when_trained=when_trained,
     )
 
 
@@ -348,7 +352,18 @@ def step_run() -> None:
         "model is to keep the bridge (solid) and other edges (dotted)."
     )
     state = duel_state()
-    train_controls(state, key="lesson")
+
+    def trained() -> None:
+        last = last_rows(state["duel"])
+        st.success(
+            f"Training finished. The standard model keeps the bridge with probability "
+            f"**{last['standard']['p_keep_bridge']:.2f}**, the weighted one with "
+            f"**{last['spectral']['p_keep_bridge']:.2f}** (other edges: "
+            f"{last['standard']['p_keep_other']:.2f} and "
+            f"{last['spectral']['p_keep_other']:.2f})."
+        )
+
+    train_controls(state, key="lesson", when_trained=trained)
     duel = state["duel"]
     if not duel.done:
         st.caption(
@@ -358,12 +373,6 @@ def step_run() -> None:
         st.caption("The question for this step appears when training has finished.")
         return
     last = last_rows(duel)
-    st.success(
-        f"Training finished. The standard model keeps the bridge with probability "
-        f"**{last['standard']['p_keep_bridge']:.2f}**, the weighted one with "
-        f"**{last['spectral']['p_keep_bridge']:.2f}** (other edges: "
-        f"{last['standard']['p_keep_other']:.2f} and {last['spectral']['p_keep_other']:.2f})."
-    )
     hi = {m: last[m]["p_keep_bridge"] >= 0.8 for m in last}
     correct = 3 if all(hi.values()) else 1 if hi["spectral"] else 0 if hi["standard"] else 2
     quiz(

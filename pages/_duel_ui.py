@@ -277,14 +277,24 @@ def show_curves(state: dict[str, Any], *, chart_key: str, running: bool) -> None
 
 
 def live_panel(
-    state: dict[str, Any], *, chart_key: str, idle_hint: str, on_finish: Any = None
+    state: dict[str, Any],
+    *,
+    chart_key: str,
+    idle_hint: str,
+    on_finish: Any = None,
+    when_trained: Any = None,
 ) -> None:
-    """Progress (with the place in the queue and an estimate), the curves, and any error.
+    """Progress (with the place in the queue and an estimate), the curves, any error, and
+    ``when_trained()``'s elements once the duel has finished training.
 
     While a job is in flight this is a fragment that polls it every POLL_SECONDS and
     reruns the whole page when it finishes (to show what depends on it). Its elements sit
     in one container: a fragment that draws a varying number of elements straight into the
     page overwrites the elements that follow it (the lesson lost its "Training finished").
+    What must be seen the moment training ends belongs in ``when_trained``: it is redrawn
+    by every poll, so a page redraw that loses an element outside the fragment (the load
+    test caught chromium pages without the lesson's "Training finished" box, 2 of 3 in one
+    run of 30 sessions) shows it again within IDLE_POLL_SECONDS.
     """
     busy = in_flight(state)
     drawn = (ss.get("_run_token"), signature(state))  # this full run, and what it showed
@@ -317,6 +327,8 @@ def live_panel(
                 st.info(idle_hint)
             if state["shared"] and tview is None and state["duel"].step_count:
                 st.caption(shared_note(state["shared"]))
+            if when_trained is not None and tview is None and state["duel"].done:
+                when_trained()
 
     live()
 
