@@ -201,7 +201,7 @@ def request_samples(state: dict[str, Any], k: int, seed: int) -> None:
                 ),
                 owner=session_id(),
                 key=("sample", state["key"], *at, int(seed)),
-                label=f"sample {k} per model at step {at[0]}",
+                label=f"sample {k} per model at step {at[0]} ({family} seed={duel_seed})",
                 cost=SAMPLE_COST * k,
                 priority=SAMPLE_PRIORITY,
             ),
