@@ -873,10 +873,12 @@ def duel_state(duel: Any) -> dict[str, Any]:
 
 def duel_from_state(state: dict[str, Any], train_set, probe_set) -> Any:
     """The duel :func:`duel_state` described, joined again to its examples."""
-    from .training import Duel
+    from .training import Duel, deterministic_cuda
 
     duel = Duel.__new__(Duel)
     vars(duel).update(state)
+    if duel.device.type == "cuda":  # a worker process never ran Duel.__init__
+        deterministic_cuda()
     duel.train_set, duel.probe_set = list(train_set), list(probe_set)
     return duel
 

@@ -155,12 +155,13 @@ def test_gradient_group_norms_match_manual_autograd(examples):
     duel = small_duel(examples, steps=1)
     model = duel.players["spectral"].model
     batch = duel._batch()
-    g = batch["g"]
-    logits = model(g, batch["x_t"], batch["t"])
+    dev = duel.device  # the batch is built on the CPU; the duel moves it (CUDA when present)
+    g, x0 = batch["g"].to(dev), batch["x0"].to(dev)
+    logits = model(g, batch["x_t"].to(dev), batch["t"].to(dev))
     w = duel._weight_tensor(duel.players["spectral"], batch["idx"])
-    row = duel._instrument("spectral", model, logits, batch["x0"], w, batch)
-    bridges = torch.tensor(batch["bridges"])
-    ce = torch.nn.functional.binary_cross_entropy_with_logits(logits, batch["x0"], reduction="none")
+    row = duel._instrument("spectral", model, logits, x0, w, batch)
+    bridges = torch.tensor(batch["bridges"], device=dev)
+    ce = torch.nn.functional.binary_cross_entropy_with_logits(logits, x0, reduction="none")
     loss_b = (w * ce * bridges).sum() / w.sum()
     grads = torch.autograd.grad(loss_b, list(model.parameters()), allow_unused=True)
     norm = float(torch.sqrt(sum((gr**2).sum() for gr in grads if gr is not None)))
