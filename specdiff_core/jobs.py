@@ -737,8 +737,21 @@ def _worker_entry(fd: int) -> None:  # pragma: no cover - runs in the worker pro
     _child_main(Connection(fd))
 
 
+WORKER_NICE = 10  # how much worker processes yield the CPU to the server (os.nice)
+
+
 def _child_main(conn) -> None:  # pragma: no cover - runs in the worker process
-    """A worker process: run calls one at a time until told to stop or the pipe closes."""
+    """A worker process: run calls one at a time until told to stop or the pipe closes.
+
+    It runs at a lower CPU priority than the server (``WORKER_NICE``): on a machine with
+    as many busy workers as cores, pages waited for the CPU behind training (a key press
+    on the duel page took up to 1.9 s to show while the duel trained on 2 cores, and the
+    live progress line stalled for up to 3.5 s). Training loses nothing when a core is
+    idle; when the server needs one, the students' pages come first."""
+    try:
+        os.nice(int(os.environ.get("SPECDIFF_WORKER_NICE", WORKER_NICE)))
+    except (OSError, ValueError):  # not allowed, or a bad value: run at normal priority
+        pass
     try:
         import torch
 

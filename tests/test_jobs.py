@@ -332,3 +332,19 @@ def test_a_failing_or_dying_worker_process_fails_only_its_job(process_pool):
     assert "worker process" in died.error and "exit code 3" in died.error
     ok = process_pool.submit(jobs.train_duel_job(3), owner="b", shared=jobs.DuelRun(demo_duel(3)))
     assert ok.wait(60).status == "done"  # a fresh worker process took over
+
+
+def _niceness(*, chan) -> int:
+    """Run in the worker process: its CPU priority (os.nice(0) reads it)."""
+    import os
+
+    return os.nice(0)
+
+
+def test_worker_processes_yield_the_cpu_to_the_server(process_pool):
+    import os
+
+    t = process_pool.submit(lambda ctx: ctx.call(_niceness), owner="a")
+    assert t.wait(60).status == "done", t.error
+    assert t.result() >= os.nice(0) + min(jobs.WORKER_NICE, 19 - os.nice(0))
+    assert t.result() > os.nice(0) or os.nice(0) == 19
