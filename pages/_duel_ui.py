@@ -267,8 +267,9 @@ def show_curves(state: dict[str, Any], *, chart_key: str, running: bool) -> None
     n = len(history)
     if running:  # redraw every 50 steps (10 rows): one figure per block, shared by all
         n -= n % 10
-    if n == 0:
-        return
+    # With no rows yet the panels are drawn empty: the page loads plotly.js (a ~1.1 s
+    # stall of the browser's main thread here) when it opens, not in the middle of the
+    # live updates, and the reader sees what will be plotted.
     st.plotly_chart(
         curves_figure(state["key"], n, presenting(), history),
         key=chart_key,
@@ -321,10 +322,9 @@ def live_panel(
                     f"This job failed: {state['error']}. Nobody else's work is affected; "
                     "press Reset (or change a setting) to try again."
                 )
-            if live_duel(state).history:
-                show_curves(state, chart_key=chart_key, running=tview is not None)
-            elif not busy:
+            if not live_duel(state).history and not busy and idle_hint:
                 st.info(idle_hint)
+            show_curves(state, chart_key=chart_key, running=tview is not None)
             if state["shared"] and tview is None and state["duel"].step_count:
                 st.caption(shared_note(state["shared"]))
             if when_trained is not None and tview is None and state["duel"].done:
