@@ -348,3 +348,17 @@ def test_worker_processes_yield_the_cpu_to_the_server(process_pool):
     assert t.wait(60).status == "done", t.error
     assert t.result() >= os.nice(0) + min(jobs.WORKER_NICE, 19 - os.nice(0))
     assert t.result() > os.nice(0) or os.nice(0) == 19
+
+
+def test_a_cancel_that_crosses_the_result_does_not_kill_the_worker(process_pool):
+    """The parent sends "cancel" (or a snapshot "request") while the call may already be
+    returning; the worker then finds it in the pipe before the next call."""
+    first = process_pool.submit(lambda ctx: ctx.call(_niceness), owner="a")
+    assert first.wait(60).status == "done"
+    (worker,) = process_pool._workers
+    pid = worker.pid
+    jobs._send(worker._conn, ("cancel",))  # as if they arrived just after the result
+    jobs._send(worker._conn, ("request", "snapshot"))
+    nxt = process_pool.submit(lambda ctx: ctx.call(_niceness), owner="b")
+    assert nxt.wait(60).status == "done", nxt.error
+    assert worker.pid == pid  # the same process served it: nothing died
