@@ -27,7 +27,7 @@ import streamlit as st
 from streamlit.runtime import Runtime
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-from specdiff_core.jobs import JobPool, default_workers
+from specdiff_core.jobs import JobPool, default_workers, warm_remote
 
 FLAGS = {
     "present": "presenter mode: large type, high contrast, no sidebar, the duel at full width",
@@ -129,6 +129,9 @@ def style_figure(fig, *, height: int | None = None):
 # ------------------------------------------------------------------------- the pool
 
 
+SERVER = "server"  # the owner of the pool's warm-up jobs: no browser, never gone
+
+
 def session_id() -> str:
     ctx = get_script_run_ctx()
     return ctx.session_id if ctx is not None else "no-session"
@@ -136,7 +139,7 @@ def session_id() -> str:
 
 def _session_alive(session_id: str) -> bool:
     """Is this session's browser still connected? (True when the runtime cannot tell.)"""
-    if not Runtime.exists():
+    if session_id == SERVER or not Runtime.exists():  # the server's own warm-up work
         return True
     return bool(Runtime.instance().is_active_session(session_id))
 
@@ -153,7 +156,7 @@ def _env_number(name: str, default: float) -> float:
 def job_pool() -> JobPool:
     """The server's one pool, shared by every session (created on first use)."""
     log = print if os.environ.get("SPECDIFF_POOL_LOG") == "1" else None
-    return JobPool(
+    pool = JobPool(
         workers=int(_env_number("SPECDIFF_POOL_SIZE", default_workers())) or default_workers(),
         max_queue=int(_env_number("SPECDIFF_POOL_QUEUE", 200)),
         stale_after=_env_number("SPECDIFF_JOB_STALE", 300.0),
@@ -164,6 +167,16 @@ def job_pool() -> JobPool:
         thread_init=_one_torch_thread,
         processes=os.environ.get("SPECDIFF_POOL_PROCESSES", "1") != "0",
     ).start()  # spawn the worker processes now, not when the first student presses Train
+    # and have each build the default duel's training set: the first Train of a class
+    # otherwise waited ~3 s for it (bench_app --duel: the progress line's first gap).
+    for _ in range(pool.workers):
+        pool.submit(
+            lambda ctx: ctx.call(warm_remote, "barbell", 0),
+            owner=SERVER,
+            label="warm up: the default duel's training set",
+            cost=1,
+        )
+    return pool
 
 
 def _one_torch_thread() -> None:
