@@ -16,7 +16,7 @@ Server settings (environment variables, read once when the first job is submitte
     SPECDIFF_POOL_PROCESSES  0: run jobs in the server's threads instead of one worker
                           process per pool slot (default 1; see specdiff_core/jobs.py)
     SPECDIFF_POOL_LOG     1: print one line per finished job to the server log
-    SPECDIFF_WORKER_NICE  CPU priority the worker processes give up to the server (default 10)
+    SPECDIFF_WORKER_NICE  CPU priority the worker processes give up to the server (default 5)
 """
 
 from __future__ import annotations

@@ -4,6 +4,9 @@ Nothing in those README sections is typed by hand: they are the files written by
     python -m specdiff_core reproduce --experiment all --seeds 3 --quick --out assets/results/quick
     python -m specdiff_core bench resistance   (output kept in docs/bench_resistance.md)
     python -m specdiff_core bench diffusion    (output kept in docs/bench_diffusion.md)
+    python scripts/load_test.py --save docs/load_test/default.txt
+    python scripts/load_test.py --distinct-seeds --save docs/load_test/distinct.txt
+    python scripts/bench_app.py --duel --save docs/load_test/duel_responsiveness.txt
 Run ``python scripts/update_readme.py`` after any of them.
 """
 
@@ -32,6 +35,22 @@ def bench_output(name: str) -> str | None:
     return m.group(1).rstrip() if m else None
 
 
+CLASSROOM = (  # docs/load_test/<name>.txt, verbatim, under these headings
+    (
+        "default",
+        "### 30 students on the lesson's default path (the teacher's link: one seed)",
+    ),
+    (
+        "distinct",
+        "### 30 students, each on a different seed (nothing to share: the queue at work)",
+    ),
+    (
+        "duel_responsiveness",
+        "### The duel page while it trains, in chromium (target: never blocked > 1 s)",
+    ),
+)
+
+
 def main() -> None:
     readme = ROOT / "README.md"
     text = readme.read_text()
@@ -43,8 +62,7 @@ def main() -> None:
             text,
             "results",
             "Produced by `python -m specdiff_core reproduce --experiment all --seeds 3 --quick "
-            "--out assets/results/quick` (the app's Experiments page loads these files).\n"
-            + body,
+            "--out assets/results/quick` (the app's Experiments page loads these files).\n" + body,
         )
     full = ROOT / "assets" / "results" / "full" / "summary.md"
     if full.is_file():
@@ -67,6 +85,13 @@ def main() -> None:
             )
     if perf:
         text = section(text, "perf", "\n".join(perf))
+    classroom = []
+    for name, title in CLASSROOM:
+        path = ROOT / "docs" / "load_test" / f"{name}.txt"
+        if path.is_file():
+            classroom.append(f"{title}\n\n```\n{path.read_text().rstrip()}\n```\n")
+    if classroom:
+        text = section(text, "classroom", "\n".join(classroom))
     readme.write_text(text)
 
 
