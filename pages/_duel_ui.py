@@ -261,15 +261,21 @@ def progress_line(state: dict[str, Any], view: JobView | None) -> tuple[float, s
     return duel.step_count / max(total, 1), text
 
 
-def show_curves(state: dict[str, Any], *, chart_key: str, running: bool) -> None:
+def show_curves(
+    state: dict[str, Any], *, chart_key: str, running: bool, busy: bool = False
+) -> None:
     duel = live_duel(state)
     history = list(duel.history)  # a snapshot: the job appends while we draw
     n = len(history)
     if running:  # redraw every 50 steps (10 rows): one figure per block, shared by all
         n -= n % 10
-    # With no rows yet the panels are drawn empty: the page loads plotly.js (a ~1.1 s
+    # Before training, the panels are drawn empty: the page loads plotly.js (a ~1.1 s
     # stall of the browser's main thread here) when it opens, not in the middle of the
-    # live updates, and the reader sees what will be plotted.
+    # live updates, and the reader sees what will be plotted. Not while a job waits in
+    # the queue with nothing to plot yet: every poll would send the empty figure again
+    # (with 30 students queued that cost the server and the browsers ~2x their CPU).
+    if n == 0 and busy:
+        return
     st.plotly_chart(
         curves_figure(state["key"], n, presenting(), history),
         key=chart_key,
@@ -324,7 +330,7 @@ def live_panel(
                 )
             if not live_duel(state).history and not busy and idle_hint:
                 st.info(idle_hint)
-            show_curves(state, chart_key=chart_key, running=tview is not None)
+            show_curves(state, chart_key=chart_key, running=tview is not None, busy=busy)
             if state["shared"] and tview is None and state["duel"].step_count:
                 st.caption(shared_note(state["shared"]))
             if when_trained is not None and tview is None and state["duel"].done:
