@@ -243,7 +243,8 @@ class _Tee:
     def __init__(self, out, first_line: str) -> None:
         import io
 
-        self.out, self.text = out, io.StringIO(first_line + "\n")
+        self.out, self.text = out, io.StringIO()
+        self.text.write(first_line + "\n")  # (StringIO(initial) would write over it)
 
     def write(self, s: str) -> int:
         self.text.write(s)
