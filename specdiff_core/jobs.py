@@ -6,8 +6,9 @@ process may use), so the machine trains at most that many models at a time and e
 other request waits its turn, with its place in the queue and an estimate.
 
 * **Job**: ``fn(ctx)`` run once on a worker thread. ``ctx.cancelled`` asks it to stop
-  early, ``ctx.report(done)`` records progress in work units (training steps, say), and
-  ``ctx.lock`` guards ``ctx.shared``, an object the job mutates while watchers read it.
+  early, ``ctx.report(done)`` records progress in work units (training steps, say),
+  ``ctx.shared`` is an object its watchers also see (the duel jobs' mirror of the duel),
+  and ``ctx.call`` runs the heavy part in the worker's process.
 * **Ticket**: one watcher's handle on a job (a session that asked for it). Jobs submitted
   with the same ``key`` while one is queued, running or recently done are computed once
   and watched by several tickets (deduplication). Give a key only to deterministic work,
@@ -122,7 +123,6 @@ class _Job:
         self.cost = max(float(cost), 1e-9)
         self.priority = 0
         self.shared: Any = None
-        self.lock = threading.RLock()  # held by the job while it mutates ``shared``
         self.status = "queued"
         self.result: Any = None
         self.error: str | None = None
@@ -173,10 +173,6 @@ class JobContext:
         return self._job.cancel_event.is_set()
 
     @property
-    def lock(self) -> threading.RLock:
-        return self._job.lock
-
-    @property
     def shared(self) -> Any:
         return self._job.shared
 
@@ -211,12 +207,8 @@ class Ticket:
         return self._job.label
 
     @property
-    def lock(self) -> threading.RLock:
-        return self._job.lock
-
-    @property
     def shared(self) -> Any:
-        """The job's shared object (read it under ``lock``)."""
+        """The job's shared object (for duel jobs, a :class:`DuelRun` mirroring the duel)."""
         return self._job.shared
 
     def poll(self) -> JobView:
