@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import json
 import re
-from pathlib import Path
 
 import networkx as nx
 import numpy as np
 import pytest
+from app_utils import open_app
 from streamlit.testing.v1 import AppTest
 
 from specdiff_core import graphs, offline, viz
@@ -22,20 +22,13 @@ except ImportError:  # being written in parallel; the app needs it on every page
     HAVE_RESISTANCE = False
 needs_core = pytest.mark.skipif(not HAVE_RESISTANCE, reason="resistance.py has not landed yet")
 
-APP = str(Path(__file__).resolve().parent.parent / "app.py")
 LAB = "pages/2_Graph_Lab.py"
 RES = "pages/3_Resistance.py"
 TIMEOUT = 60  # seconds per run; the 2-core CI machine is shared
 
 
 def run_app(page: str | None = None, **query: str) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
-    at.query_params.update(query)
-    at.run()
-    if page:
-        at.switch_page(page).run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+    return open_app(page, timeout=TIMEOUT, **query)
 
 
 def metric(at: AppTest, label: str) -> str:

@@ -7,27 +7,17 @@ every half second in a browser.
 
 from __future__ import annotations
 
-import time
-from pathlib import Path
-
 import pytest
+from app_utils import APP, no_jobs_left_behind, open_app  # noqa: F401 - an autouse fixture
+from app_utils import run_until as _run_until
 from streamlit.testing.v1 import AppTest
 
 from specdiff_core import experiments
 from specdiff_core.config import DiffusionConfig, DuelConfig, TrainConfig
 
-APP = str(Path(__file__).resolve().parents[1] / "app.py")
-
 
 def open_page(page: str, **query: str) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=180)
-    for k, v in query.items():
-        at.query_params[k] = v
-    at.run()
-    at.switch_page(page)
-    at.run()
-    assert not at.exception, at.exception
-    return at
+    return open_app(page, timeout=180, **query)
 
 
 def progress_text(at: AppTest) -> str:
@@ -35,24 +25,7 @@ def progress_text(at: AppTest) -> str:
 
 
 def run_until(at: AppTest, done, timeout: float = 120.0) -> AppTest:
-    """Rerun the page until ``done(at)``; fail on an exception or after ``timeout`` s."""
-    deadline = time.monotonic() + timeout
-    while True:
-        assert not at.exception, at.exception
-        if done(at):
-            return at
-        assert time.monotonic() < deadline, f"gave up waiting; progress: {progress_text(at)}"
-        time.sleep(0.2)
-        at.run()
-
-
-@pytest.fixture(autouse=True)
-def _no_jobs_left_behind():
-    """A test's unfinished jobs must not train on while the next tests run."""
-    yield
-    from pages._classroom import job_pool
-
-    job_pool().cancel_all()
+    return _run_until(at, done, timeout, describe=lambda at: f"; progress: {progress_text(at)}")
 
 
 def test_duel_step_advances_training_and_sampling_shows_the_scoreboard():

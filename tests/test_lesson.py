@@ -4,26 +4,18 @@ settings, hide flags hide, and the lesson's default path trains and samples."""
 
 from __future__ import annotations
 
-import time
-from pathlib import Path
-
 import pytest
+from app_utils import no_jobs_left_behind, run_until  # noqa: F401 - an autouse fixture
+from app_utils import open_app as _open_app
 from streamlit.testing.v1 import AppTest
 
-APP = str(Path(__file__).resolve().parents[1] / "app.py")
 LESSON = "pages/0_Lesson.py"
 DUEL = "pages/4_Diffusion_Duel.py"
 SLUGS = ["reff", "bridge", "predict", "run", "fail", "why", "fix", "own"]
 
 
 def open_app(page: str | None = LESSON, **query: str) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=120)
-    at.query_params.update(query)
-    at.run()
-    if page:
-        at.switch_page(page).run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+    return _open_app(page, timeout=120, **query)
 
 
 def header(at: AppTest) -> str:
@@ -37,25 +29,6 @@ def metric(at: AppTest, label: str) -> str:
 def texts(at: AppTest) -> str:
     parts = [m.value for m in (*at.markdown, *at.caption, *at.success, *at.warning, *at.info)]
     return "\n".join(parts + [h.value for h in at.subheader])
-
-
-def run_until(at: AppTest, done, timeout: float = 120.0) -> AppTest:
-    deadline = time.monotonic() + timeout
-    while True:
-        assert not at.exception, [e.value for e in at.exception]
-        if done(at):
-            return at
-        assert time.monotonic() < deadline, "gave up waiting for the job"
-        time.sleep(0.2)
-        at.run()
-
-
-@pytest.fixture(autouse=True)
-def _no_jobs_left_behind():
-    yield
-    from pages._classroom import job_pool
-
-    job_pool().cancel_all()
 
 
 @pytest.mark.parametrize("slug", SLUGS)
