@@ -58,7 +58,16 @@ if st.button(
     help="Opens the Diffusion Duel and starts training both models on barbells.",
 ):
     st.session_state["duel_playing"] = True  # the duel page starts training on arrival
-    st.switch_page("pages/4_Diffusion_Duel.py")
+    # switch_page clears the address unless told what to keep, and Streamlit refuses both
+    # to clear and to set a parameter bound to a widget (the sidebar's seed, home_k): keep
+    # the others; the seed widget writes itself back on the next page.
+    bound = {"seed"}
+    keep = {
+        k: v
+        for k, v in st.query_params.to_dict().items()
+        if k not in bound and not k.startswith("home_")
+    }
+    st.switch_page("pages/4_Diffusion_Duel.py", query_params=keep)
 
 st.subheader("Explore")
 c1, c2 = st.columns(2)

@@ -263,3 +263,28 @@ def test_presenter_duel_trains_at_full_width(page_at):
     assert not sidebar_visible(page)
     screenshot(page, "duel-presenter-trained")
     assert_clean(page_at, page)
+
+
+@pytest.mark.parametrize(
+    "path, move",
+    [("/", "slider"), ("/?seed=4", None), ("/?home_k=6", None)],
+    ids=["slider-moved", "seed-in-link", "k-in-link"],
+)
+def test_show_me_the_failure_after_a_setting_opens_the_duel(page_at, path, move):
+    """Home's main button after the clique size or the seed was set (by the slider or the
+    link): Streamlit refuses to clear query parameters bound to widgets, and
+    st.switch_page clears them unless it is given the parameters to keep."""
+    page = page_at(path)
+    if move == "slider":
+        slider = page.locator('[data-testid="stSlider"] input[type="range"]').first
+        slider.focus()
+        slider.press("ArrowRight")
+        page.wait_for_url(re.compile(r"home_k=9"), timeout=20_000)
+        wait_idle(page)
+    page.get_by_role("button", name="Show me the failure").click()
+    page.get_by_text("Diffusion Duel").first.wait_for(timeout=30_000)
+    wait_idle(page, timeout=60)
+    assert "/duel" in page.url
+    if "seed=4" in path:
+        assert "seed=4" in page.url  # the duel runs on the seed the visitor chose
+    assert_clean(page_at, page)
