@@ -162,6 +162,8 @@ def cmd_bench(args: argparse.Namespace) -> int:
         from .bench_diffusion import main as bench_main
     elif args.what == "cost":
         from .bench_cost import main as bench_main
+    elif args.what == "protocol":
+        from .bench_protocol import main as bench_main
     else:  # argparse restricts choices; kept for clarity
         raise CLIError(f"unknown benchmark {args.what!r}")
     return int(bench_main(quick=args.quick, out=args.out) or 0)
@@ -212,7 +214,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_sparsify)
 
     p = sub.add_parser("bench", help="benchmarks that print figures against in-run baselines")
-    p.add_argument("what", choices=["resistance", "diffusion", "cost"])
+    p.add_argument("what", choices=["resistance", "diffusion", "cost", "protocol"])
     p.add_argument("--quick", action="store_true", help="smaller sizes, for a smoke run")
     p.add_argument("--out", help="also write the rows as JSON here")
     p.set_defaults(func=cmd_bench)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from dataclasses import replace
+from dataclasses import asdict, replace
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +28,7 @@ from .graphs import (
     make_graph,
     write_graph,
 )
+from .protocol import ProtocolConfig
 
 __all__ = [
     "add_train_parser",
@@ -162,12 +163,31 @@ def add_reproduce_parser(sub: argparse._SubParsersAction) -> None:
     from .experiments import EXPERIMENTS
     from .runner import BACKENDS
 
-    p = sub.add_parser("reproduce", help="run the paper's experiments; JSON, summary.md and plots")
+    listing = "\n".join(
+        f"  {name:22s} {desc}"
+        for name, desc in [(PROTOCOL, PROTOCOL_DESCRIPTION)]
+        + [(n, e.description) for n, e in EXPERIMENTS.items()]
+    )
+    p = sub.add_parser(
+        "reproduce",
+        help="run the paper's experiments; JSON, summary.md and plots",
+        description="Run the paper's protocol and experiments with trained models; writes "
+        "<experiment>.json, summary.md, PNGs and report.html to --out.",
+        epilog="experiments:\n" + listing,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     p.add_argument(
         "--experiment",
         default="all",
-        choices=["all", *EXPERIMENTS],
-        help="one experiment or all of them (custom needs --graphs)",
+        choices=["all", PROTOCOL, *EXPERIMENTS],
+        metavar="NAME",
+        help="one experiment (listed below) or all of them (custom needs --graphs)",
+    )
+    p.add_argument(
+        "--trials",
+        type=int,
+        default=ProtocolConfig.trials,
+        help=f"K, trials per method of {PROTOCOL} (default %(default)s, the paper's)",
     )
     p.add_argument("--seeds", type=int, default=3, help="number of seeds (0..N-1)")
     p.add_argument("--quick", action="store_true", help="small preset (minutes on a laptop)")
@@ -196,6 +216,10 @@ def add_reproduce_parser(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=reproduce_cli)
 
 
+PROTOCOL = "paper_protocol"  # the paper's own scoring simulation (protocol.py), not a duel
+PROTOCOL_DESCRIPTION = "the paper's own protocol (Algorithm 5.1, Exp I-IV): a scoring simulation"
+
+
 def _experiment_names(args: argparse.Namespace) -> list[str]:
     from .experiments import EXPERIMENTS
 
@@ -209,7 +233,7 @@ def _experiment_names(args: argparse.Namespace) -> list[str]:
             f"not {args.experiment}"
         )
     if args.experiment == "all":
-        return [n for n in EXPERIMENTS if n != "custom"]
+        return [PROTOCOL, *(n for n in EXPERIMENTS if n != "custom")]
     if args.experiment == "custom":
         raise ConfigError("the custom experiment needs --graphs DIR")
     return [args.experiment]
@@ -243,6 +267,9 @@ def reproduce_cli(args: argparse.Namespace) -> int:
     seeds = list(range(args.seeds))
     results = []
     for name in names:
+        if name == PROTOCOL:
+            results.append(_reproduce_protocol(args, out))
+            continue
         found = None if args.no_resume or graphs else find_result(name, preset, seeds, [out])
         if found is not None and found[1] == out / f"{name}.json":
             print(f"{name}: finished result in {found[1]} reused", file=sys.stderr)
@@ -261,16 +288,46 @@ def reproduce_cli(args: argparse.Namespace) -> int:
                 store_dir=None if args.no_resume else out,
             )
         res["preset"] = "quick" if args.quick else "full"
-        path = out / f"{name}.json"
-        tmp = path.with_name(f".{path.name}.tmp")
-        tmp.write_text(json.dumps(res, indent=1, default=_json_default))
-        tmp.replace(path)  # written whole or not at all: a rerun never reads half a file
+        path = _write_json(res, out / f"{name}.json")
         _drop_units(out, name, preset, graphs)
         results.append(res)
         print(f"wrote {path} ({res['seconds']:.1f} s)", file=sys.stderr)
     summary = write_report(results, out)
     print(summary)
     return 0
+
+
+def _write_json(res: dict[str, Any], path: Path) -> Path:
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text(json.dumps(res, indent=1, default=_json_default))
+    tmp.replace(path)  # written whole or not at all: a rerun never reads half a file
+    return path
+
+
+def _reproduce_protocol(args: argparse.Namespace, out: Path) -> dict[str, Any]:
+    """The paper's protocol: seconds, so it is rerun unless its result in --out has the
+    same settings and version."""
+    from . import __version__
+    from .protocol import run_protocol
+
+    cfg = replace(ProtocolConfig(), trials=args.trials)
+    path = out / f"{PROTOCOL}.json"
+    if path.exists() and not args.no_resume:
+        try:
+            old = json.loads(path.read_text())
+        except (OSError, json.JSONDecodeError):
+            old = None
+        if (
+            isinstance(old, dict)
+            and old.get("version") == __version__
+            and old.get("config") == json.loads(json.dumps(asdict(cfg)))
+        ):
+            print(f"{PROTOCOL}: finished result in {path} reused", file=sys.stderr)
+            return old
+    res = run_protocol(cfg)
+    _write_json(res, path)
+    print(f"wrote {path} ({res['seconds']:.1f} s)", file=sys.stderr)
+    return res
 
 
 def _drop_units(out: Path, name: str, preset: Any, graphs: Any) -> None:

@@ -30,6 +30,7 @@ __all__ = [
     "SpectralQuality",
     "bridge_mask",
     "n_components",
+    "count_components",
     "preserves_connectivity",
     "bridge_survival",
     "edge_retention",
@@ -113,8 +114,16 @@ def bridge_mask(G: nx.Graph) -> np.ndarray:
     return np.isin(edges[:, 0] * n + edges[:, 1], found[:, 0] * n + found[:, 1])
 
 
-def _count_components(n: int, edges: np.ndarray, masks: np.ndarray) -> np.ndarray:
-    """``(K,)`` components of each ``(all n nodes, kept edges)``, in one csgraph call."""
+def count_components(n: int, edges: np.ndarray, masks: np.ndarray) -> np.ndarray:
+    """``(K,)`` components of each ``(all n nodes, kept edges)``, in one csgraph call.
+
+    ``edges`` is ``(m, 2)`` node indices (repeated pairs allowed), ``masks`` ``(K, m)``.
+
+    Examples
+    --------
+    >>> count_components(3, np.array([[0, 1], [1, 2]]), np.array([[1, 1], [1, 0]])).tolist()
+    [1, 2]
+    """
     K = masks.shape[0]
     if K == 0 or n == 0:
         return np.zeros(K, dtype=np.int64)
@@ -142,7 +151,7 @@ def n_components(G: nx.Graph, mask: object) -> int:
     """
     edges = _edges_of(G)
     m_ = _as_masks(mask, len(edges), batch=False)
-    return int(_count_components(G.number_of_nodes(), edges, m_[None])[0])
+    return int(count_components(G.number_of_nodes(), edges, m_[None])[0])
 
 
 def preserves_connectivity(G: nx.Graph, mask: object) -> bool:
@@ -155,7 +164,7 @@ def preserves_connectivity(G: nx.Graph, mask: object) -> bool:
     """
     edges = _edges_of(G)
     full = np.ones((1, len(edges)), dtype=bool)
-    return n_components(G, mask) == int(_count_components(G.number_of_nodes(), edges, full)[0])
+    return n_components(G, mask) == int(count_components(G.number_of_nodes(), edges, full)[0])
 
 
 def bridge_survival(G: nx.Graph, mask: object) -> float:
@@ -259,7 +268,7 @@ def _spectral_batch(basis: _Basis, edges: np.ndarray, W: np.ndarray) -> np.ndarr
             continue
         k = len(blk.nodes)
         sub = W[:, blk.edge_idx]  # (K, m_b)
-        broken = _count_components(k, blk.local, sub > 0) > 1  # (K,) H splits this block
+        broken = count_components(k, blk.local, sub > 0) > 1  # (K,) H splits this block
         step = max(1, _CHUNK_BYTES // (8 * k * k))
         for a in range(0, K, step):
             L = _laplacians(blk.local, sub[a : a + step], k)  # (B, k, k)
@@ -373,6 +382,7 @@ def wilson_ci(successes: int, n: int, z: float = Z95) -> tuple[float, float]:
 _KEYS = (
     "connected",
     "n_components",
+    "count_components",
     "bridge_survival",
     "edge_retention",
     "spectral_error",
@@ -455,8 +465,8 @@ def evaluate_batch(
     H = _kept_weights(G, edges, M, weights)  # (K, m)
     K, n = M.shape[0], G.number_of_nodes()
     full = np.ones((1, len(edges)), dtype=bool)
-    comps = _count_components(n, edges, M)  # (K,)
-    base = _count_components(n, edges, full)[0]
+    comps = count_components(n, edges, M)  # (K,)
+    base = count_components(n, edges, full)[0]
     b = bridge_mask(G)  # (m,)
     kept_b = M[:, b].sum(axis=1).astype(np.float64)  # (K,)
     with np.errstate(invalid="ignore", divide="ignore"):

@@ -108,8 +108,9 @@ def _verdict(paper: float | None, ci: Sequence[float]) -> str:
 def summary_markdown(results: Sequence[dict[str, Any]]) -> str:
     """One markdown table per experiment, ours beside the paper's reported figure."""
     lines = ["# SpecDiff Explorer: reproduction of Siami (2025), arXiv:2511.18593", ""]
-    if results:
-        r0 = results[0]
+    trained = [r for r in results if "duel" in r.get("config", {})]
+    if trained:
+        r0 = trained[0]
         d = r0["config"]["duel"]
         lines += [
             f"Preset: **{r0.get('preset')}**; seeds {r0['seeds']}; "
@@ -142,6 +143,10 @@ def _fmt_spectral(x: Any) -> str:
 
 def experiment_markdown(res: dict[str, Any]) -> str:
     """One experiment's table (ours beside the paper's), sweep and per-seed figures."""
+    if res.get("experiment") == "paper_protocol":
+        from .report_paper import protocol_markdown
+
+        return protocol_markdown(res) + "\n"
     lines: list[str] = []
     lines += [
         "| method | connectivity (ours) | bridge survival (ours) | edge retention | "
@@ -327,6 +332,10 @@ def result_figures(res: dict[str, Any]) -> dict[str, Any]:
     """Plotly figures for one result: bars with CIs, and curves where present."""
     import plotly.graph_objects as go
 
+    if res.get("experiment") == "paper_protocol":
+        from .report_paper import protocol_figures
+
+        return protocol_figures(res)
     figs: dict[str, Any] = {
         "bars": bars_figure(
             all_methods(res),
@@ -592,6 +601,10 @@ def dynamics_figure(series: Sequence[dict[str, Any]]) -> Any:
 
 def _png(res: dict[str, Any], path: Path) -> None:
     """A static PNG of the headline bars (matplotlib: no browser needed)."""
+    if res.get("experiment") == "paper_protocol":
+        from .report_paper import protocol_png
+
+        return protocol_png(res, path)
     import matplotlib
 
     matplotlib.use("Agg")

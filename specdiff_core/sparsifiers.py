@@ -38,6 +38,7 @@ __all__ = [
     "sparsify",
     "sparse_graph",
     "oracle_keep_probabilities",
+    "keep_scale",
 ]
 
 METHODS = ("oracle", "uniform")
@@ -155,6 +156,23 @@ def _solve_scale(s: np.ndarray, k: float) -> float:
     if j >= len(s):
         return float(1.0 / desc[-1])
     return float((k - j) / tail[j])
+
+
+def keep_scale(s: np.ndarray, k: float) -> float:
+    """The scale ``C`` with ``sum_e min(1, C s_e) = k`` expected kept edges (``s_e``: the
+    leverage scores ``w_e R_e``, all positive; ``0 < k <= m``).
+
+    Examples
+    --------
+    >>> keep_scale(np.array([1.0, 0.25, 0.25]), 2.0)
+    2.0
+    """
+    s = np.asarray(s, dtype=np.float64)
+    if s.ndim != 1 or not len(s) or not np.all(np.isfinite(s)) or np.any(s <= 0):
+        raise ConfigError("leverage scores must be a non-empty vector of positive numbers")
+    if not 0 < k <= len(s):
+        raise ConfigError(f"expected kept edges must be in (0, {len(s)}], got {k}")
+    return _solve_scale(s, float(k))
 
 
 def _oracle_probs(s: np.ndarray, forced: np.ndarray, k: float) -> tuple[np.ndarray, float, float]:
