@@ -12,6 +12,8 @@ from .errors import ConfigError
 
 __all__ = [
     "TRAINING_METHODS",
+    "REGIMES",
+    "DECODERS",
     "DiffusionConfig",
     "ModelConfig",
     "WeightConfig",
@@ -31,6 +33,18 @@ TRAINING_METHODS: dict[str, str] = {
     "class_balanced": "inverse class frequency: keep and drop targets weighted 1 / (2 freq)",
     "shuffled": "the spectral weights, randomly reassigned to edges within each graph",
     "degree": "f(1/d_u + 1/d_v): a local degree proxy for R_eff",
+    "spectral_pos": "f(R_eff) on kept targets only, 1 on dropped ones (Exp IV's positive-class form)",
+}
+# Where a duel's training targets come from (PAPER.md, "two regimes"):
+REGIMES: dict[str, str] = {
+    "oracle": "rare in the graph: targets from the Spectral Oracle, which keeps every bridge",
+    "rare": "rare in the data (the paper's): each target keeps a bridge with probability eps "
+    "and every other edge with p_common",
+}
+# How a trained model's samples become one sparsified graph:
+DECODERS: dict[str, str] = {
+    "chain": "run the reverse chain; keep what the last Bernoulli step keeps",
+    "topk": "estimate each edge's keep probability from the chain's samples, keep the top rho|E|",
 }
 
 

@@ -29,6 +29,7 @@ import torch
 import torch.nn.functional as F
 
 from .config import (
+    REGIMES,
     TRAINING_METHODS,
     DiffusionConfig,
     DuelConfig,
@@ -49,6 +50,7 @@ __all__ = [
     "edge_loss",
     "edge_weights_for",
     "class_balanced_weights",
+    "positive_class_weights",
     "degree_proxy",
     "logit_gradients",
     "TRAINING_METHODS",
@@ -108,11 +110,17 @@ class EdgeExample:
     resistance: np.ndarray  # (m,) R_eff, canonical order
     bridges: np.ndarray  # (m,) bool
     targets: np.ndarray  # (n_targets, m) bool teacher masks
-    oracle_probs: np.ndarray  # (m,) the teacher's keep probability per edge
+    oracle_probs: np.ndarray  # (m,) the teacher's keep probability per edge (P_freq)
+    rare: np.ndarray | None = None  # (m,) bool: the rare edges of the regime (None: bridges)
 
     @property
     def m(self) -> int:
         return int(self.resistance.shape[0])
+
+    @property
+    def rare_mask(self) -> np.ndarray:
+        """The edges the regime makes rare: the bridges, unless set (a thickened bridge)."""
+        return self.bridges if self.rare is None else self.rare
 
 
 def make_example(
@@ -122,17 +130,41 @@ def make_example(
     n_targets: int = 4,
     seed: int = 0,
     visible_bridge: bool = False,
+    regime: str = "oracle",
+    p_common: float = 0.95,
+    p_rare: float = 0.05,
+    rare: np.ndarray | None = None,
 ) -> EdgeExample:
-    """Compute R_eff, bridges and ``n_targets`` Spectral Oracle targets for ``G``."""
+    """Compute R_eff, bridges and ``n_targets`` training targets for ``G``.
+
+    ``regime="oracle"`` (rare in the graph): each target is a Spectral Oracle sample at
+    ``budget``, which keeps every bridge. ``regime="rare"`` (rare in the data, the
+    paper's): each target keeps every edge independently, a rare edge (``rare``, default
+    the bridges) with probability ``p_rare`` and any other with ``p_common``; the
+    example's ``oracle_probs`` are then these frequencies (``P_freq``).
+    """
     from .metrics import bridge_mask
     from .resistance import effective_resistance
     from .sparsifiers import spectral_oracle
 
+    if regime not in REGIMES:
+        raise ConfigError(f"unknown regime {regime!r}; choose one of {list(REGIMES)}")
     R = effective_resistance(G, seed=seed).values  # (m,)
     bridges = bridge_mask(G)  # (m,)
     rng = np.random.default_rng(seed)
-    sps = [spectral_oracle(G, budget=budget, seed=rng, resistance=R) for _ in range(n_targets)]
-    targets = np.stack([sp.mask for sp in sps])  # (n_targets, m)
+    if regime == "oracle":
+        sps = [spectral_oracle(G, budget=budget, seed=rng, resistance=R) for _ in range(n_targets)]
+        targets = np.stack([sp.mask for sp in sps])  # (n_targets, m)
+        probs = sps[0].probs
+    else:
+        for name, x in (("p_common", p_common), ("p_rare", p_rare)):
+            if not (np.isfinite(x) and 0 <= x <= 1):
+                raise ConfigError(f"{name} must be a probability in [0, 1], got {x}")
+        rare_edges = bridges if rare is None else np.asarray(rare, dtype=bool)
+        if rare_edges.shape != bridges.shape:
+            raise ConfigError(f"rare mask has {rare_edges.shape[0]} entries, the graph {G.size()}")
+        probs = np.where(rare_edges, float(p_rare), float(p_common))  # (m,) P_freq
+        targets = rng.random((n_targets, len(R))) < probs  # (n_targets, m)
     flag = bridges.astype(np.float32) if visible_bridge else None
     return EdgeExample(
         graph=G,
@@ -140,7 +172,8 @@ def make_example(
         resistance=R,
         bridges=bridges,
         targets=targets,
-        oracle_probs=sps[0].probs,
+        oracle_probs=probs,
+        rare=None if rare is None else np.asarray(rare, dtype=bool),
     )
 
 
@@ -291,7 +324,7 @@ def edge_weights_for(
         )
     if method in ("standard", "focal", "class_balanced"):
         return None
-    if method == "spectral":
+    if method in ("spectral", "spectral_pos"):  # spectral_pos: on kept targets (Duel)
         return _apply_fn(R, weighting)
     if method == "shuffled":
         if seed is None:
@@ -300,6 +333,20 @@ def edge_weights_for(
     if graph is None:
         raise ConfigError("degree weights need the graph (its degrees)")
     return _apply_fn(degree_proxy(graph), weighting)
+
+
+def positive_class_weights(weight: torch.Tensor, targets: torch.Tensor) -> torch.Tensor:
+    """``weight`` on kept targets (y = 1), 1 on dropped ones: the paper's Exp IV form
+    (omega on the positive class), per edge. Unlike Eq. 4.1's weights, which multiply both
+    classes alike and leave each edge's optimum at its frequency ``p``, this moves it to
+    ``w p / (w p + 1 - p)`` (:func:`specdiff_core.protocol.fixed_point`).
+
+    Examples
+    --------
+    >>> positive_class_weights(torch.tensor([3.0, 3.0]), torch.tensor([1.0, 0.0])).tolist()
+    [3.0, 1.0]
+    """
+    return torch.where(targets > 0.5, weight, torch.ones_like(weight))
 
 
 def class_balanced_weights(targets: torch.Tensor, keep_rate: float) -> torch.Tensor:
@@ -321,6 +368,7 @@ class _Player:
     weights: list[np.ndarray | None]  # fixed per-edge weights, per training example
     focal_gamma: float = 0.0  # focal modulation of the loss terms (0 = off)
     balanced: bool = False  # class-balanced weights from each batch's targets
+    positive: bool = False  # the fixed weights apply to kept targets only (spectral_pos)
 
 
 class Duel:
@@ -386,7 +434,12 @@ class Duel:
             ]
             gamma = config.weighting.focal_gamma if method == "focal" else 0.0
             self.players[method] = _Player(
-                model, opt, weights, focal_gamma=gamma, balanced=method == "class_balanced"
+                model,
+                opt,
+                weights,
+                focal_gamma=gamma,
+                balanced=method == "class_balanced",
+                positive=method == "spectral_pos",
             )
         self.step_count = 0
         self.history: list[dict[str, Any]] = []
@@ -481,7 +534,11 @@ class Duel:
         parts = [player.weights[i] for i in idx]
         if parts[0] is None:
             return None
-        return torch.tensor(np.concatenate(parts), dtype=torch.float32, device=self.device)
+        w = torch.tensor(np.concatenate(parts), dtype=torch.float32, device=self.device)
+        if player.positive:
+            assert x0 is not None, "positive-class weights need the batch's targets"
+            return positive_class_weights(w, x0.to(self.device))
+        return w
 
     def _train_one(
         self, method: str, player: _Player, batch: dict[str, Any], *, instrument: bool
@@ -571,6 +628,26 @@ class Duel:
             "other": float(p[~br].mean()) if (~br).any() else float("nan"),
         }
 
+    @torch.no_grad()
+    def keep_marginals(
+        self, example: EdgeExample, *, draws: int = 16, seed: int = 0
+    ) -> dict[str, np.ndarray]:
+        """Each model's ``P(x_0 = 1)`` per edge of ``example`` at ``t = T``, averaged over
+        ``draws`` states of the prior: at ``t = T`` the state says nothing about ``x_0``,
+        so this is the keep probability the model learned from structure alone, the
+        quantity a per-edge fixed point predicts (``(m,)`` per method)."""
+        gen = torch.Generator().manual_seed(int(seed))
+        g = batch_graphs([example.tensors] * draws).to(self.device)
+        x_T = self.diffusion.prior(g.n_edges, gen).to(self.device)
+        t = torch.full((g.n_edges,), self.config.diffusion.T, dtype=torch.long, device=self.device)
+        out = {}
+        for method, player in self.players.items():
+            player.model.eval()
+            p = torch.sigmoid(player.model(g, x_T, t)).cpu().numpy().reshape(draws, example.m)
+            player.model.train()
+            out[method] = p.mean(axis=0)
+        return out
+
     # ------------------------------------------------------------ sample
 
     def predictor(
@@ -627,6 +704,10 @@ class Duel:
                 x0 = torch.tensor(tgt, dtype=torch.float32, device=self.device)
                 if player.balanced:
                     w = class_balanced_weights(x0, self.diffusion.keep_rate)
+                elif player.positive and w_np is not None:
+                    w = positive_class_weights(
+                        torch.tensor(w_np, dtype=torch.float32, device=self.device), x0
+                    )
                 for t_val in np.linspace(1, T, n_t).round().astype(int):
                     t = torch.full((example.m,), int(t_val), dtype=torch.long, device=self.device)
                     x_t = self.diffusion.noise(x0.cpu(), t.cpu(), gen).to(self.device)
