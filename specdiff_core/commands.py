@@ -17,7 +17,7 @@ from typing import Any
 import networkx as nx
 import numpy as np
 
-from .config import TRAINING_METHODS, DuelConfig, TrainConfig, WeightConfig
+from .config import REGIMES, TRAINING_METHODS, DuelConfig, TrainConfig, WeightConfig
 from .errors import ConfigError
 from .graphs import (
     DEFAULT_LIMITS,
@@ -160,7 +160,7 @@ def sparsify_with_model(
 
 
 def add_reproduce_parser(sub: argparse._SubParsersAction) -> None:
-    from .experiments import EXPERIMENTS
+    from .experiments import ALIASES, EXPERIMENTS
     from .runner import BACKENDS
 
     listing = "\n".join(
@@ -179,7 +179,7 @@ def add_reproduce_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--experiment",
         default="all",
-        choices=["all", PROTOCOL, *EXPERIMENTS],
+        choices=["all", PROTOCOL, *EXPERIMENTS, *ALIASES],
         metavar="NAME",
         help="one experiment (listed below) or all of them (custom needs --graphs)",
     )
@@ -198,6 +198,12 @@ def add_reproduce_parser(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument("--out", required=True, help="output directory")
     p.add_argument("--steps", type=int, help="override the preset's training steps")
+    p.add_argument(
+        "--regime",
+        choices=list(REGIMES),
+        help="training targets of the trained experiments: oracle (the preset's: rare in "
+        "the graph) or rare (the paper's: rare in the data); paper_learned trains in both",
+    )
     p.add_argument(
         "--backend",
         choices=BACKENDS,
@@ -236,7 +242,11 @@ def _experiment_names(args: argparse.Namespace) -> list[str]:
         return [PROTOCOL, *(n for n in EXPERIMENTS if n != "custom")]
     if args.experiment == "custom":
         raise ConfigError("the custom experiment needs --graphs DIR")
-    return [args.experiment]
+    if args.experiment == PROTOCOL:
+        return [PROTOCOL]
+    from .experiments import resolve_name
+
+    return [resolve_name(args.experiment)]
 
 
 def reproduce_cli(args: argparse.Namespace) -> int:
@@ -253,10 +263,14 @@ def reproduce_cli(args: argparse.Namespace) -> int:
     if args.workers is not None and args.workers < 1:
         raise ConfigError(f"--workers must be >= 1, got {args.workers}")
     preset = PRESETS["quick" if args.quick else "full"]
-    if args.steps:
+    if args.steps is not None:
+        if args.steps < 1:
+            raise ConfigError(f"--steps must be >= 1, got {args.steps}")
         preset = replace(
             preset, duel=replace(preset.duel, train=replace(preset.duel.train, steps=args.steps))
         )
+    if args.regime is not None:
+        preset = replace(preset, regime=args.regime)
     names = _experiment_names(args)
     graphs = None
     if args.graphs:

@@ -13,7 +13,10 @@ Result shape (also written as JSON by ``reproduce``)::
 
 where each method holds ``connectivity``, ``connectivity_ci``, ``bridge_survival``,
 ``bridge_survival_ci``, ``edge_retention``, ``spectral_error``, ``n_samples`` and
-``per_seed``; ``optimization_dynamics`` adds ``series`` and ``rarity`` adds ``sweep``.
+``per_seed``; ``optimization_dynamics`` adds ``series`` and ``bridged_share`` adds ``sweep``.
+For a learned method the interval is over seeds (``ci_over``), see :func:`_summarise`.
+``paper_learned`` and ``paper_learned_map`` (the paper's graphs and regimes, trained)
+have shapes of their own: ``settings`` and a ``connectivity`` grid (see their combine).
 
 Beyond the paper (docs/beyond.md): ``methods`` always holds the same four entries, so
 that every experiment compares alike; experiments that train more models put them in
@@ -38,7 +41,14 @@ from typing import TYPE_CHECKING, Any
 import networkx as nx
 import numpy as np
 
-from .config import TRAINING_METHODS, DuelConfig, ModelConfig, TrainConfig, WeightConfig
+from .config import (
+    REGIMES,
+    TRAINING_METHODS,
+    DuelConfig,
+    ModelConfig,
+    TrainConfig,
+    WeightConfig,
+)
 from .errors import ConfigError
 from .graphs import (
     GraphError,
@@ -50,6 +60,7 @@ from .graphs import (
     validate_graph,
 )
 from .metrics import bridge_mask, evaluate_batch, summarize, wilson_ci
+from .protocol import PAPER_TABLES, ProtocolConfig
 
 if TYPE_CHECKING:  # the network code (torch) loads only when an experiment runs
     from .training import Duel, EdgeExample
@@ -73,14 +84,19 @@ __all__ = [
     "real_sources",
     "sample_subgraphs",
     "control_verdicts",
+    "ALIASES",
+    "resolve_name",
+    "paper_graphs",
+    "thickened",
+    "decode_samples",
 ]
 
-# Figures as reported by the paper (Siami 2025, arXiv:2511.18593), shown beside ours,
-# never used in any computation: share of sampled graphs that stay connected.
-PAPER_REPORTED: dict[str, dict[str, float]] = {
-    "barbell": {"standard": 0.0, "spectral": 0.896, "oracle": 1.0},  # paper-reported
-    "asymmetric_chain": {"standard": 0.0, "spectral": 1.0, "oracle": 1.0},  # paper-reported
-}
+# Figures as reported by the paper (Siami 2025, arXiv:2511.18593), never used in any
+# computation: Tables 1 and 2 of its scoring simulation (protocol.PAPER_TABLES; random,
+# standard, weighted and the Spectral Oracle, connectivity and RSE). They are compared
+# with our run of the same simulation (paper_protocol) and shown beside, never as a
+# verdict on, what a trained model does (paper_learned).
+PAPER_REPORTED: dict[str, dict[str, dict[str, float]]] = PAPER_TABLES
 
 
 _DUEL_PAIR = ("standard", "spectral")
@@ -148,6 +164,15 @@ class ExperimentConfig:
         (64, 3),
         (64, 6),
     )  # (width, depth) settings of the capacity sweep
+    # --- the paper's two regimes (PAPER.md; docs/science.md)
+    regime: str = "oracle"  # every duel's targets: "oracle" (rare in the graph) or "rare"
+    protocol: ProtocolConfig = field(default_factory=ProtocolConfig)  # the paper's graphs,
+    # frequencies (p_common, eps), rho and lambda of its score: shared with paper_protocol
+    paper_regimes: tuple[str, ...] = ("rare", "oracle")  # regimes paper_learned trains in
+    paper_thickness: tuple[int, ...] = (2, 4, 8)  # Exp III's k for trained models (1 = Exp I)
+    paper_thick_layout: str = "disjoint"  # a trainable (simple) graph: k distinct edges
+    learned_map_eps: tuple[float, ...] = (0.05, 0.25, 0.5)  # paper_learned_map's eps
+    learned_map_lam: tuple[float, ...] = (1.0, 10.0, 100.0)  # and its lambda
 
     def __post_init__(self) -> None:
         if self.n_train < 1 or self.n_test < 1 or self.samples < 1:
@@ -172,6 +197,19 @@ class ExperimentConfig:
             WeightConfig(fn=fn, lam=lam)  # raises ConfigError on a bad setting
         for width, depth in self.capacity_grid:
             ModelConfig(width=width, depth=depth)
+        for regime in (self.regime, *self.paper_regimes):
+            if regime not in REGIMES:
+                raise ConfigError(f"unknown regime {regime!r}; choose from {list(REGIMES)}")
+        if not self.paper_regimes:
+            raise ConfigError("paper_regimes needs at least one regime")
+        if any(not 2 <= k <= self.protocol.clique for k in self.paper_thickness):
+            raise ConfigError(f"paper_thickness values must be in 2..{self.protocol.clique}")
+        if self.paper_thick_layout not in ("disjoint", "collapsed"):
+            raise ConfigError("paper_thick_layout must be 'disjoint' or 'collapsed' (trainable)")
+        if any(not 0 <= e <= 1 for e in self.learned_map_eps) or any(
+            not (np.isfinite(x) and x >= 0) for x in self.learned_map_lam
+        ):
+            raise ConfigError("learned_map_eps are frequencies in [0, 1], learned_map_lam >= 0")
 
 
 PRESETS: dict[str, ExperimentConfig] = {
@@ -206,10 +244,19 @@ def demo_duel_config(
 
 
 def demo_examples(
-    seed: int = 0, family: str = "barbell", cfg: ExperimentConfig | None = None
+    seed: int = 0,
+    family: str = "barbell",
+    cfg: ExperimentConfig | None = None,
+    *,
+    regime: str | None = None,
+    eps: float | None = None,
 ) -> tuple[list[EdgeExample], EdgeExample]:
-    """Training examples of the default duel and one held-out test graph."""
+    """Training examples of the default duel and one held-out test graph; ``regime`` and
+    ``eps`` (the bridge's frequency in the ``rare`` regime) override the preset's."""
     cfg = cfg or PRESETS["quick"]
+    if regime is not None or eps is not None:
+        pc = cfg.protocol if eps is None else replace(cfg.protocol, eps=float(eps))
+        cfg = replace(cfg, regime=regime or cfg.regime, protocol=pc)
     train = _examples(family_graphs(family, cfg.n_train, cfg, seed), cfg, seed, False)
     (test,) = _examples(family_graphs(family, 1, cfg, 10_000 + seed), cfg, 50_000 + seed, False)
     return train, test
@@ -425,6 +472,8 @@ def _class_counts(codes: np.ndarray, masks: np.ndarray) -> dict[str, np.ndarray]
 def _examples(
     graphs: Sequence[nx.Graph], cfg: ExperimentConfig, seed: int, visible: bool
 ) -> list[EdgeExample]:
+    """Training or test examples; targets from ``cfg.regime`` (the oracle at the teacher
+    budget, or the paper's frequencies ``cfg.protocol.p_common`` / ``eps``)."""
     from .training import make_example
 
     return [
@@ -434,6 +483,9 @@ def _examples(
             n_targets=cfg.n_targets,
             seed=seed * 1000 + i,
             visible_bridge=visible,
+            regime=cfg.regime,
+            p_common=cfg.protocol.p_common,
+            p_rare=cfg.protocol.eps,
         )
         for i, G in enumerate(graphs)
     ]
@@ -443,13 +495,14 @@ def _examples(
 
 
 def baseline_draws(
-    ex: EdgeExample, k: int, rng: np.random.Generator
+    ex: EdgeExample, k: int, rng: np.random.Generator, budget: float | None = None
 ) -> dict[str, tuple[np.ndarray, np.ndarray]]:
     """``k`` draws (masks, weights), each ``(k, m)``, of the Spectral Oracle and of the
-    uniform sparsifier at the oracle's expected budget."""
+    uniform sparsifier at ``budget`` expected edges (default: the teacher's, the sum of
+    the example's keep probabilities)."""
     from .sparsifiers import spectral_oracle, uniform_sparsifier
 
-    budget = float(ex.oracle_probs.sum())
+    budget = float(ex.oracle_probs.sum()) if budget is None else float(budget)
     draws = {
         "oracle": [
             spectral_oracle(ex.graph, budget=budget, seed=rng, resistance=ex.resistance)
@@ -507,19 +560,66 @@ class DuelSamples:
     samples: dict[str, Any]  # method -> training.SampleResult
     board: dict[str, dict[str, Any]]  # method -> metrics.summarize output
     per_sample: dict[str, dict[str, np.ndarray]]  # method -> evaluate_batch output
+    decoder: str = "chain"  # how samples became graphs (config.DECODERS)
+    rho: float | None = None  # the kept share of edges of "topk"
 
 
-def sample_duel(duel: Duel, test: EdgeExample, *, k: int = 32, seed: int = 0) -> DuelSamples:
-    """``k`` samples of ``test`` from each model (chains kept) and the scoreboard."""
+def sample_duel(
+    duel: Duel,
+    test: EdgeExample,
+    *,
+    k: int = 32,
+    seed: int = 0,
+    decoder: str = "chain",
+    rho: float | None = None,
+) -> DuelSamples:
+    """``k`` samples of ``test`` from each model (chains kept) and the scoreboard.
+
+    ``decoder="topk"`` (the paper's protocol) turns the ``k`` chain samples of each model
+    into ``k`` graphs of exactly ``rho |E|`` edges: the top edges by their keep frequency
+    in the samples, ties in random order. It adds ``score_shift``: the standard model's
+    frequencies plus ``lambda R`` (the paper's score, which needs R_eff when decoding),
+    and compares with the oracle and the uniform sparsifier at ``rho |E|`` expected edges.
+    """
+    from .config import DECODERS
+    from .protocol import ProtocolConfig, n_kept
+    from .training import SampleResult
+
+    if decoder not in DECODERS:
+        raise ConfigError(f"unknown decoder {decoder!r}; choose one of {list(DECODERS)}")
     samples = duel.sample(test, k, seed=seed, keep_chain=True)
+    budget = None
+    if decoder == "topk":
+        if rho is None or not 0 < rho <= 1:
+            raise ConfigError(f"top-k decoding needs rho in (0, 1], got {rho}")
+        n_keep = n_kept(rho, test.m, ProtocolConfig())
+        rng = np.random.default_rng(seed + 3)
+        decoded = {m: decode_samples(r.masks, n_keep, k, rng) for m, r in samples.items()}
+        if "standard" in samples:
+            shift = duel.config.weighting.lam * test.resistance
+            decoded["score_shift"] = decode_samples(
+                samples["standard"].masks, n_keep, k, rng, shift
+            )
+        samples = {
+            m: SampleResult(
+                masks=masks, chain=None, seconds=samples.get(m, samples["standard"]).seconds
+            )
+            for m, masks in decoded.items()
+        }
+        budget = n_keep
     per = {
         m: evaluate_batch(test.graph, r.masks, _uniform_reweight(test, r.masks))
         for m, r in samples.items()
     }
-    for name, (masks, weights) in baseline_draws(test, k, np.random.default_rng(seed + 7)).items():
+    draws = baseline_draws(test, k, np.random.default_rng(seed + 7), budget=budget)
+    for name, (masks, weights) in draws.items():
         per[name] = evaluate_batch(test.graph, masks, weights)
     return DuelSamples(
-        samples=samples, board={m: summarize(v) for m, v in per.items()}, per_sample=per
+        samples=samples,
+        board={m: summarize(v) for m, v in per.items()},
+        per_sample=per,
+        decoder=decoder,
+        rho=rho,
     )
 
 
@@ -534,31 +634,58 @@ def _uniform_reweight(ex: EdgeExample, masks: np.ndarray) -> np.ndarray:
     return masks * w[None, :] * (ex.m / kept)
 
 
+BASELINES = ("oracle", "uniform")  # samplers, not trained models: each draw is a replicate
+
+
 def _summarise(
     per_seed: Sequence[dict[str, dict[str, np.ndarray]]], seeds: Sequence[int]
 ) -> dict[str, dict[str, Any]]:
-    """Pooled Wilson intervals over seeds x graphs x samples, plus per-seed figures."""
+    """Per method: the headline figure and its 95% interval over the unit of replication,
+    the pooled figure, and per-seed figures.
+
+    A trained model is one replicate, so for a learned method the headline is the mean
+    over seeds of each seed's proportion with a t-interval over seeds (``ci_over:
+    "seeds"``; with a single seed there is none, and the pooled Wilson interval over that
+    model's samples stands in, ``ci_over: "samples"``). The samplers (oracle, uniform)
+    are not trained: every draw is independent, so their headline is the pooled
+    proportion with its Wilson interval. ``*_pooled`` and ``*_pooled_ci`` always hold the
+    pooled Wilson figures over seeds x graphs x samples.
+    """
+    from .metrics import t_interval
+
     out: dict[str, dict[str, Any]] = {}
     for method in per_seed[0]:
         pooled = summarize(_concat([ps[method] for ps in per_seed]))
         rows = [summarize(ps[method]) for ps in per_seed]
-        out[method] = {
-            "connectivity": pooled["connectivity"],
-            "connectivity_ci": pooled["connectivity_ci"],
-            "bridge_survival": pooled["bridge_survival"],
-            "bridge_survival_ci": pooled["bridge_survival_ci"],
-            "edge_retention": pooled["edge_retention"],
-            "spectral_error": pooled["spectral_error"],
-            "n_samples": pooled["n"],
-            "per_seed": [
-                {
-                    "seed": int(s),
-                    "connectivity": r["connectivity"],
-                    "bridge_survival": r["bridge_survival"],
-                }
-                for s, r in zip(seeds, rows, strict=True)
-            ],
-        }
+        by_seed = method not in BASELINES and len(rows) > 1
+        entry: dict[str, Any] = {"ci_over": "seeds" if by_seed else "samples"}
+        for key in ("connectivity", "bridge_survival"):
+            entry[f"{key}_pooled"] = pooled[key]
+            entry[f"{key}_pooled_ci"] = pooled[f"{key}_ci"]
+            vals = np.array([r[key] for r in rows], dtype=float)
+            if by_seed and not np.isnan(vals).any():
+                lo, hi = t_interval(vals)
+                entry[key] = float(vals.mean())
+                entry[f"{key}_ci"] = [max(0.0, lo), min(1.0, hi)]
+            else:
+                entry[key] = pooled[key]
+                entry[f"{key}_ci"] = pooled[f"{key}_ci"]
+        entry.update(
+            {
+                "edge_retention": pooled["edge_retention"],
+                "spectral_error": pooled["spectral_error"],
+                "n_samples": pooled["n"],
+                "per_seed": [
+                    {
+                        "seed": int(s),
+                        "connectivity": r["connectivity"],
+                        "bridge_survival": r["bridge_survival"],
+                    }
+                    for s, r in zip(seeds, rows, strict=True)
+                ],
+            }
+        )
+        out[method] = entry
     return out
 
 
@@ -1209,6 +1336,438 @@ def _grid_statement(grid: Sequence[dict[str, Any]], what: str) -> str:
     )
 
 
+# ------------------------------------------------- the paper's regimes, trained models
+
+# Trained in paper_learned: the standard loss, Eq. 4.1 (1 + lambda R on both classes) and
+# Exp IV's form (on the positive class only). "score_shift" is no training method: it
+# decodes the standard model with the paper's score p + lambda R, which needs R_eff when
+# sampling (not the zero inference overhead the paper claims for Eq. 4.1).
+PAPER_TRAINED = ("standard", "spectral", "spectral_pos")
+PAPER_ROWS = (*PAPER_TRAINED, "score_shift")
+PAPER_DECODERS = ("topk", "chain")
+
+
+def _paper_settings(cfg: ExperimentConfig) -> list[tuple[str, int]]:
+    """(experiment, thickness) of paper_learned: Exp I, Exp II, Exp III's k > 1."""
+    return [("barbell", 1), ("asymmetric_chain", 1), *(("thick", k) for k in cfg.paper_thickness)]
+
+
+def thickened(G: nx.Graph, k: int, rng: np.random.Generator) -> tuple[nx.Graph, np.ndarray]:
+    """A barbell's bridge thickened into ``k`` edges with distinct endpoints (a simple
+    graph), and the mask of those edges in canonical order."""
+    bridge = next(iter(nx.bridges(G)))
+    side_a = nx.node_connected_component(nx.restricted_view(G, [], [bridge]), bridge[0])
+    a_nodes = [int(x) for x in rng.permutation(sorted(side_a - {bridge[0]}))]
+    b_nodes = [int(x) for x in rng.permutation(sorted(set(G) - side_a - {bridge[1]}))]
+    if k - 1 > min(len(a_nodes), len(b_nodes)):
+        raise ConfigError(f"a thickness of {k} needs cliques of at least {k} nodes")
+    H = G.copy()
+    H.add_edges_from(
+        (a, b, {"weight": 1.0}) for a, b in zip(a_nodes[: k - 1], b_nodes, strict=False)
+    )
+    e = edge_array(H)
+    rare = np.isin(e[:, 0], list(side_a)) != np.isin(e[:, 1], list(side_a))  # across the cut
+    return H, rare
+
+
+def paper_graphs(
+    exp: str, k: int, n: int, cfg: ExperimentConfig, seed: int
+) -> list[tuple[nx.Graph, np.ndarray]]:
+    """``n`` copies of one of the paper's graphs, node labels shuffled per copy, each
+    with its rare edges: Exp I's barbell, Exp II's chain, Exp III's thickened barbell."""
+    pc = cfg.protocol
+    rng = np.random.default_rng(seed)
+    out = []
+    for _ in range(n):
+        if exp == "asymmetric_chain":
+            G = cliques_joined_by_bridges(list(pc.chain), seed=rng, family="asymmetric_chain")
+            out.append((G, bridge_mask(G)))
+            continue
+        if exp not in ("barbell", "thick"):
+            raise ConfigError(f"unknown paper experiment {exp!r}")
+        G = barbell(pc.clique, pc.clique, seed=rng)
+        if exp == "thick" and k > 1 and cfg.paper_thick_layout == "disjoint":
+            out.append(thickened(G, k, rng))
+        else:  # Exp I, or "collapsed": the one bridge, only its frequency rises
+            out.append((G, bridge_mask(G)))
+    return out
+
+
+def _paper_rho(cfg: ExperimentConfig, exp: str) -> float:
+    return cfg.protocol.rho_chain if exp == "asymmetric_chain" else cfg.protocol.rho_barbell
+
+
+def _paper_examples(
+    exp: str, k: int, n: int, cfg: ExperimentConfig, seed: int, regime: str, p_rare: float
+) -> list[EdgeExample]:
+    """Examples of a paper graph: oracle targets at the experiment's rho, or the paper's
+    frequencies (``p_common`` for common edges, ``p_rare`` for the rare ones)."""
+    from .training import make_example
+
+    rho = _paper_rho(cfg, exp)
+    return [
+        make_example(
+            G,
+            budget=rho,
+            n_targets=cfg.n_targets,
+            seed=seed * 1000 + i,
+            regime=regime,
+            p_common=cfg.protocol.p_common,
+            p_rare=p_rare,
+            rare=rare,
+        )
+        for i, (G, rare) in enumerate(paper_graphs(exp, k, n, cfg, seed))
+    ]
+
+
+def _p_rare(cfg: ExperimentConfig, exp: str, k: int) -> float:
+    from .protocol import thick_frequency
+
+    return thick_frequency(k, cfg.protocol) if exp == "thick" else cfg.protocol.eps
+
+
+def decode_samples(
+    masks: np.ndarray, n_keep: int, trials: int, rng: np.random.Generator, shift: Any = None
+) -> np.ndarray:
+    """The paper's decoder for a trained model: each edge's keep probability estimated
+    from the chain's ``masks`` (``(k, m)``), then the top ``n_keep`` edges (``shift``, an
+    ``(m,)`` array, is added to the estimate first: the paper's ``+ lambda R``)."""
+    from .protocol import topk_masks
+
+    p_hat = masks.mean(axis=0)  # (m,)
+    scores = p_hat if shift is None else p_hat + shift
+    return topk_masks(scores, n_keep, trials, rng)
+
+
+def _decoded(
+    duel: Duel, ex: EdgeExample, cfg: ExperimentConfig, rho: float, seed: int
+) -> dict[tuple[str, str], np.ndarray]:
+    """(method, decoder) -> ``(samples, m)`` kept masks of one test graph."""
+    from .protocol import n_kept
+
+    out: dict[tuple[str, str], np.ndarray] = {}
+    samples = duel.sample(ex, cfg.samples, seed=seed)
+    n_keep = n_kept(rho, ex.m, cfg.protocol)
+    rng = np.random.default_rng(seed + 3)
+    for method, res in samples.items():
+        out[(method, "chain")] = res.masks
+        out[(method, "topk")] = decode_samples(res.masks, n_keep, cfg.samples, rng)
+    if "standard" in samples:
+        shift = duel.config.weighting.lam * ex.resistance
+        out[("score_shift", "topk")] = decode_samples(
+            samples["standard"].masks, n_keep, cfg.samples, rng, shift
+        )
+    return out
+
+
+def _mask_stats(ex: EdgeExample, masks: np.ndarray) -> dict[str, float]:
+    """Sums over the samples: connected, RSE (lambda_2 of the kept subgraph, unit weights
+    as in the protocol), rare edges kept, samples."""
+    from .metrics import count_components
+    from .protocol import lambda2
+
+    edges = edge_array(ex.graph)
+    n = ex.graph.number_of_nodes()
+    full = float(lambda2(n, edges, np.ones((1, ex.m)))[0])
+    comps = count_components(n, edges, np.ones((1, ex.m), dtype=bool))[0]
+    l2 = lambda2(n, edges, masks.astype(np.float64))
+    rse = np.abs(full - l2) / full if full > 0 else np.full(len(l2), np.nan)
+    rare = ex.rare_mask
+    return {
+        "connected": float((count_components(n, edges, masks) == comps).sum()),
+        "rse_sum": float(rse.sum()),
+        "rare_kept": float(masks[:, rare].sum()),
+        "rare_total": float(rare.sum() * len(masks)),
+        "samples": float(len(masks)),
+    }
+
+
+def _fixed_points(
+    duel: Duel, tests: Sequence[EdgeExample], seed: int
+) -> dict[str, dict[str, float]]:
+    """Per method: the learned keep probability (t = T) of the rare and the common edges
+    beside the per-edge optimum its loss predicts (mean over test graphs)."""
+    from .protocol import fixed_point
+    from .training import _apply_fn
+
+    acc: dict[str, dict[str, list[float]]] = {}
+    for j, ex in enumerate(tests):
+        learned = duel.keep_marginals(ex, seed=seed * 100 + j)
+        p = ex.oracle_probs  # the targets' frequency of each edge (P_freq)
+        w = _apply_fn(ex.resistance, duel.config.weighting)
+        predicted = {
+            "standard": p,
+            "spectral": p,  # both classes scaled alike: the optimum stays at p
+            "spectral_pos": np.array([fixed_point(wi, pi) for wi, pi in zip(w, p, strict=True)]),
+        }
+        for method, q in learned.items():
+            row = acc.setdefault(method, {})
+            for group, sel in (("rare", ex.rare_mask), ("common", ~ex.rare_mask)):
+                if sel.any():
+                    row.setdefault(f"learned_{group}", []).append(float(q[sel].mean()))
+                    row.setdefault(f"predicted_{group}", []).append(
+                        float(predicted[method][sel].mean())
+                    )
+    return {m: {k: float(np.mean(v)) for k, v in row.items()} for m, row in acc.items()}
+
+
+def _paper_units(cfg: ExperimentConfig, seeds: Sequence[int]) -> list[Unit]:
+    return [
+        {"regime": regime, "exp": exp, "k": int(k), "seed": int(s)}
+        for regime in cfg.paper_regimes
+        for exp, k in _paper_settings(cfg)
+        for s in seeds
+    ]
+
+
+def _paper_unit(
+    cfg: ExperimentConfig, unit: Unit, *, progress: Progress = None, **_: Any
+) -> Partial:
+    """One seed of one paper graph in one regime: the three losses trained side by side,
+    then every (method, decoder) on the held-out copies, and the learned fixed points."""
+    from .training import Duel
+
+    seed, exp, k, regime = unit["seed"], unit["exp"], unit["k"], unit["regime"]
+    p_rare = _p_rare(cfg, exp, k)
+    train = _paper_examples(exp, k, cfg.n_train, cfg, seed, regime, p_rare)
+    tests = _paper_examples(exp, k, cfg.n_test, cfg, 10_000 + seed, regime, p_rare)
+    c = _quiet(_with_duel(cfg, methods=PAPER_TRAINED))
+    duel = Duel(replace(c.duel, train=replace(c.duel.train, seed=seed)), train, probe=tests)
+    _train(duel, seed, progress)
+    stats: dict[str, dict[str, float]] = {}
+    rho = _paper_rho(cfg, exp)
+    for j, ex in enumerate(tests):
+        for (method, decoder), masks in _decoded(duel, ex, cfg, rho, seed * 100 + j).items():
+            row = stats.setdefault(f"{method}/{decoder}", {})
+            for key, v in _mask_stats(ex, masks).items():
+                row[key] = row.get(key, 0.0) + v
+    return {"stats": stats, "fixed_points": _fixed_points(duel, tests, seed)}
+
+
+def _seed_summary(values: Sequence[float]) -> dict[str, Any]:
+    """Mean over seeds with a 95% t-interval: a trained model is one replicate."""
+    from .metrics import t_interval
+
+    x = np.asarray(values, dtype=float)
+    ci = t_interval(x)
+    return {"mean": float(x.mean()), "ci": [max(0.0, ci[0]), min(1.0, ci[1])] if len(x) > 1 else ci}
+
+
+def _protocol_reference(cfg: ExperimentConfig, exp: str, k: int) -> dict[str, Any]:
+    """The paper's protocol on the same graph, rho and frequencies (like with like)."""
+    from .protocol import method_trials, protocol_graph, summarize_trials
+
+    pc = cfg.protocol
+    if exp == "thick":
+        pg = protocol_graph("thick", pc, k=k, layout=cfg.paper_thick_layout)
+    else:
+        pg = protocol_graph(exp, pc)
+    out = {}
+    for i, method in enumerate(("random", "standard", "weighted", "oracle_sampling")):
+        rng = np.random.default_rng([pc.seed, 7, k, i])
+        r = summarize_trials(pg, *method_trials(pg, method, pc, rng))
+        out[method] = {
+            "connectivity": r["connectivity"],
+            "connectivity_ci": r["connectivity_ci"],
+            "rse_mean": r["rse_mean"],
+        }
+    return out
+
+
+def _paper_label(cfg: ExperimentConfig, exp: str, k: int) -> str:
+    pc = cfg.protocol
+    if exp == "barbell":
+        return f"Exp I: barbell 2 x K{pc.clique}, rho = {pc.rho_barbell:g}"
+    if exp == "asymmetric_chain":
+        return f"Exp II: chain {'-'.join(map(str, pc.chain))}, rho = {pc.rho_chain:g}"
+    return (
+        f"Exp III: bridge thickened to k = {k} ({cfg.paper_thick_layout}), rho = {pc.rho_barbell:g}"
+    )
+
+
+def _paper_combine(
+    cfg: ExperimentConfig, seeds: Sequence[int], parts: Sequence[Partial], **_: Any
+) -> dict[str, Any]:
+    units = _paper_units(cfg, seeds)
+    groups: dict[tuple[str, int], dict[str, list[Partial]]] = {}
+    for unit, part in zip(units, parts, strict=True):
+        groups.setdefault((unit["exp"], unit["k"]), {}).setdefault(unit["regime"], []).append(part)
+    settings = []
+    for (exp, k), by_regime in groups.items():
+        trained: dict[str, Any] = {}
+        fixed: dict[str, Any] = {}
+        for regime, ps in by_regime.items():
+            trained[regime] = _trained_summary(ps, seeds)
+            fixed[regime] = {
+                m: {
+                    key: _seed_summary([p["fixed_points"][m][key] for p in ps])
+                    for key in ps[0]["fixed_points"][m]
+                }
+                for m in ps[0]["fixed_points"]
+            }
+        settings.append(
+            {
+                "exp": exp,
+                "k": k,
+                "label": _paper_label(cfg, exp, k),
+                "rho": _paper_rho(cfg, exp),
+                "p_rare": _p_rare(cfg, exp, k),
+                "paper": PAPER_TABLES.get(exp, {}) if exp != "thick" else {},
+                "protocol": _protocol_reference(cfg, exp, k),
+                "trained": trained,
+                "fixed_points": fixed,
+            }
+        )
+    return {"methods": {}, "settings": settings, "statement": paper_statement(settings)}
+
+
+def _trained_summary(parts: Sequence[Partial], seeds: Sequence[int]) -> dict[str, Any]:
+    """decoder -> method -> connectivity over seeds (t-interval), pooled (Wilson), RSE."""
+    out: dict[str, Any] = {}
+    for key in parts[0]["stats"]:
+        method, decoder = key.split("/")
+        rows = [p["stats"][key] for p in parts]
+        conn = [r["connected"] / r["samples"] for r in rows]
+        n_conn, n = int(sum(r["connected"] for r in rows)), int(sum(r["samples"] for r in rows))
+        summary = _seed_summary(conn)
+        out.setdefault(decoder, {})[method] = {
+            "connectivity": summary["mean"],
+            "connectivity_ci": summary["ci"],
+            "pooled_ci": list(wilson_ci(n_conn, n)),
+            "per_seed": [
+                {"seed": int(s), "connectivity": c} for s, c in zip(seeds, conn, strict=True)
+            ],
+            "rse_mean": float(np.mean([r["rse_sum"] / r["samples"] for r in rows])),
+            "rare_survival": float(
+                sum(r["rare_kept"] for r in rows) / max(1.0, sum(r["rare_total"] for r in rows))
+            ),
+            "n_samples": n,
+        }
+    return out
+
+
+def paper_statement(settings: Sequence[dict[str, Any]]) -> list[str]:
+    """Generated sentences: what Eq. 4.1 does to a trained model in each regime, and how
+    the learned rare-edge probability compares with the fixed point its loss predicts."""
+    lines = []
+    for st in settings:
+        for regime, by_decoder in st["trained"].items():
+            topk = by_decoder.get("topk", {})
+            if not topk:
+                continue
+            std, eq41 = topk["standard"], topk["spectral"]
+            fp = st["fixed_points"][regime]
+            learned = fp["spectral"]["learned_rare"]["mean"]
+            predicted = fp["spectral"]["predicted_rare"]["mean"]
+            lines.append(
+                f"{st['label']}, {regime} regime: top-rho|E| decoding keeps the graph connected "
+                f"in {_pct(std['connectivity'])} {_ci_text(std['connectivity_ci'])} of samples "
+                f"for the standard loss and {_pct(eq41['connectivity'])} "
+                f"{_ci_text(eq41['connectivity_ci'])} for Eq. 4.1 (mean over seeds, 95% "
+                f"t-interval); Eq. 4.1's model gives the rare edge(s) p = {learned:.3f} where "
+                f"its per-edge optimum is {predicted:.3f}."
+            )
+    return lines
+
+
+# ------------------------------------------------------------ the learned regime map
+
+
+def _map_units(cfg: ExperimentConfig, seeds: Sequence[int]) -> list[Unit]:
+    units: list[Unit] = []
+    for eps in cfg.learned_map_eps:
+        units += [{"eps": float(eps), "lam": None, "seed": int(s)} for s in seeds]
+        for lam in cfg.learned_map_lam:
+            units += [{"eps": float(eps), "lam": float(lam), "seed": int(s)} for s in seeds]
+    return units
+
+
+def _map_unit(cfg: ExperimentConfig, unit: Unit, *, progress: Progress = None, **_: Any) -> Partial:
+    """The rare-regime barbell at one eps: the standard model (``lam`` None; decoded plain
+    and with every lambda's score shift), or Eq. 4.1 and the positive-class form at one
+    lambda. One model is one replicate."""
+    from .protocol import n_kept
+    from .training import Duel
+
+    seed, eps, lam = unit["seed"], unit["eps"], unit["lam"]
+    train = _paper_examples("barbell", 1, cfg.n_train, cfg, seed, "rare", eps)
+    tests = _paper_examples("barbell", 1, cfg.n_test, cfg, 10_000 + seed, "rare", eps)
+    methods = ("standard",) if lam is None else ("spectral", "spectral_pos")
+    weighting = cfg.duel.weighting if lam is None else replace(cfg.duel.weighting, lam=lam)
+    c = _quiet(_with_duel(cfg, methods=methods, weighting=weighting))
+    duel = Duel(replace(c.duel, train=replace(c.duel.train, seed=seed)), train, probe=tests)
+    _train(duel, seed, progress)
+    rho = _paper_rho(cfg, "barbell")
+    out: dict[str, Any] = {"connected": {}, "fixed_points": _fixed_points(duel, tests, seed)}
+    for j, ex in enumerate(tests):
+        samples = duel.sample(ex, cfg.samples, seed=seed * 100 + j)
+        n_keep = n_kept(rho, ex.m, cfg.protocol)
+        rng = np.random.default_rng(seed * 100 + j + 3)
+        decoded = {m: decode_samples(r.masks, n_keep, cfg.samples, rng) for m, r in samples.items()}
+        if lam is None:
+            for lam_s in cfg.learned_map_lam:
+                decoded[f"score_shift@{lam_s:g}"] = decode_samples(
+                    samples["standard"].masks, n_keep, cfg.samples, rng, lam_s * ex.resistance
+                )
+        for name, masks in decoded.items():
+            st = _mask_stats(ex, masks)
+            row = out["connected"].setdefault(name, [0.0, 0.0])
+            row[0] += st["connected"]
+            row[1] += st["samples"]
+    return out
+
+
+def _map_combine(
+    cfg: ExperimentConfig, seeds: Sequence[int], parts: Sequence[Partial], **_: Any
+) -> dict[str, Any]:
+    from .protocol import protocol_graph, rescue_lambda
+
+    units = _map_units(cfg, seeds)
+    eps_grid, lam_grid = list(cfg.learned_map_eps), list(cfg.learned_map_lam)
+    cells: dict[tuple[float, float | None], list[Partial]] = {}
+    for unit, part in zip(units, parts, strict=True):
+        cells.setdefault((unit["eps"], unit["lam"]), []).append(part)
+
+    def conn(ps: list[Partial], name: str) -> dict[str, Any]:
+        return _seed_summary([p["connected"][name][0] / p["connected"][name][1] for p in ps])
+
+    grid: dict[str, Any] = {"standard": [], "score_shift": [], "spectral": [], "spectral_pos": []}
+    learned = {"spectral": [], "spectral_pos": []}
+    predicted = {"spectral": [], "spectral_pos": []}
+    for lam in lam_grid:
+        row = {m: [] for m in grid}
+        lrow = {m: [] for m in learned}
+        prow = {m: [] for m in predicted}
+        for eps in eps_grid:
+            base, weighted = cells[(float(eps), None)], cells[(float(eps), float(lam))]
+            row["standard"].append(conn(base, "standard"))
+            row["score_shift"].append(conn(base, f"score_shift@{lam:g}"))
+            for m in ("spectral", "spectral_pos"):
+                row[m].append(conn(weighted, m))
+                lrow[m].append(
+                    _seed_summary([p["fixed_points"][m]["learned_rare"] for p in weighted])
+                )
+                prow[m].append(
+                    float(np.mean([p["fixed_points"][m]["predicted_rare"] for p in weighted]))
+                )
+        for m in grid:
+            grid[m].append(row[m])
+        for m in learned:
+            learned[m].append(lrow[m])
+            predicted[m].append(prow[m])
+    pg = protocol_graph("barbell", cfg.protocol)
+    r_c, r_b = float(pg.resistance[~pg.rare].max()), float(pg.resistance[pg.rare].min())
+    return {
+        "methods": {},
+        "eps": eps_grid,
+        "lam": lam_grid,
+        "connectivity": grid,  # method -> [lam][eps] -> {mean, ci}
+        "learned_rare": learned,
+        "predicted_rare": predicted,
+        "boundary_lam": [rescue_lambda(cfg.protocol.p_common, e, r_b, r_c) for e in eps_grid],
+    }
+
+
 # --------------------------------------------------------------------------- registry
 
 
@@ -1256,8 +1815,8 @@ EXPERIMENTS: dict[str, Experiment] = {
             _family_unit("asymmetric_chain"),
         ),
         Experiment(
-            "visible_bridge",
-            "barbell with the bridge flagged in both models' input",
+            "flagged_bridge",
+            "our control, not the paper's Exp III: the bridge flagged in both models' input",
             _family_unit("barbell", visible=True),
         ),
         Experiment(
@@ -1267,8 +1826,8 @@ EXPERIMENTS: dict[str, Experiment] = {
             _dynamics_combine,
         ),
         Experiment(
-            "rarity",
-            "bridges made rare in the training data",
+            "bridged_share",
+            "few training graphs hold a bridge, every target keeps it (not the paper's eps)",
             _rarity_unit,
             _rarity_combine,
             _rarity_units,
@@ -1312,6 +1871,20 @@ EXPERIMENTS: dict[str, Experiment] = {
             _capacity_units,
         ),
         Experiment(
+            "paper_learned",
+            "the paper's graphs with trained models, in both regimes, decoded both ways",
+            _paper_unit,
+            _paper_combine,
+            _paper_units,
+        ),
+        Experiment(
+            "paper_learned_map",
+            "trained models in the paper's regime over eps x lambda (barbell, top-k)",
+            _map_unit,
+            _map_combine,
+            _map_units,
+        ),
+        Experiment(
             "custom",
             "the duel on your own graph files",
             _custom_unit,
@@ -1320,6 +1893,24 @@ EXPERIMENTS: dict[str, Experiment] = {
         ),
     ]
 }
+
+
+# Earlier names, still accepted (links and scripts that use them keep working).
+ALIASES = {"visible_bridge": "flagged_bridge", "rarity": "bridged_share"}
+
+
+def resolve_name(name: str) -> str:
+    """An experiment's current name (an old alias resolved).
+
+    Raises
+    ------
+    ConfigError
+        Not an experiment.
+    """
+    name = ALIASES.get(name, name)
+    if name not in EXPERIMENTS:
+        raise ConfigError(f"unknown experiment {name!r}; choose one of {sorted(EXPERIMENTS)}")
+    return name
 
 
 def run_experiment(
@@ -1362,11 +1953,10 @@ def run_experiment(
     ConfigError
         An unknown experiment, preset or backend, no seeds, or custom without graphs.
     """
-    if name not in EXPERIMENTS:
-        raise ConfigError(f"unknown experiment {name!r}; choose one of {sorted(EXPERIMENTS)}")
-    cfg = PRESETS[preset] if isinstance(preset, str) else preset
+    name = resolve_name(name)
     if isinstance(preset, str) and preset not in PRESETS:
         raise ConfigError(f"unknown preset {preset!r}; choose one of {sorted(PRESETS)}")
+    cfg = PRESETS[preset] if isinstance(preset, str) else preset
     if not seeds:
         raise ConfigError("give at least one seed")
     exp = EXPERIMENTS[name]
@@ -1396,7 +1986,7 @@ def run_experiment(
         "preset": preset if isinstance(preset, str) else "custom",
         "config": asdict(cfg),
         "seeds": [int(s) for s in seeds],
-        "paper": PAPER_REPORTED.get(name, {}),
+        "regime": cfg.regime,
         "seconds": time.perf_counter() - t0,
         "run": run.info,
         **body,

@@ -898,11 +898,14 @@ def duel_from_state(state: dict[str, Any], train_set, probe_set) -> Any:
 
 
 @functools.lru_cache(maxsize=8)
-def demo_sets(family: str, seed: int) -> tuple[list, list, Any]:
-    """(train set, probe set, test graph) of the app's duel, built once per process."""
+def demo_sets(
+    family: str, seed: int, regime: str = "oracle", eps: float | None = None
+) -> tuple[list, list, Any]:
+    """(train set, probe set, test graph) of the app's duel, built once per process;
+    ``regime`` and ``eps`` pick where its targets come from (config.REGIMES)."""
     from .experiments import demo_examples
 
-    train, test = demo_examples(seed, family=family)
+    train, test = demo_examples(seed, family=family, regime=regime, eps=eps)
     return train, [test], test
 
 
@@ -929,12 +932,19 @@ class DuelRun:
 
 
 def train_duel_job(
-    until: int, *, chunk: int = 5, family: str = "barbell", seed: int = 0
+    until: int,
+    *,
+    chunk: int = 5,
+    family: str = "barbell",
+    seed: int = 0,
+    regime: str = "oracle",
+    eps: float | None = None,
 ) -> Callable[[JobContext], Any]:
     """A job that trains the duel of ``ctx.shared`` (a :class:`DuelRun`) up to step
     ``until`` in the worker's process, streaming progress into the mirror.
 
-    The duel's examples are rebuilt there from ``(family, seed)`` (they are deterministic),
+    The duel's examples are rebuilt there from ``(family, seed, regime, eps)`` (they are
+    deterministic),
     so only its state travels. A duel is deterministic given its config and seed, and
     chunking does not change it, so jobs keyed by (settings, seed, start step, end step)
     may be shared. Returns the trained duel, joined to the mirror's (shared) examples.
@@ -971,6 +981,8 @@ def train_duel_job(
             seed,
             until,
             chunk,
+            regime,
+            eps,
             on_message=on_message,
             pump=pump,
         )
@@ -982,9 +994,19 @@ def train_duel_job(
     return train
 
 
-def train_remote(state, family: str, seed: int, until: int, chunk: int, *, chan) -> dict:
+def train_remote(
+    state,
+    family: str,
+    seed: int,
+    until: int,
+    chunk: int,
+    regime: str = "oracle",
+    eps: float | None = None,
+    *,
+    chan,
+) -> dict:
     """(In the worker.) Train to ``until`` in chunks; progress and snapshots to ``chan``."""
-    train, probe, _ = demo_sets(family, seed)
+    train, probe, _ = demo_sets(family, seed, regime, eps)
     duel = duel_from_state(state, train, probe)
     if duel.config.train.threads > 0 and duel.device.type == "cpu":
         import torch
@@ -1001,14 +1023,26 @@ def train_remote(state, family: str, seed: int, until: int, chunk: int, *, chan)
 
 
 def sample_duel_job(
-    duel: Any, *, family: str, seed: int, k: int, sample_seed: int, example: Any = None
+    duel: Any,
+    *,
+    family: str,
+    seed: int,
+    k: int,
+    sample_seed: int,
+    example: Any = None,
+    regime: str = "oracle",
+    eps: float | None = None,
+    decoder: str = "chain",
+    rho: float | None = None,
 ) -> Callable[[JobContext], Any]:
     """A job drawing ``k`` samples per model of ``example`` (default: the duel's held-out
-    test graph) with :func:`experiments.sample_duel`, in the worker's process."""
+    test graph) with :func:`experiments.sample_duel`, decoded by ``decoder`` (``"topk"``:
+    the top ``rho |E|`` edges by the samples' keep frequency), in the worker's process."""
     state = duel_state(duel)  # the duel as it is now
+    data = (family, seed, regime, eps)
 
     def sample(ctx: JobContext) -> Any:
-        return ctx.call(sample_remote, state, family, seed, k, sample_seed, example)
+        return ctx.call(sample_remote, state, data, k, sample_seed, example, decoder, rho)
 
     return sample
 
@@ -1020,13 +1054,23 @@ def warm_remote(family: str, seed: int, *, chan) -> int:
     return len(train)
 
 
-def sample_remote(state, family: str, seed: int, k: int, sample_seed: int, example, *, chan):
-    """(In the worker.) Samples and scoreboard of one graph from a duel's models."""
+def sample_remote(
+    state, data: tuple, k: int, sample_seed: int, example, decoder="chain", rho=None, *, chan
+):
+    """(In the worker.) Samples and scoreboard of one graph from a duel's models;
+    ``data`` is the duel's ``(family, seed, regime, eps)``."""
     from .experiments import sample_duel
 
-    train, probe, test = demo_sets(family, seed)
+    train, probe, test = demo_sets(*data)
     duel = duel_from_state(state, train, probe)
-    return sample_duel(duel, test if example is None else example, k=k, seed=sample_seed)
+    return sample_duel(
+        duel,
+        test if example is None else example,
+        k=k,
+        seed=sample_seed,
+        decoder=decoder,
+        rho=rho,
+    )
 
 
 def experiment_remote(name: str, preset: Any, seeds: list[int], *, chan) -> dict:

@@ -36,6 +36,7 @@ __all__ = [
     "edge_retention",
     "spectral_quality",
     "wilson_ci",
+    "t_interval",
     "evaluate",
     "evaluate_batch",
     "summarize",
@@ -377,6 +378,24 @@ def wilson_ci(successes: int, n: int, z: float = Z95) -> tuple[float, float]:
     low = 0.0 if successes == 0 else max(0.0, center - half)
     high = 1.0 if successes == n else min(1.0, center + half)
     return (low, high)
+
+
+def t_interval(values: object, level: float = 0.95) -> list[float]:
+    """Student-t interval of the mean of ``values``, one per independent replicate (a
+    trained model, an SGD trajectory); ``[nan, nan]`` for fewer than two.
+
+    Examples
+    --------
+    >>> [round(x, 3) for x in t_interval([0.5, 0.7, 0.6])]
+    [0.352, 0.848]
+    """
+    from scipy import stats
+
+    x = np.asarray(values, dtype=float)
+    if x.ndim != 1 or len(x) < 2:
+        return [math.nan, math.nan]
+    half = float(stats.t.ppf(0.5 + level / 2, len(x) - 1) * x.std(ddof=1) / math.sqrt(len(x)))
+    return [float(x.mean()) - half, float(x.mean()) + half]
 
 
 _KEYS = (

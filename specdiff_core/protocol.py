@@ -53,6 +53,7 @@ __all__ = [
     "laplacians",
     "lambda2",
     "topk_masks",
+    "n_kept",
     "oracle_sampling",
     "method_trials",
     "summarize_trials",
@@ -65,6 +66,7 @@ __all__ = [
     "rescue_lambda",
     "regime_map",
     "run_protocol",
+    "at_paper_settings",
 ]
 
 # The paper's reported figures (Tables 1 and 2, Fig. 4 and Fig. 5 of arXiv:2511.18593v1):
@@ -322,7 +324,14 @@ def lambda2(n: int, edges: np.ndarray, weights: np.ndarray, chunk: int = 256) ->
     return out
 
 
-def _n_keep(rho: float, m: int, cfg: ProtocolConfig) -> int:
+def n_kept(rho: float, m: int, cfg: ProtocolConfig) -> int:
+    """How many edges "the top rho |E|" keeps under ``cfg.keep`` (at least 1).
+
+    Examples
+    --------
+    >>> n_kept(0.5, 57, ProtocolConfig()), n_kept(0.5, 57, ProtocolConfig(keep="ceil"))
+    (28, 29)
+    """
     k = rho * m
     n = {"floor": math.floor(k + 1e-9), "round": round(k), "ceil": math.ceil(k - 1e-9)}[cfg.keep]
     return int(min(m, max(1, n)))
@@ -388,7 +397,7 @@ def method_trials(
 ) -> tuple[np.ndarray, np.ndarray]:
     """Masks ``(K, m)`` and the weights of the kept subgraphs for one method."""
     K = trials or cfg.trials
-    n_keep = _n_keep(rho if rho is not None else pg.rho, pg.m, cfg)
+    n_keep = n_kept(rho if rho is not None else pg.rho, pg.m, cfg)
     lam = cfg.lam if lam is None else lam
     if method == "oracle_sampling":
         return oracle_sampling(pg.resistance, n_keep, K, rng)
@@ -443,6 +452,30 @@ def _long_run(pg: ProtocolGraph, method: str, cfg: ProtocolConfig) -> dict[str, 
     }
 
 
+# The settings the paper's figures were reported at; another setting has no paper figure.
+_PAPER_SETTINGS = {
+    "barbell": {"p_common": 0.95, "eps": 0.05, "clique": 8, "rho_barbell": 0.5},
+    "asymmetric_chain": {"p_common": 0.95, "eps": 0.05, "chain": (10, 15, 20), "rho_chain": 0.6},
+    "thick": {
+        "p_common": 0.95,
+        "clique": 8,
+        "rho_barbell": 0.5,
+        "thickness": (1, 2, 3, 4, 5, 6, 7, 8),
+    },
+    "dynamics": {"dyn_eps": 0.05, "dyn_batch": 64, "dyn_lr": 0.05, "dyn_omega": 50.0},
+}
+
+
+def at_paper_settings(cfg: ProtocolConfig, experiment: str) -> bool:
+    """Does ``cfg`` run ``experiment`` at the settings the paper reported it at? (Only
+    then is a paper figure shown beside ours: anything else compares unlike things.)"""
+    want = _PAPER_SETTINGS[experiment]
+    return all(
+        tuple(v) == tuple(getattr(cfg, k)) if isinstance(v, tuple) else getattr(cfg, k) == v
+        for k, v in want.items()
+    )
+
+
 def _within(paper: float, ci: Sequence[float], key: str) -> bool:
     tol = _ROUNDING[key]
     return bool(ci[0] - 1e-9 <= paper + tol and paper - tol <= ci[1] + 1e-9)
@@ -467,7 +500,7 @@ def run_table(name: str, cfg: ProtocolConfig, *, long_run: bool = True) -> dict[
     figures beside the paper's with a within-interval verdict; ``long_run`` adds each
     method's connectivity over ``cfg.reference_trials`` trials."""
     pg = protocol_graph(name, cfg)
-    paper = PAPER_TABLES.get(name, {})
+    paper = PAPER_TABLES.get(name, {}) if at_paper_settings(cfg, name) else {}
     methods: dict[str, Any] = {}
     for key, method in _table_methods(cfg).items():
         rng = _rng(cfg, _STREAM[name], _METHOD_ID[method])
@@ -487,10 +520,11 @@ def run_table(name: str, cfg: ProtocolConfig, *, long_run: bool = True) -> dict[
                 res["within"]["long_run"] = _within(p["connectivity"], ci, "connectivity")
         methods[key] = res
     return {
+        "at_paper_settings": at_paper_settings(cfg, name),
         "graph": {
             "n": pg.n,
             "m": pg.m,
-            "kept": _n_keep(pg.rho, pg.m, cfg),
+            "kept": n_kept(pg.rho, pg.m, cfg),
             "rho": pg.rho,
             "bridges": int(pg.rare.sum()),
             "lambda2": pg.lambda2,
@@ -505,7 +539,7 @@ def run_table(name: str, cfg: ProtocolConfig, *, long_run: bool = True) -> dict[
 def _random_bound(pg: ProtocolGraph, cfg: ProtocolConfig) -> float:
     """P(every bridge is among rho|E| edges drawn uniformly): an upper bound on the
     random method's connectivity (each bridge must be kept)."""
-    n_keep, b = _n_keep(pg.rho, pg.m, cfg), int(pg.rare.sum())
+    n_keep, b = n_kept(pg.rho, pg.m, cfg), int(pg.rare.sum())
     return float(math.comb(pg.m - b, n_keep - b) / math.comb(pg.m, n_keep)) if n_keep >= b else 0.0
 
 
@@ -544,6 +578,7 @@ def run_thickness(
             out[f"{method}_ci"].append(res["connectivity_ci"])
             out[f"{method}_rse"].append(res["rse_mean"])
     out["transition"] = {m: _transition(ks, out[m]) for m in ("standard", "weighted")}
+    out["at_paper_settings"] = at_paper_settings(cfg, "thick")
     out["unit"] = unit if unit is not None else (cfg.thick_unit or cfg.eps)
     return out
 
@@ -586,6 +621,8 @@ def fixed_point(omega: float, eps: float) -> float:
 def run_dynamics(cfg: ProtocolConfig, *, keep_every: int | None = None) -> dict[str, Any]:
     """Exp IV: one logit, targets ~ Bernoulli(eps), SGD on the batch-mean cross-entropy;
     "weighted" multiplies the positive terms by omega. ``dyn_seeds`` trajectories each."""
+    from .metrics import t_interval
+
     S, B, T = cfg.dyn_seeds, cfg.dyn_batch, cfg.dyn_steps
     every = keep_every or max(1, T // 200)
     out: dict[str, Any] = {"steps": list(range(0, T + 1, every))}
@@ -608,23 +645,13 @@ def run_dynamics(cfg: ProtocolConfig, *, keep_every: int | None = None) -> dict[
         finals[name] = tail_sum / tail
         out[name] = np.stack(traj, axis=1).tolist()  # (S, steps) per seed
     out["final_p"] = {m: float(v.mean()) for m, v in finals.items()}
-    out["final_p_ci"] = {m: _t_interval(v) for m, v in finals.items()}
+    out["final_p_ci"] = {m: t_interval(v) for m, v in finals.items()}
     out["final_p_per_seed"] = {m: v.tolist() for m, v in finals.items()}
     out["fixed_point"] = fixed_point(cfg.dyn_omega, cfg.dyn_eps)
     out["fixed_point_standard"] = fixed_point(1.0, cfg.dyn_eps)
-    out["paper"] = dict(PAPER_DYNAMICS)
+    if at_paper_settings(cfg, "dynamics"):
+        out["paper"] = dict(PAPER_DYNAMICS)
     return out
-
-
-def _t_interval(x: np.ndarray) -> list[float]:
-    """95% t-interval of the mean of ``x`` (one value per independent replicate)."""
-    from scipy import stats
-
-    x = np.asarray(x, dtype=float)
-    if len(x) < 2:
-        return [math.nan, math.nan]
-    half = float(stats.t.ppf(0.975, len(x) - 1) * x.std(ddof=1) / math.sqrt(len(x)))
-    return [float(x.mean()) - half, float(x.mean()) + half]
 
 
 # --------------------------------------------------------------------------- regime map
@@ -660,7 +687,7 @@ def regime_map(cfg: ProtocolConfig, graph: str = "barbell") -> dict[str, Any]:
         scores = freq if method == "standard" else freq + lam * base.resistance
         s = np.round(scores, _TIE_DECIMALS)
         ranks = np.unique(-s, return_inverse=True)[1]
-        n_keep = _n_keep(rho, base.m, cfg)
+        n_keep = n_kept(rho, base.m, cfg)
         key = (tuple(ranks.tolist()), n_keep)
         if key not in cache:
             rng = _rng(cfg, _STREAM["map"], len(cache))
@@ -686,8 +713,16 @@ def regime_map(cfg: ProtocolConfig, graph: str = "barbell") -> dict[str, Any]:
 # ------------------------------------------------------------------------------ all four
 
 
-def run_protocol(cfg: ProtocolConfig | None = None, *, maps: bool = True) -> dict[str, Any]:
-    """All four experiments of the paper's Section 5 (and the regime maps), JSON-ready."""
+def run_protocol(
+    cfg: ProtocolConfig | None = None,
+    *,
+    maps: bool = True,
+    long_run: bool = True,
+    variants: bool = True,
+) -> dict[str, Any]:
+    """All four experiments of the paper's Section 5 (and the regime maps), JSON-ready.
+    ``long_run``, ``variants`` and ``maps`` can be left out where speed matters (the app
+    redraws Exp I-IV in about half a second without them)."""
     from . import __version__
 
     cfg = cfg or ProtocolConfig()
@@ -697,13 +732,14 @@ def run_protocol(cfg: ProtocolConfig | None = None, *, maps: bool = True) -> dic
         "version": __version__,
         "description": "the paper's own protocol (Algorithm 5.1): a scoring simulation",
         "config": _jsonable(asdict(cfg)),
-        "barbell": run_table("barbell", cfg),
-        "asymmetric_chain": run_table("asymmetric_chain", cfg),
+        "barbell": run_table("barbell", cfg, long_run=long_run),
+        "asymmetric_chain": run_table("asymmetric_chain", cfg, long_run=long_run),
         "thickness": run_thickness(cfg),
-        "thickness_variants": thickness_variants(cfg),
         "dynamics": run_dynamics(cfg),
         "paper_thickness": dict(PAPER_THICKNESS),
     }
+    if variants:
+        body["thickness_variants"] = thickness_variants(cfg)
     if maps:
         body["regime_map"] = regime_map(cfg)
     body["seconds"] = time.perf_counter() - t0

@@ -18,7 +18,14 @@ from typing import Any
 
 from .experiments import ExperimentConfig
 
-__all__ = ["BUNDLED_DIR", "cache_dir", "find_result", "store_result", "result_key"]
+__all__ = [
+    "BUNDLED_DIR",
+    "cache_dir",
+    "find_result",
+    "find_protocol",
+    "store_result",
+    "result_key",
+]
 
 BUNDLED_DIR = Path(__file__).resolve().parents[1] / "assets" / "results"
 
@@ -62,6 +69,33 @@ def find_result(
             except (OSError, json.JSONDecodeError):
                 continue  # an unreadable file is skipped, never trusted
             if isinstance(res, dict) and _matches(res, name, cfg, seeds):
+                return res, path
+    return None
+
+
+def find_protocol(
+    cfg: Any, dirs: Sequence[Path] | None = None
+) -> tuple[dict[str, Any], Path] | None:
+    """A stored ``paper_protocol`` result for exactly ``cfg`` (a ProtocolConfig) and this
+    version, and where it was found; else None. (It takes seconds to recompute, so the
+    app only needs it to open instantly.)"""
+    from . import __version__
+
+    want = _normalise(asdict(cfg))
+    for d in dirs if dirs is not None else (BUNDLED_DIR, cache_dir()):
+        if not Path(d).is_dir():
+            continue
+        for path in sorted(Path(d).rglob("paper_protocol*.json")):
+            try:
+                res = json.loads(path.read_text())
+            except (OSError, json.JSONDecodeError):
+                continue
+            if (
+                isinstance(res, dict)
+                and res.get("version") == __version__
+                and res.get("experiment") == "paper_protocol"
+                and _normalise(res.get("config")) == want
+            ):
                 return res, path
     return None
 

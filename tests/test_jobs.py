@@ -322,7 +322,7 @@ def _die(code: int, *, chan) -> None:
 
 def test_a_failing_or_dying_worker_process_fails_only_its_job(process_pool):
     bad = process_pool.submit(
-        lambda ctx: ctx.call(jobs.sample_remote, {}, "no_such_family", 0, 1, 0, None), owner="a"
+        lambda ctx: ctx.call(jobs.sample_remote, {}, ("no_such_family", 0), 1, 0, None), owner="a"
     )
     assert bad.wait(60).status == "failed"
     assert "ConfigError" in bad.error and "no_such_family" in bad.error

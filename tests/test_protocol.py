@@ -92,10 +92,20 @@ def test_table2_standard_fails_and_the_random_figure_exceeds_what_two_bridges_al
 
 
 def test_verdict_can_fail(cfg):
-    """The within-interval verdict is computed, not assumed: a protocol that keeps fewer
-    edges than the paper's rho misses the paper's weighted figure."""
-    res = P.run_table("barbell", replace(cfg, rho_barbell=0.3), long_run=False)
+    """The within-interval verdict is computed, not assumed: breaking ties by edge index
+    (a reading the paper does not rule out) misses the paper's weighted figure."""
+    res = P.run_table("barbell", replace(cfg, ties="index", trials=100), long_run=False)
     assert not res["methods"]["weighted"]["within"]["connectivity"]
+
+
+def test_no_paper_figure_beside_other_settings(cfg):
+    """Off the paper's settings the paper's figures would compare unlike things."""
+    res = P.run_table("barbell", replace(cfg, rho_barbell=0.3, trials=50), long_run=False)
+    assert not res["at_paper_settings"]
+    assert all("paper" not in r and "within" not in r for r in res["methods"].values())
+    dyn = P.run_dynamics(replace(cfg, dyn_omega=5.0, dyn_steps=50))
+    assert "paper" not in dyn
+    assert P.at_paper_settings(replace(cfg, lam=3.0, trials=10), "barbell")  # lambda: not given
 
 
 def test_ties_setting_changes_the_outcome(cfg):
@@ -248,3 +258,32 @@ def test_reproduce_paper_protocol_writes_the_documented_json(tmp_path, capsys):
         == 2
     )
     assert capsys.readouterr().err.startswith("error: trials must be")
+
+
+def table_shapes_ok(markdown: str) -> bool:
+    """Every row of every markdown table has as many cells as its header (an unescaped
+    '|' inside a cell, as in rho|E|, would split it)."""
+    import re
+
+    cells = None
+    for line in markdown.splitlines():
+        if not line.startswith("|"):
+            cells = None
+            continue
+        n = len(re.split(r"(?<!\\)\|", line))
+        if cells is None:
+            cells = n
+        elif n != cells:
+            return False
+    return True
+
+
+def test_protocol_report_tables_are_well_formed(cfg):
+    from specdiff_core import report_paper
+
+    res = P.run_protocol(replace(cfg, trials=50, reference_trials=200, map_trials=20))
+    md = report_paper.protocol_markdown(res)
+    assert table_shapes_ok(md) and "Exp III" in md and "Exp IV" in md
+    assert not table_shapes_ok("| a | b |\n|---|---|\n| x | top ρ|E| |")  # the check can fail
+    figs = report_paper.protocol_figures(res)
+    assert {"barbell", "asymmetric_chain", "thickness", "dynamics", "regime_map"} <= set(figs)

@@ -26,7 +26,7 @@ TINY = ExperimentConfig(
     rarity_n_train=4,
     duel=DuelConfig(diffusion=DiffusionConfig(T=5), train=TrainConfig(steps=3, log_every=1)),
 )
-SWEEP = ("rarity", TINY, [0, 1])  # 4 units: 2 fractions x 2 seeds
+SWEEP = ("bridged_share", TINY, [0, 1])  # 4 units: 2 fractions x 2 seeds
 
 
 def canonical(res: dict) -> str:
