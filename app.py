@@ -50,6 +50,7 @@ PAGES = [
         url_path="gradients",
     ),
     st.Page("pages/6_Experiments.py", title="Experiments", icon=":material/science:", url_path="experiments"),
+    st.Page("pages/7_Paper_Protocol.py", title="Paper protocol", icon=":material/calculate:", url_path="protocol"),
 ]
 # fmt: on
 

@@ -1,10 +1,11 @@
-"""Lesson: the story in eight steps, each with a short text, one thing to poke, and a
+"""Lesson: the story in nine steps, each with a short text, one thing to poke, and a
 check-your-understanding question with feedback.
 
 Links: ``/lesson?step=<slug or number>`` opens a step; each step's setting is in the
 address too (``lesson_ring``, ``lesson_chords``, ``lesson_k``, ...). ``steps_hide=true``
 and ``quiz_hide=true`` take the step picker and the questions away (pages/_classroom.py
-lists every flag); ``duel_steps`` and ``duel_lam`` change the duel the lesson trains.
+lists every flag); ``duel_steps``, ``duel_lam``, ``duel_regime`` (``oracle`` or ``rare``),
+``duel_eps`` and ``duel_decoder`` (``chain`` or ``topk``) change the duel the lesson trains.
 The duel is the Diffusion Duel page's (same settings, same session state): train it in
 either place and both show it.
 """
@@ -17,7 +18,7 @@ import streamlit as st
 
 from pages import _duel_ui as ui
 from pages._classroom import FLAGS, flag, job_pool, queue_text, session_id, style_figure
-from specdiff_core import jobs, metrics, report, resistance, viz
+from specdiff_core import experiments, jobs, metrics, protocol, report, resistance, store, viz
 from specdiff_core.errors import SpecDiffError
 from specdiff_core.jobs import PoolFull
 from specdiff_core.training import make_example
@@ -35,6 +36,7 @@ STEPS = [  # slug, short label (step picker), title
     ("fail", "Fail", "See it fail: sparsify a new graph"),
     ("why", "Why", "Why: gradient starvation"),
     ("fix", "Fix", "The fix: weight each edge by its resistance"),
+    ("rare", "Two rares", "Rare in the graph, or rare in the data?"),
     ("own", "Your graph", "Try it on your own graph"),
 ]
 SLUGS = [s for s, _, _ in STEPS]
@@ -79,6 +81,11 @@ def url_value(name: str, options: list, default):
         except ValueError:
             return default
     return default
+
+
+def url_text(name: str, options: list[str], default: str) -> str:
+    raw = st.query_params.get(name)
+    return raw if raw in options else default
 
 
 def quiz(slug: str, question: str, options: list[str], correct: int | None, right: str, wrong: str):
@@ -160,14 +167,19 @@ def ci(v: dict, name: str = "connectivity") -> str:
 D = ui.DEFAULT
 duel_steps = url_value("duel_steps", ui.STEP_OPTIONS, D["steps"])
 duel_lam = url_value("duel_lam", ui.LAMBDA_OPTIONS, D["lam"])
+duel_regime = url_text("duel_regime", ui.REGIME_OPTIONS, D["regime"])
+duel_eps = url_value("duel_eps", ui.EPS_OPTIONS, D["eps"])
+duel_decoder = url_text("duel_decoder", ui.DECODER_OPTIONS, D["decoder"])
+RARE = duel_regime == "rare"
 K = D["k"]
 
 
 def duel_state(lam: float = duel_lam) -> dict:
-    state = ui.duel_state(ui.duel_key("barbell", duel_steps, lam, seed))
+    key = ui.duel_key("barbell", duel_steps, lam, seed, duel_regime, duel_eps)
+    state = ui.duel_state(key)
     ui.collect(state)
-    if state["duel"].done:
-        ui.request_samples(state, K, seed)  # so the samples are ready when they are wanted
+    if state["duel"].done:  # so the samples are ready when they are wanted
+        ui.request_samples(state, K, seed, duel_decoder)
     return state
 
 
@@ -307,14 +319,27 @@ def step_bridge() -> None:
 
 
 def step_predict() -> None:
-    st.markdown(
-        "We train a diffusion model to **sparsify** barbells: keep about 60% of the edges so "
-        "the sparse graph still behaves like the original. Its teacher is the **Spectral "
-        "Oracle**, which keeps each edge with a probability that grows with its effective "
-        "resistance, so it keeps **the bridge every time**. The standard model's loss is the "
-        "*average over edges* of a per-edge cross-entropy."
+    if RARE:
+        st.markdown(
+            "We train a diffusion model to **sparsify** barbells from examples in which the "
+            f"bridge is **rare in the data**: each example keeps it with probability "
+            f"{duel_eps:.0%} and every other edge with 95% (the paper's regime). The standard "
+            "model's loss is the *average over edges* of a per-edge cross-entropy."
+        )
+    else:
+        st.markdown(
+            "We train a diffusion model to **sparsify** barbells: keep about 60% of the edges "
+            "so the sparse graph still behaves like the original. Its teacher is the "
+            "**Spectral Oracle**, which keeps each edge with a probability that grows with its "
+            "effective resistance, so it keeps **the bridge every time**. The standard model's "
+            "loss is the *average over edges* of a per-edge cross-entropy."
+        )
+    train, _ = ui.shared_examples(
+        "barbell",
+        seed,
+        duel_regime,
+        ui.duel_key("barbell", duel_steps, duel_lam, seed, duel_regime, duel_eps)[5],
     )
-    train, _ = ui.shared_examples("barbell", seed)
     ex = train[0]
     left, right = st.columns([1, 1.25], gap="large")
     i = left.slider(
@@ -323,7 +348,14 @@ def step_predict() -> None:
     mask = ex.targets[i - 1]
     left.metric("Edges the teacher keeps", f"{mask.sum()} of {ex.m}")
     left.metric("Bridge kept", f"{int(mask[ex.bridges].sum())} of {int(ex.bridges.sum())}")
-    left.caption("Grey dotted edges are dropped by the teacher. The dashed bridge is always kept.")
+    left.caption(
+        "Grey dotted edges are dropped in this example. The dashed bridge is "
+        + (
+            f"kept in {ex.targets[:, ex.bridges].mean():.0%} of this graph's examples."
+            if RARE
+            else "always kept."
+        )
+    )
     with right:
         draw(
             sample_svg(ex.graph, ex.resistance, ex.bridges, mask, seed, 1000),
@@ -333,8 +365,10 @@ def step_predict() -> None:
         slug,
         "How often will the standard model keep the bridge when it sparsifies a new barbell?",
         [
-            "Always, like its teacher",
-            "About as often as any other edge (roughly 60% of the time)",
+            "Always, like its teacher" if not RARE else "Always: it is a bridge",
+            "About as often as any other edge (roughly 60% of the time)"
+            if not RARE
+            else f"About as often as the examples do ({duel_eps:.0%})",
             "Never",
         ],
         None,
@@ -400,7 +434,7 @@ def step_fail() -> None:
         else:
             ui.live_panel(state, chart_key="lesson_fail_curves", idle_hint="")
         return
-    (_, k), result = state["samples"]
+    (_, k, _), result = state["samples"]
     test, board = state["test"], result.board
     i = st.slider("Sample", 1, k, 1, key="lesson_sample", bind="query-params") - 1
     cols = st.columns(2, gap="large")
@@ -443,7 +477,8 @@ def step_fail() -> None:
         ["Clearly better", "About the same (their intervals overlap)", "Clearly worse"],
         correct,
         f"Standard {ci(s)} vs uniform {ci(u)}. A model trained by likelihood learned the "
-        "abundant thing, keeping about 60% of edges, and treats the bridge like any edge.",
+        f"abundant thing, keeping about {pct(s['edge_retention'])} of edges, and the bridge "
+        f"survived in {pct(s['bridge_survival'])} of its samples.",
         f"Compare the numbers: standard {ci(s)}, uniform {ci(u)}.",
     )
 
@@ -451,9 +486,10 @@ def step_fail() -> None:
 def step_why() -> None:
     st.markdown(
         "The standard loss is an **average over all |E| edges**. The bridge is one term of "
-        "|E|, so it gets about 1/|E| of the training signal, and the shared parameters are "
-        "pulled toward what the *other* edges need. Weighting the terms by 1 + λ·R_e gives "
-        "the bridge (R = 1) a bigger say than a clique edge (R = 2/k)."
+        "|E|, and the shared parameters are pulled toward what the *other* edges need. "
+        "Weighting the terms by 1 + λ·R_e gives the bridge (R = 1) a bigger say than a "
+        "clique edge (R = 2/k). Below: its share of the loss's terms, then what it actually "
+        "received of the gradient in your duel."
     )
     k = st.slider("Clique size k", 3, 20, 8, key="lesson_why_k", bind="query-params")
     E, n, lam = k * (k - 1) + 1, 2 * k, float(duel_lam)
@@ -495,10 +531,11 @@ def step_why() -> None:
             "Sampling is so noisy that any edge can be lost",
         ],
         1,
-        "Gradient starvation: a rare edge gets a rare share of the gradient. (The teacher "
-        "never drops it, and the weighted model uses the very same sampler.) Honest note: "
-        "when the bridge is flagged in the model's input, our standard model does learn it "
-        "(the Experiments page, *visible bridge*); the paper reports it failing there.",
+        "Gradient starvation, the paper's name for it: the shared parameters follow the "
+        "many other terms. (The teacher never drops the bridge here, and the weighted model "
+        "uses the very same sampler.) Honest note: when the bridge is flagged in the "
+        "model's input, our standard model does learn it (the Experiments page, "
+        "*flagged_bridge*, our own control): what is hard is finding it from structure.",
         "The teacher keeps the bridge every time, and the weighted model samples the same "
         "way: what differs is how much of the loss the bridge is.",
     )
@@ -620,6 +657,95 @@ def step_own() -> None:
     )
 
 
+@st.cache_data(show_spinner=False, ttl=3600)
+def paper_regime_results() -> tuple[dict | None, dict]:
+    """The bundled trained models in both regimes (paper_learned, Exp I) and the paper's
+    protocol on Exp I: what the step about the two regimes reports."""
+    found = store.find_result("paper_learned", experiments.PRESETS["quick"], list(range(5)))
+    learned = None
+    if found is not None:
+        learned = next((st_ for st_ in found[0]["settings"] if st_["exp"] == "barbell"), None)
+    return learned, protocol.run_table("barbell", protocol.ProtocolConfig(), long_run=False)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def protocol_at(eps: float) -> dict:
+    return protocol.run_table(
+        "barbell", protocol.ProtocolConfig(eps=eps, trials=300), long_run=False
+    )["methods"]
+
+
+def step_rare() -> None:
+    st.markdown(
+        (
+            f"This lesson's duel already trains with the bridge **rare in the data** (in "
+            f"{duel_eps:.0%} of the examples). The default duel makes it **rare in the "
+            "graph**: every example keeps it, but it is one edge of dozens. "
+            if RARE
+            else "Our duel made the bridge **rare in the graph**: every example kept it, but "
+            "it is one edge of dozens. "
+        )
+        + "The paper's own experiments make it **rare in the data**: the "
+        "bridge appears in only 5% of the training examples, every clique edge in 95%. A "
+        "model that matches each edge's frequency (what likelihood training converges to) "
+        "then *should* drop the bridge. The paper simulates this by scoring edges with their "
+        "frequency, keeping the top half, and calls the score P_freq + λ·R its fix."
+    )
+    eps = st.select_slider(
+        "How often the bridge is in the training data (eps)",
+        [0.01, 0.05, 0.2, 0.5, 0.9, 0.95, 1.0],
+        value=0.05,
+        key="lesson_rare_eps",
+        bind="query-params",
+    )
+    proto = protocol_at(float(eps))
+    m = st.columns(3)
+    m[0].metric("Protocol, standard: connected", pct(proto["standard"]["connectivity"]))
+    m[1].metric("Protocol, P_freq + λR: connected", pct(proto["weighted"]["connectivity"]))
+    m[2].metric("Protocol, random: connected", pct(proto["random"]["connectivity"]))
+    st.caption(
+        "The paper's protocol on two K8 joined by a bridge, the top half of the edges kept, "
+        "300 trials: a simulation, no network. The standard score keeps the bridge only once "
+        "it is as frequent as the clique edges."
+    )
+    learned, _ = paper_regime_results()
+    if learned is None:
+        st.info("The bundled trained results are missing; the Experiments page can run them.")
+        return
+    rare = learned["trained"]["rare"]["topk"]
+    fp = learned["fixed_points"]["rare"]["spectral"]
+    p_bridge = fp["learned_rare"]["mean"]
+    st.markdown(
+        "**And a trained model?** The same graph, the bridge in 5% of the examples, real "
+        "denoisers trained over 5 seeds, then the top half of the edges kept: connected "
+        f"**{pct(rare['standard']['connectivity'])}** with the standard loss, "
+        f"**{pct(rare['spectral']['connectivity'])}** with the resistance-weighted loss "
+        f"(Eq. 4.1), **{pct(rare['score_shift']['connectivity'])}** when λ·R is added to the "
+        "standard model's probabilities at decoding, which needs R_eff for every new graph. "
+        f"The weighted model gives the bridge a keep-probability of **{p_bridge:.2f}**."
+    )
+    options = [
+        "About 5%, like the data: weighting both outcomes of an edge alike does not move "
+        "its optimum",
+        "Close to 100%: the weight makes the bridge count more",
+        "About 50%",
+    ]
+    targets = [0.05, 1.0, 0.5]
+    correct = int(np.argmin([abs(p_bridge - t) for t in targets]))
+    quiz(
+        slug,
+        "In the paper's regime, what keep-probability does the resistance-weighted loss "
+        "(Eq. 4.1) teach the model for the bridge?",
+        options,
+        correct,
+        f"Measured: {p_bridge:.2f}. Eq. 4.1 multiplies both the 'keep' and the 'drop' term of "
+        "an edge by the same weight, so the best prediction for that edge is still how often "
+        "it was kept. It helps when the bridge is rare in the graph (our duel), not when it "
+        "is rare in the data; there the paper's fix needs R_eff at decoding.",
+        f"Measured on trained models: {p_bridge:.2f}. Which option is nearest?",
+    )
+
+
 @cache
 def bridges_count(G: nx.Graph) -> int:
     return int(metrics.bridge_mask(G).sum())
@@ -646,7 +772,14 @@ def own_samples(state: dict, G: nx.Graph):
         try:
             t = job_pool().submit(
                 jobs.sample_duel_job(
-                    duel, family="barbell", seed=seed, k=K, sample_seed=seed, example=ex
+                    duel,
+                    family="barbell",
+                    seed=seed,
+                    k=K,
+                    sample_seed=seed,
+                    example=ex,
+                    regime=state["key"][4],
+                    eps=state["key"][5],
                 ),
                 owner=session_id(),
                 key=key,
@@ -687,6 +820,7 @@ def own_samples(state: dict, G: nx.Graph):
     "fail": step_fail,
     "why": step_why,
     "fix": step_fix,
+    "rare": step_rare,
     "own": step_own,
 }[slug]()
 
@@ -713,5 +847,7 @@ if not (flag("steps_hide") or flag("present")):
             + ". Flags you can add to any link:\n\n"
             + "\n".join(f"- `{name}=true`: {what}" for name, what in FLAGS.items())
             + "\n\nA flag stays on for the student's session until a link sets it `=false`."
-            " The duel the lesson trains can be changed with `duel_steps` and `duel_lam`."
+            " The duel the lesson trains can be changed with `duel_steps`, `duel_lam`, "
+            "`duel_regime` (`oracle`: rare in the graph, `rare`: rare in the data, the "
+            "paper's), `duel_eps` and `duel_decoder` (`chain` or `topk`)."
         )

@@ -3,18 +3,39 @@
 import streamlit as st
 
 from pages._cached import bridge_mask, build_graph, effective_resistance, graph_svg, layout
-from specdiff_core import viz
+from specdiff_core import experiments, store, viz
+
+
+@st.cache_data(show_spinner=False, ttl=3600)
+def default_duel_result() -> dict | None:
+    """The bundled run of the app's default duel (the quick barbell experiment, seeds 0-4:
+    the same training as the Duel page's for each seed)."""
+    found = store.find_result("barbell", experiments.PRESETS["quick"], list(range(5)))
+    return None if found is None else found[0]["methods"]
+
 
 st.title("SpecDiff Explorer")
 st.markdown(
     "**Why do graph diffusion models drop the one edge that matters?** "
     "A model trained by likelihood learns what is *abundant*. In a sparse copy of a graph "
     "the edges that matter most are often the *rarest*: **bridges**, edges with no other "
-    "path around them, whose *effective resistance* is 1. One bridge among many edges gets "
-    "about 1/|E| of the training signal, so the standard model learns to drop it and the "
-    "graph falls apart. Weighting each edge's loss by its effective resistance keeps it "
-    "([Siami 2025, *Generative Myopia*](#the-paper))."
+    "path around them, whose *effective resistance* is 1. Weighting each edge's loss by its "
+    "effective resistance is the proposed fix ([Siami 2025, *Generative Myopia*](#the-paper))."
 )
+found = default_duel_result()
+if found is not None:
+    std, spec = found["standard"], found["spectral"]
+    st.markdown(
+        "In the duel below, every training example keeps the bridge, but it is one edge "
+        "among dozens. Over 5 seeds of that duel, the standard model's sparse graphs stay "
+        f"connected **{std['connectivity']:.0%}** of the time "
+        f"(95% interval over seeds {std['connectivity_ci'][0]:.0%}–"
+        f"{std['connectivity_ci'][1]:.0%}): it treats the bridge like any other edge. The "
+        f"weighted model's stay connected **{spec['connectivity']:.0%}** "
+        f"({spec['connectivity_ci'][0]:.0%}–{spec['connectivity_ci'][1]:.0%}). When the "
+        "bridge is rare *in the data* instead (the paper's setting), the story changes: see "
+        "the Lesson and the Experiments."
+    )
 
 st.subheader("Two cliques, one bridge")
 cols = st.columns([2, 1, 1, 1, 1], gap="medium", vertical_alignment="bottom")
@@ -47,9 +68,9 @@ with st.container(key="home_graph"):
     st.markdown(svg, unsafe_allow_html=True)  # st.html would strip the SVG
 
 st.markdown(
-    f"The dashed bridge is **1 edge of {G.number_of_edges()}**: about "
-    f"{100 / G.number_of_edges():.1f}% of a per-edge loss. Pale edges have many "
-    "alternatives; dark ones have few. Hover an edge for its exact value."
+    f"The dashed bridge is **1 edge of {G.number_of_edges()}**: one term in "
+    f"{G.number_of_edges()} ({100 / G.number_of_edges():.1f}%) of a per-edge loss. Pale "
+    "edges have many alternatives; dark ones have few. Hover an edge for its exact value."
 )
 if st.button(
     "Show me the failure →",
@@ -70,7 +91,7 @@ if st.button(
     st.switch_page("pages/4_Diffusion_Duel.py", query_params=keep)
 
 st.subheader("Explore")
-c1, c2 = st.columns(2)
+c1, c2, c3 = st.columns(3)
 c1.page_link(
     "pages/2_Graph_Lab.py", label="Graph Lab: build or upload a graph", icon=":material/hub:"
 )
@@ -79,10 +100,17 @@ c2.page_link(
     label="Resistance: exact vs approximate, the Spectral Oracle",
     icon=":material/bolt:",
 )
+c3.page_link(
+    "pages/7_Paper_Protocol.py",
+    label="Paper protocol: the paper's own simulation, live",
+    icon=":material/calculate:",
+)
 
 st.subheader("The paper", anchor="the-paper")
 st.caption(
     "M. Siami, “Generative Myopia: Why Diffusion Models Fail at Structure”, arXiv:2511.18593 "
     "(2025). No code or data were released; everything here is rebuilt from the paper's "
-    "description, and every number in this app is computed, not copied."
+    "description. The paper's own experiments are a scoring simulation, not a trained "
+    "network: the Paper protocol page runs it as described. Every number in this app is "
+    "computed, not copied; the paper's figures appear only beside our run of its protocol."
 )

@@ -42,28 +42,46 @@ def _num(raw: str) -> float | None:
 
 
 st.title("Diffusion Duel")
-if not presenting():
-    st.markdown(
-        "Two identical denoisers learn to sparsify graphs from the Spectral Oracle's examples, "
-        "which **always keep the bridge**. The **standard** model weights every edge's loss "
-        "equally; the **spectrally-weighted** one weights edge *e* by 1 + λ·R_e. Press "
-        "**Train** and watch the bridge's keep-probability."
-    )
-else:
-    st.markdown(
-        "**Standard** loss (every edge counts the same) vs **spectrally-weighted** loss "
-        "(edge *e* counts 1 + λ·R_e). Same model, data, seed and steps."
-    )
-
 D = ui.DEFAULT
 if flag("settings_hide"):
     family = url_choice("duel_family", ui.FAMILIES, D["family"])
     steps = url_choice("duel_steps", ui.STEP_OPTIONS, D["steps"])
     lam = url_choice("duel_lam", ui.LAMBDA_OPTIONS, D["lam"])
     k = url_choice("duel_k", ui.SAMPLE_OPTIONS, D["k"])
+    regime = url_choice("duel_regime", ui.REGIME_OPTIONS, D["regime"])
+    eps = url_choice("duel_eps", ui.EPS_OPTIONS, D["eps"])
+    decoder = url_choice("duel_decoder", ui.DECODER_OPTIONS, D["decoder"])
     chunk = 50
 else:
     box = st.expander("Settings", expanded=False) if presenting() else st.container()
+    r = box.columns([2.2, 1.2, 1.6])
+    regime = r[0].selectbox(
+        "Training data: oracle (rare in the graph) or rare (in the data)",
+        ui.REGIME_OPTIONS,
+        key="duel_regime",
+        bind="query-params",
+        help="Where the training targets come from. Rare in the graph: every target keeps "
+        "the bridge, but it is 1 edge of ~60-180. Rare in the data (the paper's): each "
+        "target keeps the bridge with probability eps, every other edge with 0.95.",
+    )
+    eps = r[1].select_slider(
+        "eps (rare in the data)",
+        ui.EPS_OPTIONS,
+        value=D["eps"],
+        key="duel_eps",
+        bind="query-params",
+        disabled=regime != "rare",
+        help="The share of training targets that hold the bridge (the paper: 5%).",
+    )
+    decoder = r[2].selectbox(
+        "Decoding: chain or topk (top ρ|E|, the paper's)",
+        ui.DECODER_OPTIONS,
+        key="duel_decoder",
+        bind="query-params",
+        help="Reverse chain: each sample is what the chain's last step keeps. Top ρ|E| (the "
+        "paper's protocol): estimate each edge's keep probability from the chain's samples "
+        "and keep the ρ|E| most probable edges (ρ = 0.5 for barbells, 0.6 for chains).",
+    )
     c = box.columns([1.3, 1.2, 1.2, 1, 1])
     family = c[0].selectbox("Training family", ui.FAMILIES, key="duel_family", bind="query-params")
     steps = c[1].select_slider(
@@ -84,7 +102,26 @@ else:
         "Step size", [10, 25, 50, 100], value=50, key="duel_chunk", help="Steps added by Step."
     )
 
-key = ui.duel_key(family, steps, lam, seed)
+if not presenting():
+    data = (
+        "from the Spectral Oracle's examples, which **always keep the bridge** (rare in the "
+        "graph: one edge of many)"
+        if regime == "oracle"
+        else f"from examples that keep the bridge in only **{eps:.0%}** of targets and every "
+        "other edge in 95% (rare in the data: the paper's regime)"
+    )
+    st.markdown(
+        f"Two identical denoisers learn to sparsify graphs {data}. The **standard** model "
+        "weights every edge's loss equally; the **spectrally-weighted** one weights edge *e* "
+        "by 1 + λ·R_e. Press **Train** and watch the bridge's keep-probability."
+    )
+else:
+    st.markdown(
+        "**Standard** loss (every edge counts the same) vs **spectrally-weighted** loss "
+        "(edge *e* counts 1 + λ·R_e). Same model, data, seed and steps."
+    )
+
+key = ui.duel_key(family, steps, lam, seed, regime, eps)
 state = ui.duel_state(key)
 ui.collect(state)
 if ss.get("duel_playing") and state["train_ticket"] is None:
@@ -93,7 +130,7 @@ if ss.get("duel_playing") and state["train_ticket"] is None:
     else:
         ui.train(state, steps)  # Train pressed here, or "Show me the failure" on Home
 if state["duel"].done:
-    ui.request_samples(state, k, seed)  # sampling starts by itself when training ends
+    ui.request_samples(state, k, seed, decoder)  # sampling starts when training ends
 duel = state["duel"]
 busy = state["train_ticket"] is not None
 
@@ -134,9 +171,9 @@ st.header("Sampled sparsifications of a held-out graph", divider="gray")
 if duel.step_count == 0:
     st.caption("Train first: samples from untrained models are noise.")
     st.stop()
-if ui.samples_stale(state, k) and state["sample_ticket"] is None:
+if ui.samples_stale(state, k, decoder) and state["sample_ticket"] is None:
     if st.button("Sample now", key="duel_sample_now"):
-        ui.request_samples(state, k, seed)
+        ui.request_samples(state, k, seed, decoder)
         st.rerun()
 if state["samples"] is None:
     st.caption(
@@ -145,9 +182,16 @@ if state["samples"] is None:
         else "Sampling runs automatically when training ends, or press **Sample now**."
     )
     st.stop()
-(at_step, k_drawn), result = state["samples"]
+(at_step, k_drawn, decoded_by), result = state["samples"]
 if at_step != duel.step_count:
     st.caption(f"Samples below are from step {at_step}; the models have trained since.")
+if decoded_by == "topk":
+    st.caption(
+        f"Top ρ|E| decoding (ρ = {result.rho:g}): each model's {k_drawn} chain samples give "
+        "every edge a keep frequency; each graph below keeps the ρ|E| most frequent edges "
+        "(ties in random order). The pink bars add the paper's score shift: the standard "
+        "model's frequencies plus λ·R_e, which needs R_eff when decoding."
+    )
 
 test = state["test"]
 G = test.graph
@@ -156,23 +200,27 @@ bridges = test.bridges
 T = duel.config.diffusion.T
 s1, s2 = st.columns(2)
 idx = s1.slider("Sample", 0, k_drawn - 1, 0, key="duel_sample_idx")
+has_chain = result.samples["standard"].chain is not None
 t_show = s2.slider(
     "Reverse chain: show x_t at t =",
     0,
     T,
     0,
     key="duel_t",
-    help=f"t = {T}: pure noise from the prior; t = 0: the final sample.",
+    disabled=not has_chain,
+    help=f"t = {T}: pure noise from the prior; t = 0: the final sample."
+    + ("" if has_chain else " (Top ρ|E| graphs are decoded from many chains: no one chain.)"),
 )
 panels = st.columns(2, gap="large")
 for col, method in zip(panels, ("standard", "spectral"), strict=True):
     res = result.samples[method]
     mask = res.chain[T - t_show, idx] if res.chain is not None else res.masks[idx]
+    t_label = t_show if res.chain is not None else 0
     kept_bridges = int(mask[bridges].sum())
     ok = metrics.preserves_connectivity(G, mask)
     with col:
         st.markdown(
-            f"**{report.METHOD_LABEL[method]}** · sample {idx} · t = {t_show} · "
+            f"**{report.METHOD_LABEL[method]}** · sample {idx} · t = {t_label} · "
             + ("connected ✓" if ok else "**disconnected ✗**")
             + f" · bridges kept {kept_bridges}/{int(bridges.sum())}"
         )

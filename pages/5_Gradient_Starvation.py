@@ -13,10 +13,10 @@ seed = int(ss["seed"])
 
 st.title("Gradient starvation")
 st.markdown(
-    "A per-edge loss gives each edge a gradient of about 1/|E| of the total. A bridge is one "
-    "edge among many, so the shared parameters are pulled toward what the *other* edges "
-    "need. The plots below are measured exactly (autograd, one pass per edge group) on the "
-    "duel you trained."
+    "In a per-edge loss every edge is one term of |E|. A bridge is one term among many, "
+    "so the shared parameters are pulled toward what the *other* edges need, even when the "
+    "bridge's own term is large. The plots below measure, exactly (autograd, one pass per "
+    "edge group), how big each group's share of the gradient is on the duel you trained."
 )
 
 key = ss.get("duel_current")
@@ -45,9 +45,14 @@ if state["duel"].step_count == 0:
 duel: Duel = state["duel"]
 test = state["test"]
 history = duel.history
+regime_text = (
+    "targets from the Spectral Oracle (rare in the graph)"
+    if key[4] == "oracle"
+    else f"the bridge in {key[5]:.0%} of the targets (rare in the data)"
+)
 st.caption(
-    f"Duel: {key[0]}, λ = {key[2]:g}, seed {key[3]}, trained {duel.step_count} / "
-    f"{duel.config.train.steps} steps."
+    f"Duel: {key[0]}, {regime_text}, λ = {key[2]:g}, seed {key[3]}, trained "
+    f"{duel.step_count} / {duel.config.train.steps} steps."
 )
 
 # ------------------------------------------------------------------ per-edge gradients

@@ -3,8 +3,8 @@ in the server's job pool, and a fragment polls the job so the page never blocks.
 
 Used by the Diffusion Duel, the Lesson and Gradient Starvation (not a page itself).
 
-Per session, ``st.session_state["duels"]`` maps a duel key ``(family, steps, λ, seed)``
-to a dict: ``duel`` (the session's own :class:`~specdiff_core.training.Duel`), ``test``
+Per session, ``st.session_state["duels"]`` maps a duel key ``(family, steps, λ, seed,
+regime, eps)`` to a dict: ``duel`` (the session's own :class:`~specdiff_core.training.Duel`), ``test``
 (the held-out graph), ``samples`` (``((step, k), DuelSamples)`` or None), the tickets of
 jobs in flight, and the last error. At most :data:`MAX_DUELS` are kept; a forgotten one
 cancels its jobs. When the session ends, Streamlit drops its state and the models with it.
@@ -34,7 +34,33 @@ FAMILIES = ["barbell", "asymmetric_chain"]
 STEP_OPTIONS = [100, 200, 400, 600, 800, 1200]
 LAMBDA_OPTIONS = [0.0, 1.0, 3.0, 10.0, 30.0, 100.0]
 SAMPLE_OPTIONS = [8, 16, 32, 64]
-DEFAULT = {"family": "barbell", "steps": 600, "lam": 10.0, "k": 32}  # the app's default duel
+REGIME_OPTIONS = ["oracle", "rare"]  # config.REGIMES: where the training targets come from
+REGIME_LABEL = {
+    "oracle": "rare in the graph: Spectral Oracle targets keep the bridge",
+    "rare": "rare in the data (the paper's): the bridge in eps of the targets",
+}
+EPS_OPTIONS = [0.01, 0.02, 0.05, 0.1, 0.2, 0.3, 0.5]  # the bridge's frequency, regime "rare"
+DECODER_OPTIONS = ["chain", "topk"]  # config.DECODERS
+DECODER_LABEL = {"chain": "reverse chain", "topk": "top ρ|E| (the paper's)"}
+DEFAULT = {  # the app's default duel
+    "family": "barbell",
+    "steps": 600,
+    "lam": 10.0,
+    "k": 32,
+    "regime": "oracle",
+    "eps": 0.05,
+    "decoder": "chain",
+}
+
+
+def decode_rho(family: str) -> float:
+    """The kept share of edges of top-k decoding: the paper's rho for the family."""
+    from specdiff_core.protocol import ProtocolConfig
+
+    cfg = ProtocolConfig()
+    return cfg.rho_chain if family == "asymmetric_chain" else cfg.rho_barbell
+
+
 MAX_DUELS = 4  # duels kept per session
 POLL_SECONDS = 0.5  # how often a page asks its job how far it has got
 IDLE_POLL_SECONDS = 2.0  # and, with nothing in flight, whether its last full run completed
@@ -51,13 +77,22 @@ ss = st.session_state
 @st.cache_resource(
     max_entries=8, show_spinner="Building training graphs, R_eff and teacher targets…"
 )
-def shared_examples(family: str, seed: int):
+def shared_examples(family: str, seed: int, regime: str = "oracle", eps: float | None = None):
     """Training graphs + a held-out test graph: computed once for every student (read-only)."""
-    return experiments.demo_examples(seed, family=family)
+    return experiments.demo_examples(seed, family=family, regime=regime, eps=eps)
 
 
-def duel_key(family: str, steps: int, lam: float, seed: int) -> tuple:
-    return (family, int(steps), float(lam), int(seed))
+def duel_key(
+    family: str,
+    steps: int,
+    lam: float,
+    seed: int,
+    regime: str = "oracle",
+    eps: float = DEFAULT["eps"],
+) -> tuple:
+    """A duel is identified by its settings; eps matters only in the "rare" regime."""
+    eps = float(eps) if regime == "rare" else None
+    return (family, int(steps), float(lam), int(seed), regime, eps)
 
 
 def duel_state(key: tuple) -> dict[str, Any]:
@@ -66,8 +101,8 @@ def duel_state(key: tuple) -> dict[str, Any]:
     if key in duels:
         duels[key] = duels.pop(key)  # most recently used goes last
     else:
-        family, steps, lam, seed = key
-        train, test = shared_examples(family, seed)
+        family, steps, lam, seed, regime, eps = key
+        train, test = shared_examples(family, seed, regime, eps)
         cfg = experiments.demo_duel_config(seed, steps=steps, lam=lam)
         duels[key] = {
             "key": key,
@@ -113,13 +148,16 @@ def train(state: dict[str, Any], until: int) -> None:
     until = min(int(until), duel.config.train.steps)
     if state["train_ticket"] is not None or duel.step_count >= until:
         return
-    family, steps, lam, seed = state["key"]
+    family, steps, lam, seed, regime, eps = state["key"]
     try:
         state["train_ticket"] = job_pool().submit(
-            jobs.train_duel_job(until, chunk=TRAIN_CHUNK, family=family, seed=seed),
+            jobs.train_duel_job(
+                until, chunk=TRAIN_CHUNK, family=family, seed=seed, regime=regime, eps=eps
+            ),
             owner=session_id(),
             key=("train", state["key"], duel.step_count, until),
-            label=f"train {family} λ={lam:g} seed={seed}: steps {duel.step_count}->{until}",
+            label=f"train {family} ({regime}) λ={lam:g} seed={seed}: steps "
+            f"{duel.step_count}->{until}",
             cost=until - duel.step_count,
             shared=jobs.DuelRun(jobs.clone_duel(duel)),  # the job's copy, mirrored for drawing
         )
@@ -177,27 +215,37 @@ def live_duel(state: dict[str, Any]) -> Duel:
 # ---------------------------------------------------------------------------- sampling
 
 
-def samples_stale(state: dict[str, Any], k: int) -> bool:
-    return state["samples"] is None or state["samples"][0] != (state["duel"].step_count, k)
+def samples_stale(state: dict[str, Any], k: int, decoder: str = "chain") -> bool:
+    want = (state["duel"].step_count, k, decoder)
+    return state["samples"] is None or state["samples"][0] != want
 
 
-def request_samples(state: dict[str, Any], k: int, seed: int) -> None:
-    """Ask the pool for ``k`` samples per model of the held-out graph (if not in hand)."""
+def request_samples(state: dict[str, Any], k: int, seed: int, decoder: str = "chain") -> None:
+    """Ask the pool for ``k`` samples per model of the held-out graph, decoded by
+    ``decoder`` (if not in hand)."""
     duel = state["duel"]
-    at = (duel.step_count, int(k))
-    if not samples_stale(state, k) or duel.step_count == 0:
+    at = (duel.step_count, int(k), decoder)
+    if not samples_stale(state, k, decoder) or duel.step_count == 0:
         return
     if state["sample_ticket"] is not None and state["sample_ticket"][0] == at:
         return
     forget_samples(state)
 
-    family, _, _, duel_seed = state["key"]
+    family, _, _, duel_seed, regime, eps = state["key"]
     try:
         state["sample_ticket"] = (
             at,
             job_pool().submit(
                 jobs.sample_duel_job(
-                    duel, family=family, seed=duel_seed, k=int(k), sample_seed=int(seed)
+                    duel,
+                    family=family,
+                    seed=duel_seed,
+                    k=int(k),
+                    sample_seed=int(seed),
+                    regime=regime,
+                    eps=eps,
+                    decoder=decoder,
+                    rho=decode_rho(family) if decoder == "topk" else None,
                 ),
                 owner=session_id(),
                 key=("sample", state["key"], *at, int(seed)),

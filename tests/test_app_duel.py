@@ -98,13 +98,14 @@ def test_experiments_page_runs_then_loads_the_stored_result(tiny_preset, tmp_pat
     at = open_page("pages/6_Experiments.py", exp_seeds="1")
     assert any("No stored result" in i.value for i in at.info)
     at.button(key="exp_run").click().run()
-    run_until(at, lambda at: any("Loaded from" in c.value for c in at.caption))
+    run_until(at, lambda at: any("run on this server" in c.value for c in at.caption))
     assert list(tmp_path.glob("barbell-*.json"))  # stored for next time
     text = " ".join(m.value for m in at.markdown)
-    assert "paper: connectivity" in text and "spectrally-weighted" in text
+    assert "spectrally-weighted" in text and "interval over" in text
+    assert "/tmp" not in " ".join(c.value for c in at.caption)  # no server path on screen
     # a second session finds it without running anything
     again = open_page("pages/6_Experiments.py", exp_seeds="1")
-    assert any("Loaded from" in c.value for c in again.caption)
+    assert any("run on this server" in c.value for c in again.caption)
 
 
 def test_home_show_me_the_failure_lands_on_a_running_duel():
@@ -158,3 +159,60 @@ def test_a_failing_training_job_shows_its_error_and_other_sessions_keep_working(
         lambda at: "step 50 / 100 ·" in progress_text(at) and "s of training" in progress_text(at),
     )
     assert not broken.error
+
+
+def test_regime_and_decoder_round_trip_through_the_link_and_change_the_duel():
+    """A link with the paper's regime and decoder opens that duel: its training targets
+    hold the bridge in eps of the examples, and its samples are decoded by top rho|E|."""
+    at = open_page(
+        "pages/4_Diffusion_Duel.py",
+        duel_steps="100",
+        duel_regime="rare",
+        duel_eps="0.1",
+        duel_decoder="topk",
+    )
+    assert at.selectbox(key="duel_regime").value == "rare"
+    assert at.select_slider(key="duel_eps").value == 0.1
+    assert at.selectbox(key="duel_decoder").value == "topk"
+    key = at.session_state["duel_current"]
+    assert key[4:] == ("rare", 0.1)
+    state = at.session_state["duels"][key]
+    train = state["duel"].train_set
+    import numpy as np
+
+    kept = np.concatenate([ex.targets[:, ex.bridges].ravel() for ex in train])
+    assert kept.mean() < 0.4  # rare in the data, not kept by every target
+    assert "in only **10%** of targets" in " ".join(m.value for m in at.markdown)
+    at.button(key="duel_step").click().run()
+    run_until(at, lambda at: "s of training" in progress_text(at))
+    at.button(key="duel_sample_now").click().run()
+    run_until(at, lambda at: len(at.dataframe) > 0)
+    state = at.session_state["duels"][key]
+    (_, _, decoder), result = state["samples"]
+    assert decoder == "topk" and "score_shift" in result.board
+    m = state["test"].m
+    for method in ("standard", "spectral", "score_shift"):
+        assert set(result.samples[method].masks.sum(axis=1).tolist()) == {int(0.5 * m)}
+    # the oracle regime is another duel, and its settings stay in the address
+    at.selectbox(key="duel_regime").set_value("oracle").run()
+    assert at.session_state["duel_current"][4:] == ("oracle", None)
+
+
+def test_paper_protocol_page_recomputes_and_hides_the_paper_off_its_settings():
+    at = open_page("pages/7_Paper_Protocol.py")
+    text = " ".join(m.value for m in at.markdown)
+    assert "89.6%" in text and "within" in text  # the paper's Table 1 beside ours
+    at.select_slider(key="proto_eps").set_value(1.0).run()
+    assert not at.exception, at.exception
+    text = " ".join(m.value for m in at.markdown)
+    assert "differ from the paper's" in text and "89.6%" not in text
+    table = next(m.value for m in at.markdown if m.value.startswith("#### Exp I"))
+    standard = next(line for line in table.splitlines() if line.startswith("| standard"))
+    assert not standard.split("|")[2].strip().startswith("0.0%")  # eps = 1: bridge kept
+
+
+@pytest.mark.parametrize("link, name", [("rarity", "bridged_share"), ("barbell", "barbell")])
+def test_experiments_page_takes_short_and_old_names_in_the_link(link, name):
+    at = open_page("pages/6_Experiments.py", exp_name=link)
+    assert not at.exception, at.exception
+    assert at.selectbox(key="exp_name").value == name

@@ -41,7 +41,10 @@ PAGES = {  # name -> (path, screenshot height, text the page must show, a drawin
     "resistance-oracle": ("/r-eff?res_view=Spectral+Oracle", 1100, "Uniform", PLOTLY),
     "duel": ("/duel", 900, "Curves appear as the models learn", "[data-testid='stButton']"),
     "gradients": ("/gradients", 800, "No trained duel", "[data-testid='stButton']"),
-    "experiments": ("/experiments", 1500, "paper: connectivity", PLOTLY),
+    "experiments": ("/experiments", 1500, "as the paper ran it", PLOTLY),
+    "protocol": ("/protocol", 1300, "a scoring simulation", PLOTLY),
+    "protocol-off-paper": ("/protocol?proto_eps=1.0&proto_lam=1.0", 1300, "differ from", PLOTLY),
+    "lesson-rare": ("/lesson?step=rare", 1100, "Rare in the graph", "[data-testid='stMetric']"),
     "lesson": ("/lesson", 1000, "Effective resistance", ".st-key-lesson_graph svg line"),
     "lesson-predict-hidden": (
         "/lesson?step=predict&steps_hide=true&quiz_hide=true",
@@ -287,4 +290,17 @@ def test_show_me_the_failure_after_a_setting_opens_the_duel(page_at, path, move)
     assert "/duel" in page.url
     if "seed=4" in path:
         assert "seed=4" in page.url  # the duel runs on the seed the visitor chose
+    assert_clean(page_at, page)
+
+
+def test_regime_decoder_and_protocol_settings_round_trip_through_the_address(page_at):
+    page = page_at("/duel?duel_regime=rare&duel_eps=0.1&duel_decoder=topk")
+    page.get_by_text("of targets and every other edge").first.wait_for(timeout=20_000)
+    for part in ("duel_regime=rare", "duel_eps=0.1", "duel_decoder=topk"):
+        assert part in page.url, page.url
+    assert "only 10% of targets" in page.locator('[data-testid="stMain"]').inner_text()
+    assert_clean(page_at, page)
+    page = page_at("/protocol?proto_eps=1.0&proto_lam=3.0")
+    page.get_by_text("differ from the paper's").first.wait_for(timeout=20_000)
+    assert "proto_eps=1.0" in page.url and "proto_lam=3.0" in page.url
     assert_clean(page_at, page)

@@ -11,7 +11,7 @@ from streamlit.testing.v1 import AppTest
 
 LESSON = "pages/0_Lesson.py"
 DUEL = "pages/4_Diffusion_Duel.py"
-SLUGS = ["reff", "bridge", "predict", "run", "fail", "why", "fix", "own"]
+SLUGS = ["reff", "bridge", "predict", "run", "fail", "why", "fix", "rare", "own"]
 
 
 def open_app(page: str | None = LESSON, **query: str) -> AppTest:
