@@ -99,6 +99,13 @@ with st.expander("Choices the paper leaves open", expanded=False):
         "implies.",
     )
     d = st.columns(3)
+    keep = d[1].selectbox(
+        "Kept edges: floor, round or ceil of ρ|E|",
+        ["floor", "round", "ceil"],
+        key="proto_keep",
+        bind="query-params",
+        help="ρ|E| is 28.5 on Exp I's barbell: floor and round keep 28 edges, ceil 29.",
+    )
     omega = d[0].select_slider(
         "ω on the positive class (Exp IV)",
         [1.0, 2.0, 5.0, 10.0, 20.0, 50.0, 100.0],
@@ -116,6 +123,7 @@ cfg = replace(
     trials=int(trials),
     oracle=oracle,
     ties=ties,
+    keep=keep,
     thick_layout=layout,
     thick_unit=float(unit),
     dyn_omega=float(omega),

@@ -1,9 +1,11 @@
-"""Copy measured results into README.md between its marker comments.
+"""Copy measured results into README.md and docs/ between their marker comments.
 
-Nothing in those README sections is typed by hand: they are the files written by
-    python -m specdiff_core reproduce --experiment all --seeds 3 --quick --out assets/results/quick
+Nothing in those sections is typed by hand: they are the files written by
+    python -m specdiff_core reproduce --experiment all --seeds 5 --quick --out assets/results/quick
+    python -m specdiff_core reproduce --experiment barbell --seeds 5 --out assets/results/full
     python -m specdiff_core bench resistance   (output kept in docs/bench_resistance.md)
     python -m specdiff_core bench diffusion    (output kept in docs/bench_diffusion.md)
+    python -m specdiff_core bench protocol     (output kept in docs/bench_protocol.md)
     python scripts/load_test.py --save docs/load_test/default.txt
     python scripts/load_test.py --distinct-seeds --save docs/load_test/distinct.txt
     python scripts/bench_app.py --duel --save docs/load_test/duel_responsiveness.txt
@@ -12,10 +14,22 @@ Run ``python scripts/update_readme.py`` after any of them.
 
 from __future__ import annotations
 
+import json
 import re
+import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+QUICK = "python -m specdiff_core reproduce --experiment all --seeds 5 --quick --out assets/results/quick"
+FULL = "python -m specdiff_core reproduce --experiment barbell --seeds 5 --out assets/results/full"
+BEYOND = ("controls", "controls_chain", "real_networks", "finetune", "sensitivity", "capacity")
+
+
+def load(name: str, preset: str = "quick") -> dict | None:
+    path = ROOT / "assets" / "results" / preset / f"{name}.json"
+    return json.loads(path.read_text()) if path.is_file() else None
 
 
 def section(text: str, marker: str, body: str) -> str:
@@ -61,8 +75,7 @@ def main() -> None:
         text = section(
             text,
             "results",
-            "Produced by `python -m specdiff_core reproduce --experiment all --seeds 3 --quick "
-            "--out assets/results/quick` (the app's Experiments page loads these files).\n" + body,
+            f"Produced by `{QUICK}` (the app's Experiments page loads these files).\n" + body,
         )
     full = ROOT / "assets" / "results" / "full" / "summary.md"
     if full.is_file():
@@ -70,12 +83,16 @@ def main() -> None:
         text = section(
             text,
             "results-full",
-            "Full preset (1,500 steps, 8 test graphs x 64 samples), produced by "
-            "`python -m specdiff_core reproduce --experiment barbell --seeds 3 "
-            "--out assets/results/full`:\n" + body,
+            f"Full preset (1,500 steps, 8 test graphs x 64 samples), produced by `{FULL}`:\n"
+            + body,
         )
     perf = []
-    for name, title in (("resistance", "Effective resistance"), ("diffusion", "Diffusion")):
+    benches = (
+        ("resistance", "Effective resistance"),
+        ("diffusion", "Diffusion"),
+        ("protocol", "The paper's protocol"),
+    )
+    for name, title in benches:
         output = bench_output(name)
         if output:
             perf.append(
@@ -92,7 +109,28 @@ def main() -> None:
             classroom.append(f"{title}\n\n```\n{path.read_text().rstrip()}\n```\n")
     if classroom:
         text = section(text, "classroom", "\n".join(classroom))
+    from specdiff_core import report, report_paper
+
+    names = ("paper_protocol", "paper_learned", "barbell")
+    found = {n: r for n in names if (r := load(n)) is not None}
+    if found:
+        bullets = "\n".join(f"- {line}" for line in report_paper.findings(found))
+        text = section(text, "findings", f"Read off the bundled results (`{QUICK}`):\n\n" + bullets)
     readme.write_text(text)
+
+    science = ROOT / "docs" / "science.md"
+    proto = load("paper_protocol")
+    if proto is not None:
+        science.write_text(
+            section(science.read_text(), "protocol", report_paper.protocol_markdown(proto))
+        )
+    beyond = ROOT / "docs" / "beyond.md"
+    btext = beyond.read_text()
+    for name in BEYOND:
+        res = load(name)
+        if res is not None and f"<!-- result-{name}:start -->" in btext:
+            btext = section(btext, f"result-{name}", report.experiment_markdown(res))
+    beyond.write_text(btext)
 
 
 if __name__ == "__main__":

@@ -64,7 +64,7 @@ METHOD_COLOUR = {
     "shuffled": "#56B4E9",
     "degree": "#000000",
     "spectral_pos": "#8C564B",
-    "score_shift": "#CC79A7",
+    "score_shift": "#882255",
     "oracle": "#009E73",
     "uniform": "#999999",
 }

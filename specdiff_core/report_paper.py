@@ -848,7 +848,20 @@ def findings(results: dict[str, dict[str, Any]]) -> list[str]:
             words = ", ".join(_label(k, t["methods"][k]) for k in hit) or "no row"
             missed = "; ".join(
                 f"{_label(k, t['methods'][k])} {_pct(t['methods'][k]['connectivity'])} "
-                f"(paper {_pct(t['methods'][k]['paper']['connectivity'])})"
+                f"(paper {_pct(t['methods'][k]['paper']['connectivity'])}"
+                + (
+                    f"; over {t['methods'][k]['long_run']['n_trials']:,} trials "
+                    f"{_pct(t['methods'][k]['long_run']['connectivity'])}"
+                    if "long_run" in t["methods"][k]
+                    else ""
+                )
+                + (
+                    f"; RSE {t['methods'][k]['rse_mean']:.2f} vs "
+                    f"{t['methods'][k]['paper']['rse_mean']:.2f}"
+                    if not t["methods"][k]["within"]["rse_mean"]
+                    else ""
+                )
+                + ")"
                 for k in miss
             )
             out.append(
