@@ -26,7 +26,8 @@ found = default_duel_result()
 if found is not None:
     std, spec = found["standard"], found["spectral"]
     st.markdown(
-        "In the duel below, every training example keeps the bridge, but it is one edge "
+        "In the duel behind the button below, every training example keeps the bridge, but "
+        "it is one edge "
         "among dozens. Over 5 seeds of that duel, the standard model's sparse graphs stay "
         f"connected **{std['connectivity']:.0%}** of the time "
         f"(95% interval over seeds {std['connectivity_ci'][0]:.0%}–"
@@ -92,17 +93,15 @@ if st.button(
 
 st.subheader("Explore")
 c1, c2, c3 = st.columns(3)
-c1.page_link(
-    "pages/2_Graph_Lab.py", label="Graph Lab: build or upload a graph", icon=":material/hub:"
-)
+c1.page_link("pages/2_Graph_Lab.py", label="Graph Lab: your own graph", icon=":material/hub:")
 c2.page_link(
     "pages/3_Resistance.py",
-    label="Resistance: exact vs approximate, the Spectral Oracle",
+    label="Resistance and the Spectral Oracle",
     icon=":material/bolt:",
 )
 c3.page_link(
     "pages/7_Paper_Protocol.py",
-    label="Paper protocol: the paper's own simulation, live",
+    label="The paper's own simulation",
     icon=":material/calculate:",
 )
 

@@ -58,7 +58,7 @@ st.caption(
     f"{c['eps']:g} for bridges; λ = {c['lam']:g}. {where_text(proto, where)} Move every "
     "setting on the Paper protocol page."
 )
-t1, t2 = st.columns(2, gap="large")
+t1, t2 = st.tabs(["Table 1: Exp I, barbell", "Table 2: Exp II, asymmetric chain"])
 with t1:
     st.markdown("\n".join(report_paper.protocol_table_markdown(proto["barbell"], "barbell")))
 with t2:

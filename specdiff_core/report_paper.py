@@ -91,7 +91,7 @@ def protocol_table_markdown(table: dict[str, Any], name: str) -> list[str]:
         "",
         "| method | connected (ours) | "
         + ("long run | " if long else "")
-        + "paper | within | RSE (ours): mean ± sd [95% CI of the mean] | paper RSE | within |",
+        + "paper | within | RSE (ours): mean ± sd [CI of mean] | paper RSE | within |",
         "|---|---|---|---|---|---|---|" + ("---|" if long else ""),
     ]
     for key, r in table["methods"].items():
