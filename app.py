@@ -12,8 +12,8 @@ Renaming pages/ (e.g. to app_pages/) would remove the v1 behaviour altogether.
 
 Shared session state (initialised here, once per session, from the link if it has one):
     st.session_state["seed"]        int, the sidebar seed (in the URL as ?seed=)
-    st.session_state["graph_spec"]  viz.GraphSpec, "the current graph" chosen in Graph Lab;
-                                    build it with viz.build_graph(spec, seed=seed)
+    st.session_state["graph_spec"]  graphs.GraphSpec, "the current graph" chosen in Graph Lab;
+                                    build it with graphs.build_graph(spec, seed=seed)
 The current graph is written back into the URL after every page run, so any page's
 address reproduces its view; so are the classroom flags (presenter mode, *_hide), which
 pages/_classroom.py reads and documents.
@@ -27,7 +27,7 @@ import streamlit as st
 from streamlit.runtime.scriptrunner_utils.exceptions import StopException
 
 from pages import _classroom as classroom
-from specdiff_core.viz import GraphSpec
+from specdiff_core.graphs import GraphSpec
 
 classroom.read_flags()
 st.set_page_config(

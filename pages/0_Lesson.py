@@ -18,14 +18,24 @@ import streamlit as st
 
 from pages import _duel_ui as ui
 from pages._classroom import FLAGS, flag, job_pool, queue_text, session_id, style_figure
-from specdiff_core import experiments, jobs, metrics, protocol, report, resistance, store, viz
+from specdiff_core import (
+    experiments,
+    graphs,
+    jobs,
+    metrics,
+    protocol,
+    report,
+    resistance,
+    store,
+    viz,
+)
 from specdiff_core.errors import SpecDiffError
 from specdiff_core.jobs import PoolFull
 from specdiff_core.training import make_example
 
 ss = st.session_state
 seed = int(ss["seed"])
-HASH = {nx.Graph: viz.graph_fingerprint}
+HASH = {nx.Graph: graphs.graph_fingerprint}
 cache = st.cache_data(max_entries=64, show_spinner=False, hash_funcs=HASH)
 
 STEPS = [  # slug, short label (step picker), title
@@ -41,12 +51,12 @@ STEPS = [  # slug, short label (step picker), title
 ]
 SLUGS = [s for s, _, _ in STEPS]
 OWN_GRAPHS = {  # label -> GraphSpec
-    "Barbell with unequal cliques (6 and 12)": viz.GraphSpec.of_family("barbell", k1=6, k2=12),
-    "Barbell with a 2-edge bridge path": viz.GraphSpec.of_family(
+    "Barbell with unequal cliques (6 and 12)": graphs.GraphSpec.of_family("barbell", k1=6, k2=12),
+    "Barbell with a 2-edge bridge path": graphs.GraphSpec.of_family(
         "barbell", k1=8, k2=8, bridge_length=1
     ),
-    "Chain of cliques": viz.GraphSpec.of_family("asymmetric_chain"),
-    "Karate club": viz.GraphSpec.of_family("karate_club"),
+    "Chain of cliques": graphs.GraphSpec.of_family("asymmetric_chain"),
+    "Karate club": graphs.GraphSpec.of_family("karate_club"),
     "Paste an edge list": None,
 }
 OWN_MAX_EDGES = 400  # sampling cost grows with the edges; larger graphs: use the CLI
@@ -120,8 +130,8 @@ def ring_with_shortcuts(n: int, chords: int) -> nx.Graph:
     lines = [f"{i} {(i + 1) % n}" for i in range(n)]
     starts = [int(round(j * n / (2 * max(chords, 1)))) for j in range(chords)]
     lines += [f"{s} {(s + n // 2) % n}" for s in starts if (s + n // 2) % n not in (s, s + 1)]
-    spec = viz.GraphSpec(kind="paste", data="\n".join(lines).encode())
-    return viz.build_graph(spec).graph
+    spec = graphs.GraphSpec(kind="paste", data="\n".join(lines).encode())
+    return graphs.build_graph(spec).graph
 
 
 @cache
@@ -297,7 +307,7 @@ def step_bridge() -> None:
     )
     left, right = st.columns([1, 1.25], gap="large")
     k = left.slider("Clique size k", 3, 20, 8, key="lesson_k", bind="query-params")
-    G = viz.build_graph(viz.GraphSpec.of_family("barbell", k1=k, k2=k), seed=seed).graph
+    G = graphs.build_graph(graphs.GraphSpec.of_family("barbell", k1=k, k2=k), seed=seed).graph
     R, bridges, svg = graph_view(G, seed, f"Two K{k} joined by one bridge (dashed)")
     m = left.columns(2)
     m[0].metric("R_eff of the bridge", f"{R[bridges].max():.3f}")
@@ -596,9 +606,9 @@ def step_own() -> None:
     spec = OWN_GRAPHS[choice]
     if spec is None:
         text = st.text_area("Edge list", PASTE_EXAMPLE, key="lesson_paste", height=140)
-        spec = viz.GraphSpec(kind="paste", data=text.encode())
+        spec = graphs.GraphSpec(kind="paste", data=text.encode())
     try:
-        G = viz.build_graph(spec, seed=seed).graph
+        G = graphs.build_graph(spec, seed=seed).graph
         if G.number_of_edges() > OWN_MAX_EDGES or G.number_of_edges() < 1:
             raise SpecDiffError(
                 f"this lesson samples graphs of 1 to {OWN_MAX_EDGES} edges; yours has "
@@ -759,7 +769,7 @@ def own_example(fingerprint: str, seed: int, _G: nx.Graph):
 
 def own_samples(state: dict, G: nx.Graph):
     """Samples of G from the session's trained duel, drawn in the pool (cached by content)."""
-    fp = viz.graph_fingerprint(G)
+    fp = graphs.graph_fingerprint(G)
     key = ("own", state["key"], state["duel"].step_count, fp, K, seed)
     held = ss.get("lesson_own_result")
     if held is not None and held[0] == key:

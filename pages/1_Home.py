@@ -3,7 +3,7 @@
 import streamlit as st
 
 from pages._cached import bridge_mask, build_graph, effective_resistance, graph_svg, layout
-from specdiff_core import experiments, store, viz
+from specdiff_core import experiments, graphs, store
 
 
 @st.cache_data(show_spinner=False, ttl=3600)
@@ -50,7 +50,7 @@ k = cols[0].slider(
     help="Edges inside a clique K_k have R_eff = 2/k: many other paths. The bridge stays at 1.",
 )
 seed = int(st.session_state["seed"])
-G = build_graph(viz.GraphSpec.of_family("barbell", k1=k, k2=k), seed=seed).graph
+G = build_graph(graphs.GraphSpec.of_family("barbell", k1=k, k2=k), seed=seed).graph
 R = effective_resistance(G, seed=seed).values
 bridges = bridge_mask(G)
 cols[1].metric("Edges", G.number_of_edges())

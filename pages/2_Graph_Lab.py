@@ -48,7 +48,7 @@ PARAM_UI: dict[str, tuple[str, dict]] = {
     "n_cliques": ("int", {"label": "Number of cliques", "min_value": 2, "max_value": 10}),
     "min_size": ("int", {"label": "Smallest clique", "min_value": 2, "max_value": 60}),
     "max_size": ("int", {"label": "Largest clique", "min_value": 2, "max_value": 60}),
-    "n": ("int", {"label": "Nodes n", "min_value": 2, "max_value": viz.APP_LIMITS.max_nodes}),
+    "n": ("int", {"label": "Nodes n", "min_value": 2, "max_value": graphs.APP_LIMITS.max_nodes}),
     "k": ("int", {"label": "Ring neighbours k", "min_value": 2, "max_value": 40}),
     "p": ("float", {"label": "Probability p", "min_value": 0.0, "max_value": 1.0}),
     "p_in": ("float", {"label": "Within-block p_in", "min_value": 0.0, "max_value": 1.0}),
@@ -60,18 +60,20 @@ ss = st.session_state
 seed = int(ss["seed"])
 
 
-def init_widget_state(spec: viz.GraphSpec) -> None:
+def init_widget_state(spec: graphs.GraphSpec) -> None:
     """Give every control of this page a value (from the current graph), once."""
     source = (
         spec.kind
         if spec.kind != "family"
-        else ("classic" if spec.family in viz.CLASSICS else "family")
+        else ("classic" if spec.family in graphs.CLASSICS else "family")
     )
     ss.setdefault("lab_source", source)
-    ss.setdefault("lab_family", spec.family if spec.family in viz.GENERATORS else "barbell")
-    ss.setdefault("lab_classic", spec.family if spec.family in viz.CLASSICS else viz.CLASSICS[0])
+    ss.setdefault("lab_family", spec.family if spec.family in graphs.GENERATORS else "barbell")
+    ss.setdefault(
+        "lab_classic", spec.family if spec.family in graphs.CLASSICS else graphs.CLASSICS[0]
+    )
     ss.setdefault("lab_paste", spec.data.decode() if spec.kind == "paste" else EXAMPLE_EDGES)
-    for fam in viz.GENERATORS:
+    for fam in graphs.GENERATORS:
         values = spec.full_params if spec.kind == "family" and spec.family == fam else {}
         for name, default in graphs.FAMILIES[fam].defaults.items():
             value = values.get(name, default)
@@ -92,7 +94,7 @@ def param_widget(fam: str, name: str):
     return st.text_input(key=key, persist_state="session", **kw)
 
 
-def chosen_spec() -> viz.GraphSpec | None:
+def chosen_spec() -> graphs.GraphSpec | None:
     """Draw the source controls; return the spec they describe (None: nothing chosen yet)."""
     source = st.radio(
         "Graph source",
@@ -104,7 +106,7 @@ def chosen_spec() -> viz.GraphSpec | None:
     if source == "family":
         fam = st.selectbox(
             "Family",
-            viz.GENERATORS,
+            graphs.GENERATORS,
             key="lab_family",
             persist_state="session",
             format_func=lambda f: f"{f} · {graphs.FAMILIES[f].doc}",
@@ -119,10 +121,12 @@ def chosen_spec() -> viz.GraphSpec | None:
                     f"{params['sizes']!r}."
                 )
                 return None
-        return viz.GraphSpec.of_family(fam, **params)
+        return graphs.GraphSpec.of_family(fam, **params)
     if source == "classic":
-        return viz.GraphSpec.of_family(
-            st.selectbox("Classic graph", viz.CLASSICS, key="lab_classic", persist_state="session")
+        return graphs.GraphSpec.of_family(
+            st.selectbox(
+                "Classic graph", graphs.CLASSICS, key="lab_classic", persist_state="session"
+            )
         )
     if source == "upload":
         up = st.file_uploader(
@@ -132,11 +136,11 @@ def chosen_spec() -> viz.GraphSpec | None:
             help="Edge list (u v [weight] per line), GML, GraphML or node-link JSON.",
         )
         st.caption(
-            f"Up to {viz.APP_LIMITS.max_nodes:,} nodes and {viz.APP_LIMITS.max_edges:,} edges "
+            f"Up to {graphs.APP_LIMITS.max_nodes:,} nodes and {graphs.APP_LIMITS.max_edges:,} edges "
             "(5 MB). Larger graphs: use the command line."
         )
         if up is not None:
-            return viz.GraphSpec(kind="upload", name=up.name, data=up.getvalue())
+            return graphs.GraphSpec(kind="upload", name=up.name, data=up.getvalue())
         if ss["graph_spec"].kind == "upload":
             st.caption(f"Using {ss['graph_spec'].name!r}, uploaded earlier.")
             return ss["graph_spec"]
@@ -148,7 +152,7 @@ def chosen_spec() -> viz.GraphSpec | None:
         height=220,
         persist_state="session",
     )
-    return viz.GraphSpec(kind="paste", data=text.encode())
+    return graphs.GraphSpec(kind="paste", data=text.encode())
 
 
 init_widget_state(ss["graph_spec"])
@@ -173,7 +177,7 @@ try:
 except SpecDiffError as exc:  # e.g. a bad graph in the link: fall back to the default
     if not failed:
         st.warning(f"The current graph could not be built ({exc}); showing the default barbell.")
-    spec = ss["graph_spec"] = viz.GraphSpec()
+    spec = ss["graph_spec"] = graphs.GraphSpec()
     loaded = build_graph(spec, seed=seed)
 G = loaded.graph
 res = effective_resistance(G, seed=seed)

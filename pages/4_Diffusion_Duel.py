@@ -14,14 +14,14 @@ import streamlit as st
 
 from pages import _duel_ui as ui
 from pages._classroom import flag, presenting, style_figure
-from specdiff_core import metrics, report, viz
+from specdiff_core import graphs, metrics, report, viz
 from specdiff_core.checkpoints import model_to_bytes
 
 ss = st.session_state
 seed = int(ss["seed"])
 
 layout = st.cache_data(
-    max_entries=16, show_spinner=False, hash_funcs={nx.Graph: viz.graph_fingerprint}
+    max_entries=16, show_spinner=False, hash_funcs={nx.Graph: graphs.graph_fingerprint}
 )(viz.layout)
 
 

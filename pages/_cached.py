@@ -5,9 +5,9 @@ for every page and every session."""
 import networkx as nx
 import streamlit as st
 
-from specdiff_core import metrics, resistance, viz
+from specdiff_core import graphs, metrics, resistance, viz
 
-HASH = {nx.Graph: viz.graph_fingerprint}  # canonical graphs hash by content, quickly
+HASH = {nx.Graph: graphs.graph_fingerprint}  # canonical graphs hash by content, quickly
 cache = st.cache_data(max_entries=32, show_spinner=False, hash_funcs=HASH)
 
 
@@ -16,7 +16,7 @@ def slow(message: str):
     return st.cache_data(max_entries=32, show_spinner=message, hash_funcs=HASH)
 
 
-build_graph = slow("Building the graph…")(viz.build_graph)
+build_graph = slow("Building the graph…")(graphs.build_graph)
 effective_resistance = slow("Computing effective resistance…")(resistance.effective_resistance)
 bridge_mask = cache(metrics.bridge_mask)
 layout = slow("Laying out the graph…")(viz.layout)

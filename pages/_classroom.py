@@ -168,7 +168,7 @@ def job_pool() -> JobPool:
         processes=os.environ.get("SPECDIFF_POOL_PROCESSES", "1") != "0",
     ).start()  # spawn the worker processes now, not when the first student presses Train
     # and have each build the default duel's training set: the first Train of a class
-    # otherwise waited ~3 s for it (bench_app --duel: the progress line's first gap).
+    # otherwise waited ~3 s for it (app_speed --duel: the progress line's first gap).
     for _ in range(pool.workers):
         pool.submit(
             lambda ctx: ctx.call(warm_remote, "barbell", 0),

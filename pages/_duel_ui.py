@@ -68,7 +68,7 @@ TRAIN_CHUNK = 5  # steps between progress reports (and between chances to pause)
 SAMPLE_COST = 0.6  # work units (~training steps) per sample drawn, for the queue estimate
 # Sampling (about a second) goes ahead of queued training: with 30 different duels on two
 # cores, first-come-first-served made a trained student wait ~2 min behind everyone
-# else's training for their samples (scripts/load_test.py --distinct-seeds: p50 248 s).
+# else's training for their samples (benchmarks/load_test.py --distinct-seeds: p50 248 s).
 SAMPLE_PRIORITY = 1
 
 ss = st.session_state

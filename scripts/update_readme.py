@@ -6,9 +6,9 @@ Nothing in those sections is typed by hand: they are the files written by
     python -m specdiff_core bench resistance   (output kept in docs/bench_resistance.md)
     python -m specdiff_core bench diffusion    (output kept in docs/bench_diffusion.md)
     python -m specdiff_core bench protocol     (output kept in docs/bench_protocol.md)
-    python scripts/load_test.py --save docs/load_test/default.txt
-    python scripts/load_test.py --distinct-seeds --save docs/load_test/distinct.txt
-    python scripts/bench_app.py --duel --save docs/load_test/duel_responsiveness.txt
+    python benchmarks/load_test.py --save docs/load_test/default.txt
+    python benchmarks/load_test.py --distinct-seeds --save docs/load_test/distinct.txt
+    python benchmarks/app_speed.py --duel --save docs/load_test/duel_responsiveness.txt
 Run ``python scripts/update_readme.py`` after any of them.
 """
 

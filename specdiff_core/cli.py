@@ -155,18 +155,23 @@ def _sparsify_with_model(args: argparse.Namespace, G) -> int:
 # ------------------------------------------------------------------------------ bench
 
 
+BENCHMARKS = ("resistance", "diffusion", "cost", "protocol")  # modules of benchmarks/
+
+
 def cmd_bench(args: argparse.Namespace) -> int:
-    if args.what == "resistance":
-        from .bench_resistance import main as bench_main
-    elif args.what == "diffusion":
-        from .bench_diffusion import main as bench_main
-    elif args.what == "cost":
-        from .bench_cost import main as bench_main
-    elif args.what == "protocol":
-        from .bench_protocol import main as bench_main
-    else:  # argparse restricts choices; kept for clarity
-        raise CLIError(f"unknown benchmark {args.what!r}")
-    return int(bench_main(quick=args.quick, out=args.out) or 0)
+    """Run one of the repository's benchmarks (benchmarks/, beside the library)."""
+    import importlib
+
+    root = Path(__file__).resolve().parents[1]
+    if not (root / "benchmarks" / f"{args.what}.py").is_file():
+        raise CLIError(
+            f"benchmark {args.what!r} not found: the benchmarks live in the repository's "
+            f"benchmarks/ folder, which is not beside this installation ({root})"
+        )
+    if str(root) not in sys.path:
+        sys.path.insert(0, str(root))
+    bench = importlib.import_module(f"benchmarks.{args.what}")
+    return int(bench.main(quick=args.quick, out=args.out) or 0)
 
 
 # ------------------------------------------------------------------------------ parser
@@ -214,7 +219,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_sparsify)
 
     p = sub.add_parser("bench", help="benchmarks that print figures against in-run baselines")
-    p.add_argument("what", choices=["resistance", "diffusion", "cost", "protocol"])
+    p.add_argument("what", choices=BENCHMARKS)
     p.add_argument("--quick", action="store_true", help="smaller sizes, for a smoke run")
     p.add_argument("--out", help="also write the rows as JSON here")
     p.set_defaults(func=cmd_bench)

@@ -743,7 +743,7 @@ def _child_main(conn) -> None:  # pragma: no cover - runs in the worker process
     idle; when the server needs one, the students' pages come first. 5 rather than 10:
     with 10 the load test's shared duel took 44 s instead of 32 s to finish (a heavily
     niced process is preempted often and did the same training in ~40% more CPU time),
-    and 5 kept every figure of bench_app --duel under 1 s as well."""
+    and 5 kept every figure of app_speed --duel under 1 s as well."""
     try:
         os.nice(int(os.environ.get("SPECDIFF_WORKER_NICE", WORKER_NICE)))
     except (OSError, ValueError):  # not allowed, or a bad value: run at normal priority

@@ -22,8 +22,8 @@ import numpy as np
 import scipy.sparse as sps
 from scipy.sparse.csgraph import connected_components
 
-from .errors import ConfigError, GraphError
-from .graphs import edge_array, edge_weights
+from .errors import ConfigError
+from .graphs import bridge_mask, edge_array, edge_weights
 
 __all__ = [
     "DENSE_MAX_NODES",
@@ -61,12 +61,6 @@ class SpectralQuality:
 # ---------------------------------------------------------------------------- checks
 
 
-def _edges_of(G: nx.Graph) -> np.ndarray:
-    if not isinstance(G, nx.Graph):
-        raise GraphError(f"expected a networkx graph, got {type(G).__name__}")
-    return edge_array(G)  # (m, 2)
-
-
 def _as_masks(masks: object, m: int, *, batch: bool) -> np.ndarray:
     """Check a mask (or a ``(K, m)`` stack of them) and return it as bool."""
     arr = np.asarray(masks)
@@ -99,20 +93,6 @@ def _kept_weights(G: nx.Graph, edges: np.ndarray, masks: np.ndarray, weights: ob
 
 
 # ------------------------------------------------------------------- combinatorial metrics
-
-
-def bridge_mask(G: nx.Graph) -> np.ndarray:
-    """``(m,)`` bool: which edges of ``G`` are bridges (``networkx.bridges``).
-
-    Examples
-    --------
-    >>> bridge_mask(nx.Graph([(0, 1), (1, 2), (2, 0), (2, 3)])).tolist()
-    [False, False, False, True]
-    """
-    edges = _edges_of(G)
-    n = G.number_of_nodes()
-    found = np.array([sorted(e) for e in nx.bridges(G)], dtype=np.int64).reshape(-1, 2)
-    return np.isin(edges[:, 0] * n + edges[:, 1], found[:, 0] * n + found[:, 1])
 
 
 def count_components(n: int, edges: np.ndarray, masks: np.ndarray) -> np.ndarray:
@@ -150,7 +130,7 @@ def n_components(G: nx.Graph, mask: object) -> int:
     >>> n_components(G, [True, False, True])
     2
     """
-    edges = _edges_of(G)
+    edges = edge_array(G)
     m_ = _as_masks(mask, len(edges), batch=False)
     return int(count_components(G.number_of_nodes(), edges, m_[None])[0])
 
@@ -163,7 +143,7 @@ def preserves_connectivity(G: nx.Graph, mask: object) -> bool:
     >>> preserves_connectivity(nx.cycle_graph(4), [True, True, True, False])
     True
     """
-    edges = _edges_of(G)
+    edges = edge_array(G)
     full = np.ones((1, len(edges)), dtype=bool)
     return n_components(G, mask) == int(count_components(G.number_of_nodes(), edges, full)[0])
 
@@ -176,7 +156,7 @@ def bridge_survival(G: nx.Graph, mask: object) -> float:
     >>> bridge_survival(nx.path_graph(5), [True, False, True, True])
     0.75
     """
-    edges = _edges_of(G)
+    edges = edge_array(G)
     m_ = _as_masks(mask, len(edges), batch=False)
     b = bridge_mask(G)
     return float(m_[b].mean()) if b.any() else math.nan
@@ -329,7 +309,7 @@ def spectral_quality(
     >>> round(q.lambda_min, 9), round(q.lambda_max, 9), round(q.epsilon, 9)
     (2.0, 2.0, 1.0)
     """
-    edges = _edges_of(G)
+    edges = edge_array(G)
     if len(edges) == 0:
         return SpectralQuality(math.nan, math.nan, math.nan, math.nan, "the graph has no edges")
     w = np.asarray(weights, dtype=np.float64)
@@ -443,7 +423,7 @@ def evaluate(
     >>> out["connected"], out["n_components"], out["bridge_survival"]
     (0.0, 2.0, 0.5)
     """
-    edges = _edges_of(G)
+    edges = edge_array(G)
     m_ = _as_masks(mask, len(edges), batch=False)
     h = _kept_weights(G, edges, m_[None], None if weights is None else np.asarray(weights)[None])
     b = bridge_mask(G)
@@ -479,7 +459,7 @@ def evaluate_batch(
     >>> out["connected"].tolist(), out["edge_retention"].tolist()
     ([1.0, 0.0], [1.0, 0.5])
     """
-    edges = _edges_of(G)
+    edges = edge_array(G)
     M = _as_masks(masks, len(edges), batch=True)  # (K, m)
     H = _kept_weights(G, edges, M, weights)  # (K, m)
     K, n = M.shape[0], G.number_of_nodes()

@@ -10,21 +10,14 @@ Every view of a graph here follows the same conventions:
 * node positions come from :func:`layout`, computed once in Python with a seed,
   so the same graph always looks the same and two panels can share one layout.
 
-It also holds :class:`GraphSpec`, the small value that names "the current graph"
-(a family and its parameters, an upload, or a pasted edge list) and round-trips
-through a URL query string, so that a link reproduces a view.
-
 No streamlit import: the CLI and the tests use this module too.
 """
 
 from __future__ import annotations
 
-import hashlib
 import html as _html
 import json
-from collections.abc import Mapping
-from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any
 
 import networkx as nx
 import numpy as np
@@ -32,31 +25,20 @@ import pandas as pd
 import plotly.colors as pcolors
 import plotly.graph_objects as go
 
-from .errors import GraphError
 from .graphs import (
-    FAMILIES,
-    Limits,
-    LoadedGraph,
     edge_array,
     edge_weights,
-    load_graph,
-    make_graph,
+    graph_fingerprint,
     node_labels,
 )
 from .offline import script_json, vis_network_js, vis_tooltip_css
 
 __all__ = [
     "COLORSCALE",
-    "APP_LIMITS",
     "DRAW_MAX_NODES",
     "DRAW_MAX_EDGES",
     "PYVIS_MAX_EDGES",
     "SVG_MAX_EDGES",
-    "CLASSICS",
-    "GENERATORS",
-    "GraphSpec",
-    "build_graph",
-    "graph_fingerprint",
     "layout",
     "edge_table",
     "edge_colours",
@@ -73,166 +55,13 @@ COLORSCALE = "Viridis_r"  # colour-blind-safe, perceptually uniform; high values
 BRIDGE_COLOUR = "#D55E00"  # Okabe-Ito vermillion, only ever paired with a cross marker
 DROPPED_COLOUR = "#BBBBBB"
 
-APP_LIMITS = Limits(max_nodes=2_000, max_edges=20_000, max_bytes=5_000_000)  # interactive
 DRAW_MAX_NODES = 1_500  # larger graphs get the table and histogram, not a drawing
 DRAW_MAX_EDGES = 10_000
 PYVIS_MAX_EDGES = 3_000  # the interactive canvas gets sluggish beyond this
 SVG_MAX_EDGES = 2_000  # the static SVG view (two <line>s and a <title> per edge) up to this
 
-CLASSICS = tuple(name for name, f in FAMILIES.items() if not f.defaults)
-GENERATORS = tuple(name for name, f in FAMILIES.items() if f.defaults)
-
-PASTE_URL_MAX = 1_500  # longer pasted edge lists are not put in the link
-
 
 # ----------------------------------------------------------------------------- graph spec
-
-
-@dataclass(frozen=True)
-class GraphSpec:
-    """What "the current graph" is, without the graph: enough to rebuild it.
-
-    ``kind`` is ``"family"`` (a generator or a networkx classic from
-    :data:`graphs.FAMILIES`, with ``params`` overriding its defaults), ``"upload"``
-    (``name`` and the file's ``data``) or ``"paste"`` (``data`` is the edge list text).
-    The seed is not part of the spec: it is the app's shared seed, passed to
-    :func:`build_graph`.
-    """
-
-    kind: Literal["family", "upload", "paste"] = "family"
-    family: str = "barbell"
-    params: tuple[tuple[str, Any], ...] = ()  # sorted (name, value) overrides
-    name: str = ""  # upload: the file name (its format is detected from it)
-    data: bytes = field(default=b"", repr=False)  # upload bytes / pasted text (UTF-8)
-
-    @classmethod
-    def of_family(cls, family: str, **params: Any) -> GraphSpec:
-        if family not in FAMILIES:
-            raise GraphError(f"unknown graph family {family!r}; choose one of {sorted(FAMILIES)}")
-        return cls(kind="family", family=family, params=tuple(sorted(params.items())))
-
-    @property
-    def full_params(self) -> dict[str, Any]:
-        """The family's defaults with this spec's overrides applied."""
-        return (
-            {**FAMILIES[self.family].defaults, **dict(self.params)} if self.kind == "family" else {}
-        )
-
-    def describe(self) -> str:
-        """One line for captions: ``barbell (k1=8, k2=8, bridge_length=0)``."""
-        if self.kind == "upload":
-            return f"uploaded file {self.name!r}"
-        if self.kind == "paste":
-            return f"pasted edge list ({len(self.data.splitlines())} lines)"
-        p = ", ".join(f"{k}={_fmt_param(v)}" for k, v in self.full_params.items())
-        return f"{self.family} ({p})" if p else self.family
-
-    def to_query(self) -> dict[str, str]:
-        """Query parameters that rebuild this spec (defaults omitted); see :meth:`from_query`."""
-        if self.kind == "upload":
-            return {"graph": "upload"}
-        if self.kind == "paste":
-            text = self.data.decode("utf-8", "replace")
-            return (
-                {"graph": "paste", "edges": text}
-                if len(text) <= PASTE_URL_MAX
-                else {"graph": "paste"}
-            )
-        out = {"graph": self.family} if self.family != "barbell" else {}
-        defaults = FAMILIES[self.family].defaults
-        for k, v in self.params:
-            if k in defaults and _coerce(v, defaults[k]) != defaults[k]:
-                out[f"g_{k}"] = _fmt_param(v)
-        return out
-
-    @classmethod
-    def from_query(cls, query: Mapping[str, Any]) -> tuple[GraphSpec, list[str]]:
-        """Parse :meth:`to_query` output; bad values fall back to defaults with a notice."""
-        notices: list[str] = []
-        graph = str(_first(query.get("graph", "barbell")))
-        if graph == "paste" and query.get("edges"):
-            return cls(kind="paste", data=str(_first(query["edges"])).encode()), notices
-        if graph in ("paste", "upload"):
-            notices.append(
-                f"the link names a {graph}ed graph whose contents are not in the link; "
-                "showing the default barbell instead"
-            )
-            graph = "barbell"
-        if graph not in FAMILIES:
-            notices.append(f"unknown graph {graph!r} in the link; showing the default barbell")
-            graph = "barbell"
-        params: dict[str, Any] = {}
-        for k, default in FAMILIES[graph].defaults.items():
-            if f"g_{k}" not in query:
-                continue
-            raw = str(_first(query[f"g_{k}"]))
-            try:
-                params[k] = _coerce(raw, default)
-            except (TypeError, ValueError):
-                notices.append(f"ignored {k}={raw!r} from the link (expected like {default!r})")
-        return cls.of_family(graph, **params), notices
-
-
-def _first(v: Any) -> Any:
-    return v[0] if isinstance(v, list | tuple) and v else v
-
-
-def _fmt_param(v: Any) -> str:
-    if isinstance(v, list | tuple):
-        return ",".join(str(int(x)) for x in v)
-    if isinstance(v, float):
-        return f"{v:g}"
-    return str(v)
-
-
-def _coerce(value: Any, like: Any) -> Any:
-    """Convert ``value`` (often a URL string) to the type of the default ``like``."""
-    if isinstance(like, bool):
-        return str(value).lower() in ("1", "true", "yes")
-    if isinstance(like, int):
-        return int(float(value)) if isinstance(value, str) else int(value)
-    if isinstance(like, float):
-        out = float(value)
-        if not np.isfinite(out):
-            raise ValueError(f"{value!r} is not finite")
-        return out
-    if isinstance(like, list | tuple):
-        items = value.split(",") if isinstance(value, str) else value
-        return tuple(int(str(x).strip()) for x in items if str(x).strip())
-    return value
-
-
-def build_graph(spec: GraphSpec, *, seed: int = 0, limits: Limits = APP_LIMITS) -> LoadedGraph:
-    """Build and validate the graph a spec names; oversized requests raise GraphError.
-
-    The result's ``graph.graph["fingerprint"]`` identifies it for caches.
-    """
-    if spec.kind == "family":
-        G = make_graph(spec.family, seed=int(seed), limits=limits, **dict(spec.params))
-        loaded = LoadedGraph(graph=G, notices=[], source=spec.family)
-    elif spec.kind == "upload":
-        loaded = load_graph(spec.data, name=spec.name or "upload", limits=limits)
-    elif spec.kind == "paste":
-        loaded = load_graph(spec.data, fmt="edgelist", name="pasted edge list", limits=limits)
-    else:
-        raise GraphError(f"unknown graph source {spec.kind!r}")
-    loaded.graph.graph["fingerprint"] = graph_fingerprint(loaded.graph)
-    return loaded
-
-
-def graph_fingerprint(G: nx.Graph) -> str:
-    """A short hash of a canonical graph's nodes, edges and weights (cache key).
-
-    Uses ``G.graph["fingerprint"]`` when :func:`build_graph` already stored it.
-    """
-    stored = G.graph.get("fingerprint")
-    if isinstance(stored, str):
-        return stored
-    h = hashlib.sha1(str(G.number_of_nodes()).encode())
-    edges = edge_array(G)
-    h.update(edges.tobytes())
-    h.update(edge_weights(G, edges).tobytes())
-    return h.hexdigest()[:16]
 
 
 # --------------------------------------------------------------------------------- layout

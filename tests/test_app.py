@@ -159,7 +159,7 @@ def test_resistance_page_follows_the_current_graph_and_the_budget():
 
 
 def _barbell():
-    G = viz.build_graph(viz.GraphSpec.of_family("barbell", k1=4, k2=4), seed=0).graph
+    G = graphs.build_graph(graphs.GraphSpec.of_family("barbell", k1=4, k2=4), seed=0).graph
     E = graphs.edge_array(G)
     R = np.full(len(E), 0.5)  # any per-edge values will do for drawing
     bridges = np.array(
@@ -185,7 +185,7 @@ def test_pyvis_html_is_self_contained_and_offline():
 
 
 def test_node_labels_cannot_break_out_of_the_script():
-    G = viz.build_graph(viz.GraphSpec(kind="paste", data=b"</script><b>x y\ny z\n")).graph
+    G = graphs.build_graph(graphs.GraphSpec(kind="paste", data=b"</script><b>x y\ny z\n")).graph
     html = viz.pyvis_html(G, np.ones(2), pos=viz.layout(G))
     assert html.count("</script>") == 2  # the library's and ours, nothing from the labels
 
@@ -221,9 +221,9 @@ def test_layout_is_the_same_for_the_same_graph_and_seed():
 
 
 def test_graph_spec_round_trips_through_a_link():
-    spec = viz.GraphSpec.of_family("stochastic_block_model", sizes=(10, 12), p_in=0.5)
+    spec = graphs.GraphSpec.of_family("stochastic_block_model", sizes=(10, 12), p_in=0.5)
     query = spec.to_query()
     assert query == {"graph": "stochastic_block_model", "g_sizes": "10,12", "g_p_in": "0.5"}
-    assert viz.GraphSpec.from_query(query) == (spec, [])
-    _, notices = viz.GraphSpec.from_query({"graph": "erdos_renyi", "g_p": "lots"})
+    assert graphs.GraphSpec.from_query(query) == (spec, [])
+    _, notices = graphs.GraphSpec.from_query({"graph": "erdos_renyi", "g_p": "lots"})
     assert "ignored p='lots'" in notices[0]

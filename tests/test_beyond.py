@@ -13,16 +13,16 @@ from specdiff_core import report
 from specdiff_core.cli import build_parser, main
 from specdiff_core.diffusion import DiffusionConfig
 from specdiff_core.errors import ConfigError, GraphError
-from specdiff_core.experiments import (
-    PRESETS,
-    ExperimentConfig,
+from specdiff_core.experiments import PRESETS, ExperimentConfig, run_experiment
+from specdiff_core.graphs import (
     bridge_classes,
+    edge_array,
     family_graphs,
     real_sources,
-    run_experiment,
     sample_subgraphs,
+    validate_graph,
+    write_graph,
 )
-from specdiff_core.graphs import edge_array, validate_graph, write_graph
 from specdiff_core.training import DuelConfig, TrainConfig
 
 TINY = ExperimentConfig(
@@ -196,7 +196,7 @@ def test_reports_render_every_new_experiment(tmp_path):
 
 
 def test_cost_bench_measures_and_plots(tmp_path):
-    from specdiff_core import bench_cost
+    from benchmarks import cost as bench_cost
 
     row = bench_cost.measure_size(20, reps=1, steps=1)
     assert row["n"] == 20 and row["m"] > row["n"]

@@ -19,10 +19,9 @@ from specdiff_core.experiments import (
     ExperimentConfig,
     _duel_run,
     evaluate_methods,
-    family_graphs,
     run_experiment,
 )
-from specdiff_core.graphs import write_graph
+from specdiff_core.graphs import family_graphs, write_graph
 from specdiff_core.training import DuelConfig, TrainConfig
 
 TINY = ExperimentConfig(

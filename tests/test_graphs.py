@@ -717,7 +717,7 @@ def test_load_graph_from_bytes_with_name(kind):
 )
 def test_format_detected_by_extension(ext, fmt):
     # Contents that would be detected as something else if the extension were ignored.
-    assert g._detect_format("x" + ext, b"{ <graph [") == fmt
+    assert g.io._detect_format("x" + ext, b"{ <graph [") == fmt
 
 
 @pytest.mark.parametrize(
@@ -731,8 +731,8 @@ def test_format_detected_by_extension(ext, fmt):
     ],
 )
 def test_format_detected_by_content(data, fmt):
-    assert g._detect_format(None, data) == fmt
-    assert g._detect_format("upload.unknown", data) == fmt
+    assert g.io._detect_format(None, data) == fmt
+    assert g.io._detect_format("upload.unknown", data) == fmt
 
 
 def test_explicit_format_overrides_extension(make_file):

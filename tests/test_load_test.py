@@ -1,4 +1,4 @@
-"""scripts/load_test.py, small: the classroom load test still drives the app end to end.
+"""benchmarks/load_test.py, small: the classroom load test still drives the app end to end.
 
 The full run (30 sessions, ~1-5 minutes) is a documented command, not part of the suite;
 this runs the same code with three light clients and a short duel, on distinct seeds so
@@ -18,7 +18,7 @@ def test_three_students_complete_the_lessons_default_path(tmp_path):
     report = tmp_path / "load.txt"
     cmd = [
         sys.executable,
-        "scripts/load_test.py",
+        "benchmarks/load_test.py",
         "--sessions", "3",
         "--browsers", "0",
         "--steps", "100",
@@ -38,5 +38,5 @@ def test_three_students_complete_the_lessons_default_path(tmp_path):
     assert "train jobs 3, train done 3, sample jobs 3, sample done 3, failed 0" in out
     assert "peak server memory" in out
     saved = report.read_text()
-    assert saved.startswith("$ python scripts/load_test.py --sessions 3")
+    assert saved.startswith("$ python benchmarks/load_test.py --sessions 3")
     assert "sessions completed / started: 3 / 3" in saved

@@ -19,11 +19,9 @@ from specdiff_core.experiments import (
     ExperimentConfig,
     decode_samples,
     demo_examples,
-    paper_graphs,
     run_experiment,
-    thickened,
 )
-from specdiff_core.graphs import barbell
+from specdiff_core.graphs import barbell, paper_graphs, thickened
 from specdiff_core.metrics import bridge_mask
 from specdiff_core.protocol import fixed_point
 from specdiff_core.training import (

@@ -1,8 +1,8 @@
 """Many students, one server: drive N concurrent sessions through the lesson's default path.
 
-    python scripts/load_test.py                       # 30 sessions: 3 in chromium, 27 light
-    python scripts/load_test.py --sessions 10 --browsers 2 --steps 100
-    python scripts/load_test.py --distinct-seeds      # nothing to share: the queue at work
+    python benchmarks/load_test.py                       # 30 sessions: 3 in chromium, 27 light
+    python benchmarks/load_test.py --sessions 10 --browsers 2 --steps 100
+    python benchmarks/load_test.py --distinct-seeds      # nothing to share: the queue at work
 
 It starts ``streamlit run app.py`` on a free port of 127.0.0.1 (or uses ``--url``), then
 starts every session at once (within ``--ramp`` seconds). Each one follows the path a
@@ -486,7 +486,7 @@ def main() -> int:
             server.stop()
 
     done = results.completed
-    lines: list[str] = ["$ python scripts/load_test.py " + " ".join(sys.argv[1:])]
+    lines: list[str] = ["$ python benchmarks/load_test.py " + " ".join(sys.argv[1:])]
 
     def say(text: str) -> None:
         print(text)

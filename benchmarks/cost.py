@@ -52,7 +52,7 @@ def _best(fn: Callable[[], Any], reps: int) -> float:
 
 
 def _chain(n: int, seed: int):
-    from .graphs import cliques_joined_by_bridges
+    from specdiff_core.graphs import cliques_joined_by_bridges
 
     return cliques_joined_by_bridges([CLIQUE] * max(2, n // CLIQUE), seed=seed)
 
@@ -61,10 +61,10 @@ def measure_size(n: int, *, reps: int = 3, steps: int = 6) -> dict[str, Any]:
     """Every timing of one graph size (see the module docstring)."""
     from dataclasses import replace
 
-    from .experiments import PRESETS
-    from .resistance import effective_resistance
-    from .sparsifiers import spectral_oracle
-    from .training import Duel, make_example, sample_masks
+    from specdiff_core.experiments import PRESETS
+    from specdiff_core.resistance import effective_resistance
+    from specdiff_core.sparsifiers import spectral_oracle
+    from specdiff_core.training import Duel, make_example, sample_masks
 
     cfg = PRESETS["quick"]
     graphs = [_chain(n, seed) for seed in range(4)]

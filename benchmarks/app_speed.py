@@ -1,7 +1,7 @@
 """How fast the app feels, measured in a real browser (Debian chromium via Playwright).
 
-    python scripts/bench_app.py            # starts its own server on a free port
-    python scripts/bench_app.py --url http://127.0.0.1:8501 --runs 7
+    python benchmarks/app_speed.py            # starts its own server on a free port
+    python benchmarks/app_speed.py --url http://127.0.0.1:8501 --runs 7
 
 Prints two figures per page (targets from issue 4, on a 2-core machine):
 
@@ -226,7 +226,7 @@ def main() -> int:
         print(f"cannot benchmark: {reason}", file=sys.stderr)
         return 2
     if args.save:  # everything printed below also goes to the file
-        sys.stdout = _Tee(sys.stdout, "$ python scripts/bench_app.py " + " ".join(sys.argv[1:]))
+        sys.stdout = _Tee(sys.stdout, "$ python benchmarks/app_speed.py " + " ".join(sys.argv[1:]))
     rc = 1
     try:
         rc = _bench(args)

@@ -40,8 +40,8 @@ import numpy as np
 import scipy
 from scipy.linalg import lapack
 
-from . import graphs
-from .resistance import (
+from specdiff_core import graphs
+from specdiff_core.resistance import (
     ResistanceResult,
     _blas_threads,
     _block_pcg,

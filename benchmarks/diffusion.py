@@ -22,12 +22,12 @@ from typing import Any
 
 import numpy as np
 
-from .experiments import demo_duel_config, demo_examples
-from .training import Duel, sample_masks, with_steps
+from specdiff_core.experiments import demo_duel_config, demo_examples
+from specdiff_core.training import Duel, sample_masks, with_steps
 
 
 def _default_duel(seed: int = 0) -> dict[str, Any]:
-    from .metrics import evaluate_batch, summarize
+    from specdiff_core.metrics import evaluate_batch, summarize
 
     t0 = time.perf_counter()
     cfg = demo_duel_config(seed)
@@ -51,8 +51,8 @@ def _default_duel(seed: int = 0) -> dict[str, Any]:
 
 
 def _inference_overhead(reps: int = 7, seed: int = 0) -> dict[str, Any]:
-    from .resistance import effective_resistance
-    from .sparsifiers import spectral_oracle
+    from specdiff_core.resistance import effective_resistance
+    from specdiff_core.sparsifiers import spectral_oracle
 
     cfg = with_steps(demo_duel_config(seed), 50)
     train, test = demo_examples(seed)
@@ -84,8 +84,9 @@ def _inference_overhead(reps: int = 7, seed: int = 0) -> dict[str, Any]:
 
 
 def _size_child(k: int, steps: int, q: mp.Queue) -> None:
-    from .config import DuelConfig, TrainConfig
-    from .experiments import ExperimentConfig, _examples, family_graphs
+    from specdiff_core.config import DuelConfig, TrainConfig
+    from specdiff_core.experiments import ExperimentConfig, _examples
+    from specdiff_core.graphs import family_graphs
 
     cfg = ExperimentConfig(n_train=8, clique_min=k, clique_max=k)
     train = _examples(family_graphs("barbell", 8, cfg, 0), cfg, 0, False)

@@ -1,0 +1,363 @@
+"""Reading and writing graph files: edge lists, GML, GraphML and node-link JSON, from a
+path, bytes or a directory, each through the validation gate with line-numbered errors."""
+
+from __future__ import annotations
+
+import io
+import json
+import math
+import os
+import re
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, Literal
+
+import networkx as nx
+
+from ..errors import GraphError
+from .canonical import (
+    DEFAULT_LIMITS,
+    Limits,
+    LoadedGraph,
+    _as_weight,
+    edge_array,
+    node_labels,
+    validate_graph,
+)
+
+FORMATS = ("edgelist", "gml", "graphml", "json")
+
+
+_EXTENSIONS = {
+    ".txt": "edgelist",
+    ".edges": "edgelist",
+    ".edgelist": "edgelist",
+    ".el": "edgelist",
+    ".tsv": "edgelist",
+    ".gml": "gml",
+    ".graphml": "graphml",
+    ".xml": "graphml",
+    ".json": "json",
+}
+
+
+_ATTR_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
+
+
+def parse_edgelist(text: str, *, source: str = "edge list") -> nx.MultiGraph:
+    """Parse a whitespace edge list: ``u v [weight]`` per line, ``#`` starts a comment.
+
+    Duplicate lines and self-loops are kept here (as a multigraph) so that
+    :func:`validate_graph` can report them. Node tokens that all look like integers
+    become ints; otherwise all stay strings. Nodes are numbered in sorted label
+    order, so the canonical graph does not depend on the order of the lines and a
+    graph written by :func:`graph_to_bytes` reads back with the same edge order.
+    An edge list cannot hold isolated nodes.
+
+    Raises
+    ------
+    GraphError
+        Naming the line number for a missing node, extra fields or a bad weight.
+
+    Examples
+    --------
+    >>> g = parse_edgelist("# demo\\n1 2\\n2 3 0.5\\n")
+    >>> sorted(g.edges(data="weight"))
+    [(1, 2, 1.0), (2, 3, 0.5)]
+    """
+    rows: list[tuple[str, str, float]] = []
+    for lineno, raw in enumerate(text.splitlines(), start=1):
+        line = raw.split("#", 1)[0].strip()
+        if not line:
+            continue
+        parts = line.replace(",", " ").split()
+        where = f"{source}, line {lineno}"
+        if len(parts) < 2:
+            raise GraphError(f"{where}: expected 'u v [weight]', found only {line!r}")
+        if len(parts) > 3:
+            raise GraphError(
+                f"{where}: expected 'u v [weight]', found {len(parts)} fields in {line!r}; "
+                "remove the extra columns"
+            )
+        w = _as_weight(parts[2], where) if len(parts) == 3 else 1.0
+        rows.append((parts[0], parts[1], w))
+    tokens = {t for u, v, _ in rows for t in (u, v)}
+    convert: Callable[[str], Any] = int if tokens and all(_is_int(t) for t in tokens) else str
+    G = nx.MultiGraph()
+    G.add_nodes_from(sorted(convert(t) for t in tokens))
+    for u, v, w in rows:
+        G.add_edge(convert(u), convert(v), weight=w)
+    return G
+
+
+def _is_int(token: str) -> bool:
+    """True for canonical integer spellings only ("7", "-3"; not "07", "+7", "1_0")."""
+    try:
+        return str(int(token)) == token
+    except ValueError:
+        return False
+
+
+def _intify_labels(G: nx.Graph) -> nx.Graph:
+    """Text formats store labels as strings: make them ints when all are integers.
+
+    The same rule as :func:`parse_edgelist`, so a graph's labels do not depend on
+    which text format it was saved in.
+    """
+    nodes = list(G.nodes())
+    if nodes and all(isinstance(v, str) and _is_int(v) for v in nodes):
+        return nx.relabel_nodes(G, {v: int(v) for v in nodes}, copy=True)
+    return G
+
+
+def _parse_gml(text: str) -> nx.Graph:
+    """GML keyed by node ``label`` when every node has a distinct one, else by ``id``."""
+    try:
+        G = nx.parse_gml(text.splitlines(), label="label")
+    except nx.NetworkXError as exc:
+        if "label" not in str(exc):
+            raise
+        G = nx.parse_gml(text.splitlines(), label=None)
+    return _intify_labels(G)
+
+
+def _detect_format(name: str | None, data: bytes) -> str:
+    if name:
+        ext = Path(name).suffix.lower()
+        if ext in _EXTENSIONS:
+            return _EXTENSIONS[ext]
+    head = data[:2000].lstrip()
+    if head.startswith(b"{"):
+        return "json"
+    if head.startswith(b"<"):
+        return "graphml"
+    if b"graph" in head[:200] and b"[" in head[:400]:
+        return "gml"
+    return "edgelist"
+
+
+def _decode(data: bytes, source: str, fmt: str) -> str:
+    if b"\x00" in data[:4096]:
+        raise GraphError(f"{source}: this looks like a binary file, not a {fmt} text file")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise GraphError(
+            f"{source}: not UTF-8 text (byte {exc.start}); save the file as UTF-8 {fmt}"
+        ) from None
+
+
+def _parse(data: bytes, fmt: str, source: str) -> nx.Graph:
+    text = _decode(data, source, fmt)
+    if fmt == "edgelist":
+        return parse_edgelist(text, source=source)
+    if fmt == "gml":
+        try:
+            return _parse_gml(text)
+        except Exception as exc:  # networkx raises several types for malformed GML
+            raise GraphError(
+                f"{source}: not valid GML ({exc}); check the file or its format"
+            ) from None
+    if fmt == "graphml":
+        if "<!ENTITY" in text or "<!DOCTYPE" in text:
+            raise GraphError(f"{source}: GraphML with DOCTYPE/ENTITY declarations is refused")
+        try:
+            return _intify_labels(nx.parse_graphml(text))
+        except Exception as exc:
+            raise GraphError(
+                f"{source}: not valid GraphML ({exc}); check the file or its format"
+            ) from None
+    if fmt == "json":
+        try:
+            payload = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise GraphError(f"{source}: not valid JSON (line {exc.lineno}: {exc.msg})") from None
+        if not isinstance(payload, dict) or "nodes" not in payload:
+            raise GraphError(
+                f"{source}: JSON must be a node-link object with 'nodes' and 'links' (or 'edges')"
+            )
+        key = "links" if "links" in payload else "edges"
+        if key not in payload:
+            raise GraphError(f"{source}: JSON node-link data has no 'links' or 'edges' list")
+        try:
+            # Always a multigraph, so repeated links are merged *and reported* by
+            # validation (node_link_graph lets the payload's own flag override ours).
+            return nx.node_link_graph(
+                {**payload, "multigraph": True},
+                directed=bool(payload.get("directed", False)),
+                edges=key,
+            )
+        except Exception as exc:
+            raise GraphError(f"{source}: malformed node-link JSON ({exc!r})") from None
+    raise GraphError(f"unknown format {fmt!r}; choose one of {FORMATS}")
+
+
+def load_graph(
+    src: str | os.PathLike[str] | bytes,
+    *,
+    fmt: str | None = None,
+    name: str | None = None,
+    limits: Limits = DEFAULT_LIMITS,
+    duplicates: Literal["max", "sum"] = "max",
+) -> LoadedGraph:
+    """Load and validate a graph from a path or from raw bytes (an upload).
+
+    Parameters
+    ----------
+    src : path or bytes
+    fmt : {"edgelist", "gml", "graphml", "json"}, optional
+        Detected from the file name's extension, else from the content.
+    name : str, optional
+        The file name of uploaded bytes (used for the format and for messages).
+
+    Raises
+    ------
+    GraphError
+        Missing file, too large, not the stated format, or any validation error.
+    """
+    if isinstance(src, bytes | bytearray):
+        data = bytes(src)
+        source = name or "upload"
+    else:
+        path = Path(src)
+        source = name or path.name
+        if not path.is_file():
+            raise GraphError(f"{path}: no such file")
+        size = path.stat().st_size
+        if size > limits.max_bytes:
+            raise GraphError(
+                f"{source}: {size:,} bytes exceeds the limit of {limits.max_bytes:,} bytes"
+            )
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise GraphError(f"{path}: cannot read the file ({exc.strerror})") from None
+        name = name or path.name
+    if len(data) > limits.max_bytes:
+        raise GraphError(f"{source}: {len(data):,} bytes exceeds the limit of {limits.max_bytes:,}")
+    if not data.strip():
+        raise GraphError(f"{source}: the file is empty; give at least one edge")
+    fmt = fmt or _detect_format(name, data)
+    if fmt not in FORMATS:
+        raise GraphError(f"unknown format {fmt!r}; choose one of {FORMATS}")
+    raw = _parse(data, fmt, source)
+    return validate_graph(raw, limits=limits, duplicates=duplicates, source=source)
+
+
+def load_graph_dir(
+    path: str | os.PathLike[str],
+    *,
+    limits: Limits = DEFAULT_LIMITS,
+    max_files: int = 10_000,
+) -> list[LoadedGraph]:
+    """Load every graph file (by extension) in a directory, sorted by name.
+
+    Files with other extensions are skipped and reported in the first graph's
+    notices. Any unreadable graph file raises GraphError naming that file.
+    """
+    root = Path(path)
+    if not root.is_dir():
+        raise GraphError(f"{root}: not a directory")
+    files = sorted(p for p in root.iterdir() if p.is_file() and not p.name.startswith("."))
+    usable = [p for p in files if p.suffix.lower() in _EXTENSIONS]
+    skipped = [p.name for p in files if p.suffix.lower() not in _EXTENSIONS]
+    if not usable:
+        raise GraphError(
+            f"{root}: no graph files found (expected extensions {sorted(_EXTENSIONS)})"
+        )
+    if len(usable) > max_files:
+        raise GraphError(f"{root}: {len(usable):,} graph files exceeds the limit of {max_files:,}")
+    out = [load_graph(p, limits=limits) for p in usable]
+    if skipped:
+        out[0].notices.append(f"skipped {len(skipped)} non-graph file(s): {skipped[:5]}")
+    return out
+
+
+def graph_to_bytes(G: nx.Graph, fmt: str = "edgelist", *, weights: bool = True) -> bytes:
+    """Serialise a canonical graph with its original node labels.
+
+    Only the structure, the weights, the labels and scalar node attributes are
+    written. Loading the bytes back gives the same edges and weights; labels come
+    back equal, except that text formats cannot tell ``1`` from ``"1"`` (all-integer
+    labels load as ints, others as strings; node-link JSON keeps the types).
+
+    Raises
+    ------
+    GraphError
+        Unknown format, or (edge list) a label containing whitespace, ``#`` or ``,``.
+    """
+    if fmt not in FORMATS:
+        raise GraphError(f"unknown format {fmt!r}; choose one of {FORMATS}")
+    labels = node_labels(G)
+    if fmt == "edgelist":
+        for lab in labels:
+            text = str(lab)
+            if not text or any(c.isspace() or c in "#," for c in text):
+                raise GraphError(
+                    f"node label {text!r} cannot be written to an edge list (it is empty or "
+                    "holds whitespace, '#' or ','); save as GML, GraphML or JSON instead"
+                )
+        if len({str(lab) for lab in labels}) != len(labels):
+            raise GraphError("two node labels have the same text; relabel them before saving")
+        buf = io.StringIO()
+        buf.write("# u v weight\n" if weights else "# u v\n")
+        for u, v in edge_array(G):
+            a, b = labels[u], labels[v]
+            if weights:
+                buf.write(f"{a} {b} {G.edges[int(u), int(v)].get('weight', 1.0):.17g}\n")
+            else:
+                buf.write(f"{a} {b}\n")
+        return buf.getvalue().encode()
+    H = _export_graph(G, labels, native=fmt == "json")
+    if fmt == "json":
+        return json.dumps(nx.node_link_data(H, edges="links"), indent=1).encode()
+    if fmt == "gml":
+        return "\n".join(nx.generate_gml(H)).encode()
+    return "\n".join(nx.generate_graphml(H)).encode()
+
+
+def _export_graph(G: nx.Graph, labels: list[Any], *, native: bool) -> nx.Graph:
+    """A plain copy keyed by label for the networkx writers: weights, scalar attributes.
+
+    ``native`` keeps int labels (JSON); otherwise non-string labels become text.
+    """
+    keys = [
+        lab
+        if isinstance(lab, str) or (native and isinstance(lab, int) and not isinstance(lab, bool))
+        else str(lab)
+        for lab in labels
+    ]
+    if len(set(keys)) != len(keys):
+        raise GraphError("two node labels have the same text; relabel them before saving")
+    H = nx.Graph()
+    for i, key in enumerate(keys):
+        attrs = G.nodes[i].items()
+        H.add_node(key, **{k: a for k, a in attrs if _plain_attr(k, a)})
+    for u, v in edge_array(G):
+        H.add_edge(keys[u], keys[v], weight=float(G.edges[int(u), int(v)].get("weight", 1.0)))
+    return H
+
+
+def _plain_attr(key: Any, value: Any) -> bool:
+    """A node attribute every writer accepts: a GML-style name and a finite scalar value."""
+    if not isinstance(key, str) or key in ("label", "id") or not _ATTR_NAME.fullmatch(key):
+        return False
+    if isinstance(value, float):
+        return math.isfinite(value)
+    return isinstance(value, str | int)
+
+
+def format_of(path: str | os.PathLike[str]) -> str:
+    """The format :func:`write_graph` uses for ``path``: by extension, else ``"edgelist"``."""
+    return _EXTENSIONS.get(Path(path).suffix.lower(), "edgelist")
+
+
+def write_graph(G: nx.Graph, path: str | os.PathLike[str], fmt: str | None = None) -> Path:
+    """Write a canonical graph; the format follows the extension unless given.
+
+    An edge list cannot hold isolated nodes: they are left out (the other formats keep them).
+    """
+    path = Path(path)
+    fmt = fmt or format_of(path)
+    path.write_bytes(graph_to_bytes(G, fmt))
+    return path
