@@ -61,10 +61,11 @@ def measure_size(n: int, *, reps: int = 3, steps: int = 6) -> dict[str, Any]:
     """Every timing of one graph size (see the module docstring)."""
     from dataclasses import replace
 
+    from specdiff_core.diffusion import sample_masks
     from specdiff_core.experiments import PRESETS
     from specdiff_core.resistance import effective_resistance
     from specdiff_core.sparsifiers import spectral_oracle
-    from specdiff_core.training import Duel, make_example, sample_masks
+    from specdiff_core.training import Duel, make_example
 
     cfg = PRESETS["quick"]
     graphs = [_chain(n, seed) for seed in range(4)]

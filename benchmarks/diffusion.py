@@ -22,8 +22,10 @@ from typing import Any
 
 import numpy as np
 
+from specdiff_core.config import with_steps
+from specdiff_core.diffusion import sample_masks
 from specdiff_core.experiments import demo_duel_config, demo_examples
-from specdiff_core.training import Duel, sample_masks, with_steps
+from specdiff_core.training import Duel
 
 
 def _default_duel(seed: int = 0) -> dict[str, Any]:

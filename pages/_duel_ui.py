@@ -159,7 +159,7 @@ def train(state: dict[str, Any], until: int) -> None:
             label=f"train {family} ({regime}) λ={lam:g} seed={seed}: steps "
             f"{duel.step_count}->{until}",
             cost=until - duel.step_count,
-            shared=jobs.DuelRun(jobs.clone_duel(duel)),  # the job's copy, mirrored for drawing
+            shared=jobs.DuelRun(duel.clone()),  # the job's copy, mirrored for drawing
         )
         state["error"] = None
         state["shared"] = 0
@@ -185,7 +185,7 @@ def pause(state: dict[str, Any]) -> None:
         except Exception:  # noqa: BLE001 - the job ended meanwhile: collect() has its result
             return
     state["train_ticket"] = None
-    state["duel"] = jobs.clone_duel(snap)
+    state["duel"] = snap.clone()
     t.cancel()  # the run goes on only if another session still watches it
 
 
@@ -200,7 +200,7 @@ def collect_training(state: dict[str, Any]) -> JobView | None:
         return view
     state["train_ticket"] = None
     if view.status == "done":
-        state["duel"] = jobs.clone_duel(t.result())  # finished: nobody changes it any more
+        state["duel"] = t.result().clone()  # finished: nobody changes it any more
     elif view.status == "failed":
         state["error"] = view.error
     return view

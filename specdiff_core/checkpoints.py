@@ -24,10 +24,11 @@ from safetensors import SafetensorError
 from safetensors.torch import load as st_load
 from safetensors.torch import save as st_save
 
-from .diffusion import MarginalEdgeDiffusion
+from .config import DuelConfig
+from .diffusion import MarginalEdgeDiffusion, SampleResult, sample_masks
 from .errors import CheckpointError, SpecDiffError
 from .model import EdgeDenoiser, featurize
-from .training import DuelConfig, SampleResult, resolve_device, sample_masks
+from .training import resolve_device
 
 __all__ = [
     "FORMAT_TAG",

@@ -359,7 +359,7 @@ class DuelSamples:
     """What the duel page shows after sampling: every model's samples (with the reverse
     chain) and the scoreboard of all four methods."""
 
-    samples: dict[str, Any]  # method -> training.SampleResult
+    samples: dict[str, Any]  # method -> diffusion.SampleResult
     board: dict[str, dict[str, Any]]  # method -> metrics.summarize output
     per_sample: dict[str, dict[str, np.ndarray]]  # method -> evaluate_batch output
     decoder: str = "chain"  # how samples became graphs (config.DECODERS)
@@ -384,8 +384,8 @@ def sample_duel(
     and compares with the oracle and the uniform sparsifier at ``rho |E|`` expected edges.
     """
     from .config import DECODERS
+    from .diffusion import SampleResult
     from .protocol import ProtocolConfig, n_kept
-    from .training import SampleResult
 
     if decoder not in DECODERS:
         raise ConfigError(f"unknown decoder {decoder!r}; choose one of {list(DECODERS)}")
@@ -1249,13 +1249,13 @@ def _fixed_points(
     """Per method: the learned keep probability (t = T) of the rare and the common edges
     beside the per-edge optimum its loss predicts (mean over test graphs)."""
     from .protocol import fixed_point
-    from .training import _apply_fn
+    from .training import apply_weight_fn
 
     acc: dict[str, dict[str, list[float]]] = {}
     for j, ex in enumerate(tests):
         learned = duel.keep_marginals(ex, seed=seed * 100 + j)
         p = ex.oracle_probs  # the targets' frequency of each edge (P_freq)
-        w = _apply_fn(ex.resistance, duel.config.weighting)
+        w = apply_weight_fn(ex.resistance, duel.config.weighting)
         predicted = {
             "standard": p,
             "spectral": p,  # both classes scaled alike: the optimum stays at p

@@ -38,7 +38,6 @@ Examples
 
 from __future__ import annotations
 
-import copy
 import functools
 import heapq
 import itertools
@@ -68,9 +67,6 @@ __all__ = [
     "WorkerDied",
     "ProcessWorker",
     "DuelRun",
-    "clone_duel",
-    "duel_state",
-    "duel_from_state",
     "train_duel_job",
     "sample_duel_job",
     "warm_remote",
@@ -869,32 +865,12 @@ class ProcessWorker:
 
 # ------------------------------------------------------------------------ duel jobs
 
-_EXAMPLES = ("train_set", "probe_set")
 
+def _from_state(state: dict[str, Any], train_set, probe_set) -> Any:
+    """:meth:`Duel.from_state`, importing the network code only when a duel arrives."""
+    from .training import Duel
 
-def clone_duel(duel: Any) -> Any:
-    """A deep copy of a :class:`~specdiff_core.training.Duel` that shares its (read-only)
-    training and probe examples: models, optimisers, random state and history are copied."""
-    memo = {id(ex): ex for ex in (*duel.train_set, *duel.probe_set)}
-    return copy.deepcopy(duel, memo)
-
-
-def duel_state(duel: Any) -> dict[str, Any]:
-    """Everything of a duel but its examples (models, optimisers, random state, history):
-    what travels to and from a worker process, which has the examples already."""
-    return {k: v for k, v in vars(duel).items() if k not in _EXAMPLES}
-
-
-def duel_from_state(state: dict[str, Any], train_set, probe_set) -> Any:
-    """The duel :func:`duel_state` described, joined again to its examples."""
-    from .training import Duel, deterministic_cuda
-
-    duel = Duel.__new__(Duel)
-    vars(duel).update(state)
-    if duel.device.type == "cuda":  # a worker process never ran Duel.__init__
-        deterministic_cuda()
-    duel.train_set, duel.probe_set = list(train_set), list(probe_set)
-    return duel
+    return Duel.from_state(state, train_set, probe_set)
 
 
 @functools.lru_cache(maxsize=8)
@@ -964,7 +940,7 @@ def train_duel_job(
                 mirror.step_count = step
                 ctx.report(step - start)
             elif msg[0] == "snapshot":
-                snap = duel_from_state(msg[1], mirror.train_set, mirror.probe_set)
+                snap = _from_state(msg[1], mirror.train_set, mirror.probe_set)
                 for fut in waiting:
                     fut.set_result(snap)
                 waiting.clear()
@@ -976,7 +952,7 @@ def train_duel_job(
 
         state = ctx.call(
             train_remote,
-            duel_state(mirror),
+            mirror.state(),
             family,
             seed,
             until,
@@ -986,7 +962,7 @@ def train_duel_job(
             on_message=on_message,
             pump=pump,
         )
-        result = duel_from_state(state, mirror.train_set, mirror.probe_set)
+        result = _from_state(state, mirror.train_set, mirror.probe_set)
         for fut in waiting + run.take_requests():  # asked too late for a chunk boundary
             fut.set_result(result)
         return result
@@ -1007,7 +983,7 @@ def train_remote(
 ) -> dict:
     """(In the worker.) Train to ``until`` in chunks; progress and snapshots to ``chan``."""
     train, probe, _ = demo_sets(family, seed, regime, eps)
-    duel = duel_from_state(state, train, probe)
+    duel = _from_state(state, train, probe)
     if duel.config.train.threads > 0 and duel.device.type == "cpu":
         import torch
 
@@ -1018,8 +994,8 @@ def train_remote(
         chan.send(("progress", duel.step_count, duel.history[sent:], duel.seconds))
         sent = len(duel.history)
         if chan.requests():
-            chan.send(("snapshot", duel_state(duel)))
-    return duel_state(duel)
+            chan.send(("snapshot", duel.state()))
+    return duel.state()
 
 
 def sample_duel_job(
@@ -1038,7 +1014,7 @@ def sample_duel_job(
     """A job drawing ``k`` samples per model of ``example`` (default: the duel's held-out
     test graph) with :func:`experiments.sample_duel`, decoded by ``decoder`` (``"topk"``:
     the top ``rho |E|`` edges by the samples' keep frequency), in the worker's process."""
-    state = duel_state(duel)  # the duel as it is now
+    state = duel.state()  # the duel as it is now
     data = (family, seed, regime, eps)
 
     def sample(ctx: JobContext) -> Any:
@@ -1062,7 +1038,7 @@ def sample_remote(
     from .experiments import sample_duel
 
     train, probe, test = demo_sets(*data)
-    duel = duel_from_state(state, train, probe)
+    duel = _from_state(state, train, probe)
     return sample_duel(
         duel,
         test if example is None else example,

@@ -11,6 +11,7 @@ import pytest
 
 from specdiff_core import report
 from specdiff_core.cli import build_parser, main
+from specdiff_core.config import DuelConfig, TrainConfig
 from specdiff_core.diffusion import DiffusionConfig
 from specdiff_core.errors import ConfigError, GraphError
 from specdiff_core.experiments import PRESETS, ExperimentConfig, run_experiment
@@ -23,7 +24,6 @@ from specdiff_core.graphs import (
     validate_graph,
     write_graph,
 )
-from specdiff_core.training import DuelConfig, TrainConfig
 
 TINY = ExperimentConfig(
     n_train=3,

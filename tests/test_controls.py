@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 import torch
 
-from specdiff_core.config import TRAINING_METHODS
+from specdiff_core.config import TRAINING_METHODS, DuelConfig, TrainConfig, WeightConfig
 from specdiff_core.diffusion import DiffusionConfig
 from specdiff_core.errors import ConfigError
 from specdiff_core.experiments import ExperimentConfig, control_verdicts, run_experiment
@@ -18,9 +18,6 @@ from specdiff_core.graphs import barbell
 from specdiff_core.model import ModelConfig
 from specdiff_core.training import (
     Duel,
-    DuelConfig,
-    TrainConfig,
-    WeightConfig,
     class_balanced_weights,
     degree_proxy,
     edge_loss,

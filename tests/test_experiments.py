@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 from specdiff_core.cli import main
+from specdiff_core.config import DuelConfig, TrainConfig
 from specdiff_core.diffusion import DiffusionConfig
 from specdiff_core.errors import ConfigError
 from specdiff_core.experiments import (
@@ -22,7 +23,6 @@ from specdiff_core.experiments import (
     run_experiment,
 )
 from specdiff_core.graphs import family_graphs, write_graph
-from specdiff_core.training import DuelConfig, TrainConfig
 
 TINY = ExperimentConfig(
     n_train=3,

@@ -287,7 +287,7 @@ def test_chunked_training_in_the_pool_equals_training_in_one_go(mode, pool, proc
     ref = demo_duel(12)
     ref.step(12)
     duel = demo_duel(12)
-    run = jobs.DuelRun(jobs.clone_duel(duel))
+    run = jobs.DuelRun(duel.clone())
     assert run.duel.train_set[0] is duel.train_set[0]  # examples shared, not copied
     t = p.submit(jobs.train_duel_job(12, chunk=5), owner="a", shared=run, cost=12)
     assert t.wait(60).status == "done", t.error

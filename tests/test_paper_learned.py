@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 import torch
 
-from specdiff_core.config import DECODERS, REGIMES
+from specdiff_core.config import DECODERS, REGIMES, DuelConfig, TrainConfig
 from specdiff_core.diffusion import DiffusionConfig
 from specdiff_core.errors import ConfigError
 from specdiff_core.experiments import (
@@ -26,8 +26,6 @@ from specdiff_core.metrics import bridge_mask
 from specdiff_core.protocol import fixed_point
 from specdiff_core.training import (
     Duel,
-    DuelConfig,
-    TrainConfig,
     make_example,
     positive_class_weights,
 )
@@ -121,8 +119,9 @@ def test_duel_weights_of_the_positive_class_method():
     duel = Duel(DuelConfig(train=TrainConfig(steps=1), methods=("spectral", "spectral_pos")), exs)
     idx = np.array([0, 1])
     x0 = torch.tensor(np.concatenate([exs[i].targets[0] for i in idx]), dtype=torch.float32)
-    w_spec = duel._weight_tensor(duel.players["spectral"], idx, x0)
-    w_pos = duel._weight_tensor(duel.players["spectral_pos"], idx, x0)
+    keep, dev = duel.diffusion.keep_rate, duel.device
+    w_spec = duel.players["spectral"].batch_weights(idx, x0, keep, dev)
+    w_pos = duel.players["spectral_pos"].batch_weights(idx, x0, keep, dev)
     assert torch.equal(w_pos[x0 > 0.5], w_spec[x0 > 0.5])
     assert torch.all(w_pos[x0 < 0.5] == 1.0) and torch.any(w_spec[x0 < 0.5] > 1.0)
 

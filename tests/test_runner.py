@@ -9,11 +9,11 @@ import numpy as np
 import pytest
 
 from specdiff_core.cli import main
+from specdiff_core.config import DuelConfig, TrainConfig
 from specdiff_core.diffusion import DiffusionConfig
 from specdiff_core.errors import ConfigError
 from specdiff_core.experiments import PRESETS, ExperimentConfig, run_experiment
 from specdiff_core.runner import UnitStore, _normalise, run_units, unit_id
-from specdiff_core.training import DuelConfig, TrainConfig
 
 TINY = ExperimentConfig(
     n_train=3,

@@ -6,18 +6,17 @@ import numpy as np
 import pytest
 import torch
 
+from specdiff_core.config import DuelConfig, TrainConfig, WeightConfig
 from specdiff_core.errors import CheckpointError, ConfigError
 from specdiff_core.graphs import barbell
 from specdiff_core.model import EdgeDenoiser, ModelConfig, batch_graphs, featurize
 from specdiff_core.training import (
     Duel,
-    DuelConfig,
-    TrainConfig,
-    WeightConfig,
     edge_loss,
     edge_weights_for,
     logit_gradients,
     make_example,
+    probes,
 )
 
 
@@ -156,11 +155,12 @@ def test_gradient_group_norms_match_manual_autograd(examples):
     model = duel.players["spectral"].model
     batch = duel._batch()
     dev = duel.device  # the batch is built on the CPU; the duel moves it (CUDA when present)
-    g, x0 = batch["g"].to(dev), batch["x0"].to(dev)
-    logits = model(g, batch["x_t"].to(dev), batch["t"].to(dev))
-    w = duel._weight_tensor(duel.players["spectral"], batch["idx"])
-    row = duel._instrument("spectral", model, logits, x0, w, batch)
-    bridges = torch.tensor(batch["bridges"], device=dev)
+    g, x0 = batch.g.to(dev), batch.x0.to(dev)
+    logits = model(g, batch.x_t.to(dev), batch.t.to(dev))
+    keep = duel.diffusion.keep_rate
+    w = duel.players["spectral"].batch_weights(batch.idx, x0, keep, dev)
+    row = probes.instrument("spectral", model, logits, x0, w, batch, step=1, probe=duel._probe)
+    bridges = torch.tensor(batch.bridges, device=dev)
     ce = torch.nn.functional.binary_cross_entropy_with_logits(logits, x0, reduction="none")
     loss_b = (w * ce * bridges).sum() / w.sum()
     grads = torch.autograd.grad(loss_b, list(model.parameters()), allow_unused=True)
