@@ -87,7 +87,8 @@ def _inference_overhead(reps: int = 7, seed: int = 0) -> dict[str, Any]:
 
 def _size_child(k: int, steps: int, q: mp.Queue) -> None:
     from specdiff_core.config import DuelConfig, TrainConfig
-    from specdiff_core.experiments import ExperimentConfig, _examples
+    from specdiff_core.experiments import ExperimentConfig
+    from specdiff_core.experiments.evaluation import _examples
     from specdiff_core.graphs import family_graphs
 
     cfg = ExperimentConfig(n_train=8, clique_min=k, clique_max=k)

@@ -40,7 +40,7 @@ def naive_barbell(trials: int, seed: int = 0) -> float:
     """Exp I's weighted method, one trial at a time through networkx: the baseline."""
     import networkx as nx
 
-    from specdiff_core.protocol import ProtocolConfig, protocol_graph
+    from specdiff_core.experiments.protocol import ProtocolConfig, protocol_graph
 
     cfg = ProtocolConfig()
     pg = protocol_graph("barbell", cfg)
@@ -60,7 +60,12 @@ def naive_barbell(trials: int, seed: int = 0) -> float:
 
 
 def main(quick: bool = False, out: str | None = None) -> int:
-    from specdiff_core.protocol import ProtocolConfig, run_protocol, run_table, run_thickness
+    from specdiff_core.experiments.protocol import (
+        ProtocolConfig,
+        run_protocol,
+        run_table,
+        run_thickness,
+    )
     from specdiff_core.resistance import _blas_threads
 
     cfg = ProtocolConfig()

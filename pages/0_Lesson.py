@@ -23,13 +23,12 @@ from specdiff_core import (
     graphs,
     jobs,
     metrics,
-    protocol,
     report,
     resistance,
-    store,
     viz,
 )
 from specdiff_core.errors import SpecDiffError
+from specdiff_core.experiments import protocol, store
 from specdiff_core.jobs import PoolFull
 from specdiff_core.training import make_example
 

@@ -3,7 +3,8 @@
 import streamlit as st
 
 from pages._cached import bridge_mask, build_graph, effective_resistance, graph_svg, layout
-from specdiff_core import experiments, graphs, store
+from specdiff_core import experiments, graphs
+from specdiff_core.experiments import store
 
 
 @st.cache_data(show_spinner=False, ttl=3600)

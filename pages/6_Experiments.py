@@ -7,7 +7,8 @@ from pathlib import Path
 import streamlit as st
 
 from pages._classroom import job_pool, queue_text, session_id
-from specdiff_core import experiments, jobs, protocol, report, report_paper, store
+from specdiff_core import experiments, jobs, report, report_paper
+from specdiff_core.experiments import protocol, store
 from specdiff_core.jobs import PoolFull
 
 ss = st.session_state

@@ -11,7 +11,8 @@ from dataclasses import replace
 import streamlit as st
 
 from pages._classroom import presenting, style_figure
-from specdiff_core import protocol, report_paper
+from specdiff_core import report_paper
+from specdiff_core.experiments import protocol
 
 st.title("The paper's protocol: a scoring simulation")
 if not presenting():

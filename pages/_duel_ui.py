@@ -55,7 +55,7 @@ DEFAULT = {  # the app's default duel
 
 def decode_rho(family: str) -> float:
     """The kept share of edges of top-k decoding: the paper's rho for the family."""
-    from specdiff_core.protocol import ProtocolConfig
+    from specdiff_core.experiments.protocol import ProtocolConfig
 
     cfg = ProtocolConfig()
     return cfg.rho_chain if family == "asymmetric_chain" else cfg.rho_barbell

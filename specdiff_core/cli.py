@@ -162,8 +162,10 @@ def cmd_bench(args: argparse.Namespace) -> int:
     """Run one of the repository's benchmarks (benchmarks/, beside the library)."""
     import importlib
 
-    root = Path(__file__).resolve().parents[1]
-    if not (root / "benchmarks" / f"{args.what}.py").is_file():
+    from .paths import BENCHMARKS_DIR
+
+    root = BENCHMARKS_DIR.parent
+    if not (BENCHMARKS_DIR / f"{args.what}.py").is_file():
         raise CLIError(
             f"benchmark {args.what!r} not found: the benchmarks live in the repository's "
             f"benchmarks/ folder, which is not beside this installation ({root})"

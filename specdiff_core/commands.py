@@ -19,6 +19,7 @@ import numpy as np
 
 from .config import REGIMES, TRAINING_METHODS, DuelConfig, TrainConfig, WeightConfig
 from .errors import ConfigError
+from .experiments.protocol import ProtocolConfig
 from .graphs import (
     DEFAULT_LIMITS,
     FAMILIES,
@@ -28,7 +29,6 @@ from .graphs import (
     make_graph,
     write_graph,
 )
-from .protocol import ProtocolConfig
 
 __all__ = [
     "add_train_parser",
@@ -71,7 +71,8 @@ def _training_graphs(args: argparse.Namespace) -> list[nx.Graph]:
     if args.graphs:
         return [lg.graph for lg in load_graph_dir(args.graphs)]
     if args.family in ("barbell", "asymmetric_chain"):
-        from .experiments import PRESETS, family_graphs
+        from .experiments import PRESETS
+        from .graphs import family_graphs
 
         return family_graphs(args.family, args.n_train, PRESETS["quick"], args.seed)
     return [make_graph(args.family, seed=args.seed * 1000 + i) for i in range(args.n_train)]
@@ -161,7 +162,7 @@ def sparsify_with_model(
 
 def add_reproduce_parser(sub: argparse._SubParsersAction) -> None:
     from .experiments import ALIASES, EXPERIMENTS
-    from .runner import BACKENDS
+    from .experiments.runner import BACKENDS
 
     listing = "\n".join(
         f"  {name:22s} {desc}"
@@ -253,8 +254,8 @@ def reproduce_cli(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
     from .experiments import PRESETS, run_experiment
+    from .experiments.store import find_result
     from .report import write_report
-    from .store import find_result
 
     if args.seeds < 1:
         raise ConfigError(f"--seeds must be >= 1, got {args.seeds}")
@@ -322,7 +323,7 @@ def _reproduce_protocol(args: argparse.Namespace, out: Path) -> dict[str, Any]:
     """The paper's protocol: seconds, so it is rerun unless its result in --out has the
     same settings and version."""
     from . import __version__
-    from .protocol import run_protocol
+    from .experiments.protocol import run_protocol
 
     cfg = replace(ProtocolConfig(), trials=args.trials)
     path = out / f"{PROTOCOL}.json"
@@ -349,7 +350,7 @@ def _drop_units(out: Path, name: str, preset: Any, graphs: Any) -> None:
     itself now resumes the sweep), so that --out holds only results."""
     import shutil
 
-    from .runner import UnitStore
+    from .experiments.runner import UnitStore
 
     shutil.rmtree(UnitStore(out, name, preset, graphs).dir, ignore_errors=True)
     try:

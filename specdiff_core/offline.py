@@ -15,10 +15,12 @@ import functools
 import re
 from pathlib import Path
 
+from .paths import ASSETS_DIR
+
 __all__ = ["VIS_VERSION", "vis_network_js", "vis_tooltip_css", "external_urls", "script_json"]
 
 VIS_VERSION = "9.1.2"
-_VENDORED = Path(__file__).resolve().parent.parent / "assets" / "web"  # optional fallback copy
+_VENDORED = ASSETS_DIR / "web"  # optional fallback copy
 
 # The one rule of vis-network.css the view needs (tooltips); the rest of that 220 kB file
 # styles the manipulation toolbar and configurator, which the view does not use.

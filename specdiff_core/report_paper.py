@@ -1,4 +1,4 @@
-"""Reports of the paper's own protocol (:mod:`specdiff_core.protocol`): markdown tables
+"""Reports of the paper's own protocol (:mod:`specdiff_core.experiments.protocol`): markdown tables
 with the paper's figures in their own columns, plotly figures for the app, and one PNG.
 
 Every number comes from a result dict; the paper's figures are copied from
@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from .protocol import PAPER_TABLES, PAPER_THICKNESS, THICK_LAYOUTS
+from .experiments.protocol import PAPER_TABLES, PAPER_THICKNESS, THICK_LAYOUTS
 from .report import error_bars
 
 __all__ = [

@@ -18,10 +18,10 @@ from specdiff_core.experiments import (
     PAPER_REPORTED,
     PRESETS,
     ExperimentConfig,
-    _duel_run,
     evaluate_methods,
     run_experiment,
 )
+from specdiff_core.experiments.units import _duel_run
 from specdiff_core.graphs import family_graphs, write_graph
 
 TINY = ExperimentConfig(

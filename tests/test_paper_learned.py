@@ -21,9 +21,9 @@ from specdiff_core.experiments import (
     demo_examples,
     run_experiment,
 )
+from specdiff_core.experiments.protocol import fixed_point
 from specdiff_core.graphs import barbell, paper_graphs, thickened
 from specdiff_core.metrics import bridge_mask
-from specdiff_core.protocol import fixed_point
 from specdiff_core.training import (
     Duel,
     make_example,
@@ -179,7 +179,7 @@ def test_learned_fixed_points_follow_the_losses_in_the_papers_regime():
     the positive-class form moves it far above; top rho|E| decoding then never keeps
     the bridge for the first two, and the score shift p + lambda R always does."""
     cfg = replace(PRESETS["quick"], n_train=8, n_test=2, samples=16, paper_regimes=("rare",))
-    from specdiff_core.experiments import _paper_unit
+    from specdiff_core.experiments.learned import _paper_unit
 
     part = _paper_unit(cfg, {"regime": "rare", "exp": "barbell", "k": 1, "seed": 0})
     fp = part["fixed_points"]

@@ -10,8 +10,8 @@ import networkx as nx
 import numpy as np
 import pytest
 
-from specdiff_core import protocol as P
 from specdiff_core.errors import ConfigError
+from specdiff_core.experiments import protocol as P
 from specdiff_core.resistance import effective_resistance
 
 

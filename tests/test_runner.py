@@ -12,8 +12,8 @@ from specdiff_core.cli import main
 from specdiff_core.config import DuelConfig, TrainConfig
 from specdiff_core.diffusion import DiffusionConfig
 from specdiff_core.errors import ConfigError
-from specdiff_core.experiments import PRESETS, ExperimentConfig, run_experiment
-from specdiff_core.runner import UnitStore, _normalise, run_units, unit_id
+from specdiff_core.experiments import EXPERIMENTS, PRESETS, ExperimentConfig, run_experiment
+from specdiff_core.experiments.runner import UnitStore, _normalise, run_units, unit_id
 
 TINY = ExperimentConfig(
     n_train=3,
@@ -78,7 +78,7 @@ def test_an_interrupted_sweep_resumes_where_it_stopped(tmp_path, serial):
             raise Stop  # as if the machine went down after two units
 
     with pytest.raises(Stop):
-        run_units(name, cfg, seeds, store_dir=tmp_path, on_unit=stop_after_two)
+        run_units(EXPERIMENTS[name], cfg, seeds, store_dir=tmp_path, on_unit=stop_after_two)
     store = UnitStore(tmp_path, name, cfg)
     assert sorted(p.stem for p in store.dir.glob("*.json")) == sorted(finished)
 
@@ -87,16 +87,20 @@ def test_an_interrupted_sweep_resumes_where_it_stopped(tmp_path, serial):
     assert res["run"]["reused"] == 2 and res["run"]["units"] == 4
     assert canonical(res) == serial  # the resumed sweep equals an uninterrupted one
 
-    again = run_units(name, cfg, seeds, store_dir=tmp_path, on_unit=lambda u, p: ran.append(u))
+    again = run_units(
+        EXPERIMENTS[name], cfg, seeds, store_dir=tmp_path, on_unit=lambda u, p: ran.append(u)
+    )
     assert ran == [] and again.info["reused"] == 4  # nothing left to do
 
 
 def test_stored_units_of_other_settings_are_not_reused(tmp_path):
     name, cfg, seeds = SWEEP
-    run_units(name, cfg, [0], store_dir=tmp_path)
+    run_units(EXPERIMENTS[name], cfg, [0], store_dir=tmp_path)
     other = ExperimentConfig(**{**TINY.__dict__, "samples": 5})
-    assert run_units(name, other, [0], store_dir=tmp_path).info["reused"] == 0
-    more = run_units(name, cfg, [0, 1], store_dir=tmp_path)  # a new seed reuses the old
+    assert run_units(EXPERIMENTS[name], other, [0], store_dir=tmp_path).info["reused"] == 0
+    more = run_units(
+        EXPERIMENTS[name], cfg, [0, 1], store_dir=tmp_path
+    )  # a new seed reuses the old
     assert more.info["reused"] == 2
     store = UnitStore(tmp_path, name, cfg)
     path = next(store.dir.glob("*.json"))
@@ -107,24 +111,26 @@ def test_stored_units_of_other_settings_are_not_reused(tmp_path):
 def test_bad_backend_requests_are_refused():
     name, cfg, seeds = SWEEP
     with pytest.raises(ConfigError, match="backend"):
-        run_units(name, cfg, seeds, backend="cluster")
+        run_units(EXPERIMENTS[name], cfg, seeds, backend="cluster")
     with pytest.raises(ConfigError, match="address"):
-        run_units(name, cfg, seeds, backend="local", address="ray://x:1")
+        run_units(EXPERIMENTS[name], cfg, seeds, backend="local", address="ray://x:1")
     with pytest.raises(ConfigError, match="workers"):
-        run_units(name, cfg, seeds, backend="local", workers=0)
+        run_units(EXPERIMENTS[name], cfg, seeds, backend="local", workers=0)
 
 
 def test_missing_ray_is_a_user_error(monkeypatch):
     monkeypatch.setitem(sys.modules, "ray", None)  # import ray -> ImportError
     name, cfg, seeds = SWEEP
     with pytest.raises(ConfigError, match="pip install ray"):
-        run_units(name, cfg, seeds, backend="ray")
+        run_units(EXPERIMENTS[name], cfg, seeds, backend="ray")
 
 
 def test_reproduce_cli_resumes_and_reports_errors(tmp_path, monkeypatch, capsys):
     monkeypatch.setitem(PRESETS, "quick", TINY)
     argv = ["reproduce", "--experiment", "barbell", "--seeds", "2", "--quick"]
-    run_units("barbell", TINY, [0], store_dir=tmp_path)  # as if a run had stopped after seed 0
+    run_units(
+        EXPERIMENTS["barbell"], TINY, [0], store_dir=tmp_path
+    )  # as if a run had stopped after seed 0
     assert len(list((tmp_path / ".units").rglob("*.json"))) == 1
     assert main([*argv, "--backend", "serial", "--out", str(tmp_path)]) == 0
     assert json.loads((tmp_path / "barbell.json").read_text())["run"]["reused"] == 1

@@ -175,7 +175,7 @@ def positive_class_weights(weight: torch.Tensor, targets: torch.Tensor) -> torch
     """``weight`` on kept targets (y = 1), 1 on dropped ones: the paper's Exp IV form
     (omega on the positive class), per edge. Unlike Eq. 4.1's weights, which multiply both
     classes alike and leave each edge's optimum at its frequency ``p``, this moves it to
-    ``w p / (w p + 1 - p)`` (:func:`specdiff_core.protocol.fixed_point`).
+    ``w p / (w p + 1 - p)`` (:func:`specdiff_core.experiments.protocol.fixed_point`).
 
     Examples
     --------

@@ -38,7 +38,7 @@ from typing import Any
 
 import numpy as np
 
-from .errors import ConfigError
+from ..errors import ConfigError
 
 __all__ = [
     "PAPER_TABLES",
@@ -368,7 +368,7 @@ def oracle_sampling(
 ) -> tuple[np.ndarray, np.ndarray]:
     """Spielman-Srivastava's independent sampling at ``expected`` kept edges: masks and
     the ``1 / p_e`` reweighted weights, each ``(trials, m)`` (unit input weights)."""
-    from .sparsifiers import keep_scale
+    from ..sparsifiers import keep_scale
 
     C = max(keep_scale(R, expected), 0.0)
     p = np.minimum(1.0, C * R)  # (m,)
@@ -417,7 +417,7 @@ def method_trials(
 def summarize_trials(pg: ProtocolGraph, masks: np.ndarray, weights: np.ndarray) -> dict:
     """Connectivity (lambda_2 > 0) with its 95% Wilson interval, RSE mean/sd with a 95%
     interval of the mean, and how often the rare edge(s) were kept."""
-    from .metrics import wilson_ci
+    from ..metrics import wilson_ci
 
     l2 = lambda2(pg.n, pg.edges, weights)  # (K,)
     connected = l2 > 1e-9 * max(1.0, pg.lambda2)
@@ -440,7 +440,7 @@ def _long_run(pg: ProtocolGraph, method: str, cfg: ProtocolConfig) -> dict[str, 
     """Connectivity over ``cfg.reference_trials`` trials (another stream): what K = 500
     estimates, so that a paper figure outside our K-trial interval can be told apart from
     a K-trial figure that merely drew unlucky."""
-    from .metrics import count_components, wilson_ci
+    from ..metrics import count_components, wilson_ci
 
     rng = _rng(cfg, 99, _STREAM[pg.name], _METHOD_ID[method])
     masks, _ = method_trials(pg, method, cfg, rng, trials=cfg.reference_trials)
@@ -621,7 +621,7 @@ def fixed_point(omega: float, eps: float) -> float:
 def run_dynamics(cfg: ProtocolConfig, *, keep_every: int | None = None) -> dict[str, Any]:
     """Exp IV: one logit, targets ~ Bernoulli(eps), SGD on the batch-mean cross-entropy;
     "weighted" multiplies the positive terms by omega. ``dyn_seeds`` trajectories each."""
-    from .metrics import t_interval
+    from ..metrics import t_interval
 
     S, B, T = cfg.dyn_seeds, cfg.dyn_batch, cfg.dyn_steps
     every = keep_every or max(1, T // 200)
@@ -723,7 +723,7 @@ def run_protocol(
     """All four experiments of the paper's Section 5 (and the regime maps), JSON-ready.
     ``long_run``, ``variants`` and ``maps`` can be left out where speed matters (the app
     redraws Exp I-IV in about half a second without them)."""
-    from . import __version__
+    from .. import __version__
 
     cfg = cfg or ProtocolConfig()
     t0 = time.perf_counter()

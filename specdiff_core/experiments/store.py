@@ -16,7 +16,8 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-from .experiments import ExperimentConfig
+from ..paths import ASSETS_DIR
+from .config import ExperimentConfig
 
 __all__ = [
     "BUNDLED_DIR",
@@ -27,7 +28,7 @@ __all__ = [
     "result_key",
 ]
 
-BUNDLED_DIR = Path(__file__).resolve().parents[1] / "assets" / "results"
+BUNDLED_DIR = ASSETS_DIR / "results"
 
 
 def cache_dir() -> Path:
@@ -46,7 +47,7 @@ def result_key(name: str, cfg: ExperimentConfig, seeds: Sequence[int]) -> str:
 
 
 def _matches(res: dict[str, Any], name: str, cfg: ExperimentConfig, seeds: Sequence[int]) -> bool:
-    from . import __version__
+    from .. import __version__
 
     return (
         res.get("version") == __version__
@@ -79,7 +80,7 @@ def find_protocol(
     """A stored ``paper_protocol`` result for exactly ``cfg`` (a ProtocolConfig) and this
     version, and where it was found; else None. (It takes seconds to recompute, so the
     app only needs it to open instantly.)"""
-    from . import __version__
+    from .. import __version__
 
     want = _normalise(asdict(cfg))
     for d in dirs if dirs is not None else (BUNDLED_DIR, cache_dir()):

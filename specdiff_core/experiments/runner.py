@@ -46,16 +46,17 @@ from typing import TYPE_CHECKING, Any
 import networkx as nx
 import numpy as np
 
-from .errors import ConfigError
+from ..errors import ConfigError
+from ..paths import PACKAGE_DIR
 
 if TYPE_CHECKING:
-    from .experiments import ExperimentConfig
+    from .config import ExperimentConfig
 
 __all__ = ["BACKENDS", "RunInfo", "UnitStore", "run_units", "unit_id", "graphs_digest"]
 
 BACKENDS = ("serial", "local", "ray")
 _THREAD_VARS = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
-_PACKAGE_DIR = Path(__file__).resolve().parent
+_PACKAGE_DIR = PACKAGE_DIR
 
 
 @dataclass
@@ -94,7 +95,7 @@ def graphs_digest(graphs: Sequence[nx.Graph] | None) -> str:
     """A hash of the user's graphs (edges and weights), so stored units match them."""
     if not graphs:
         return ""
-    from .graphs import edge_array, edge_weights
+    from ..graphs import edge_array, edge_weights
 
     h = hashlib.sha256()
     for G in graphs:
@@ -118,7 +119,7 @@ class UnitStore:
         cfg: ExperimentConfig,
         graphs: Sequence[nx.Graph] | None = None,
     ) -> None:
-        from . import __version__
+        from .. import __version__
 
         self.ident = {
             "experiment": name,
@@ -159,22 +160,22 @@ class UnitStore:
 
 
 def _work(
-    name: str,
+    run_unit: Callable[..., dict[str, Any]],
     cfg: ExperimentConfig,
     unit: dict[str, Any],
     graphs: Sequence[nx.Graph] | None,
     progress: Callable[[str], None] | None = None,
 ) -> dict[str, Any]:
-    """Run one unit here, single-threaded; what every backend runs."""
+    """Run one unit here, single-threaded; what every backend runs (``run_unit`` is a
+    module-level function or a partial of one, so it pickles by reference)."""
     import torch
 
-    from .experiments import EXPERIMENTS
-    from .resistance import _blas_threads
+    from ..resistance import _blas_threads
 
     torch.set_num_threads(1)
     t0 = time.perf_counter()
     with _blas_threads(1):
-        part = EXPERIMENTS[name].run_unit(cfg, unit, graphs=graphs, progress=progress)
+        part = run_unit(cfg, unit, graphs=graphs, progress=progress)
     return {"result": _normalise(part), "seconds": time.perf_counter() - t0}
 
 
@@ -194,7 +195,7 @@ def _single_thread_env() -> Iterator[None]:
 
 
 def _run_local(
-    name: str,
+    run_unit: Callable[..., dict[str, Any]],
     cfg: ExperimentConfig,
     todo: list[tuple[str, dict[str, Any]]],
     graphs: Sequence[nx.Graph] | None,
@@ -205,7 +206,7 @@ def _run_local(
     with _single_thread_env():
         pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx)
     try:
-        futures = {pool.submit(_work, name, cfg, unit, graphs): uid for uid, unit in todo}
+        futures = {pool.submit(_work, run_unit, cfg, unit, graphs): uid for uid, unit in todo}
         pending = set(futures)
         while pending:
             done, pending = wait(pending, return_when=FIRST_COMPLETED)
@@ -218,7 +219,7 @@ def _run_local(
 
 
 def _run_ray(
-    name: str,
+    run_unit: Callable[..., dict[str, Any]],
     cfg: ExperimentConfig,
     todo: list[tuple[str, dict[str, Any]]],
     graphs: Sequence[nx.Graph] | None,
@@ -251,7 +252,7 @@ def _run_ray(
     try:
         task = ray.remote(num_cpus=1, max_retries=0)(_work)
         cfg_ref, graphs_ref = ray.put(cfg), ray.put(graphs)
-        refs = {task.remote(name, cfg_ref, unit, graphs_ref): uid for uid, unit in todo}
+        refs = {task.remote(run_unit, cfg_ref, unit, graphs_ref): uid for uid, unit in todo}
         pending = list(refs)
         while pending:
             ready, pending = ray.wait(pending, num_returns=1)
@@ -270,7 +271,7 @@ def _run_ray(
 
 
 def run_units(
-    name: str,
+    experiment: Any,
     cfg: ExperimentConfig,
     seeds: Sequence[int],
     *,
@@ -286,8 +287,9 @@ def run_units(
 
     Parameters
     ----------
-    name : str
-        A key of ``experiments.EXPERIMENTS``.
+    experiment : registry.Experiment
+        Anything with ``name``, ``units(cfg, seeds)`` and ``run_unit(cfg, unit, graphs=,
+        progress=)``.
     cfg : ExperimentConfig
     seeds : sequence of int
     graphs : sequence of networkx graphs, optional
@@ -315,16 +317,14 @@ def run_units(
     ConfigError
         Unknown backend, ``address`` without Ray, fewer than one worker, or Ray missing.
     """
-    from .experiments import EXPERIMENTS
-
     if backend not in BACKENDS:
         raise ConfigError(f"unknown backend {backend!r}; choose one of {', '.join(BACKENDS)}")
     if address and backend != "ray":
         raise ConfigError("--address is for --backend ray only")
     if workers is not None and workers < 1:
         raise ConfigError(f"workers must be >= 1, got {workers}")
-    exp = EXPERIMENTS[name]
-    units = exp.units(cfg, list(seeds))
+    name, run_unit = experiment.name, experiment.run_unit
+    units = experiment.units(cfg, list(seeds))
     ids = [unit_id(u) for u in units]
     assert len(set(ids)) == len(ids), f"duplicate units in {name}: {ids}"
     store = UnitStore(store_dir, name, cfg, graphs) if store_dir is not None else None
@@ -349,11 +349,11 @@ def run_units(
     n_workers = max(1, min(workers or os.cpu_count() or 1, len(todo) or 1))
     if backend == "serial" or (backend == "local" and n_workers == 1):
         for uid, unit in todo:
-            finish(uid, _work(name, cfg, unit, graphs, progress))
+            finish(uid, _work(run_unit, cfg, unit, graphs, progress))
     elif backend == "local":
-        _run_local(name, cfg, todo, graphs, n_workers, finish)
+        _run_local(run_unit, cfg, todo, graphs, n_workers, finish)
     elif todo:
-        _run_ray(name, cfg, todo, graphs, workers or os.cpu_count() or 1, address, finish)
+        _run_ray(run_unit, cfg, todo, graphs, workers or os.cpu_count() or 1, address, finish)
     seconds = sum(done[uid]["seconds"] for uid in ids)
     return RunInfo(
         results=[done[uid]["result"] for uid in ids],
