@@ -7,7 +7,7 @@ from pathlib import Path
 import streamlit as st
 
 from pages._classroom import job_pool, queue_text, session_id
-from specdiff_core import experiments, jobs, report, report_paper
+from specdiff_core import experiments, jobs, report
 from specdiff_core.experiments import protocol, store
 from specdiff_core.jobs import PoolFull
 
@@ -61,12 +61,10 @@ st.caption(
 )
 t1, t2 = st.tabs(["Table 1: Exp I, barbell", "Table 2: Exp II, asymmetric chain"])
 with t1:
-    st.markdown("\n".join(report_paper.protocol_table_markdown(proto["barbell"], "barbell")))
+    st.markdown("\n".join(report.protocol_table_markdown(proto["barbell"], "barbell")))
 with t2:
     st.markdown(
-        "\n".join(
-            report_paper.protocol_table_markdown(proto["asymmetric_chain"], "asymmetric_chain")
-        )
+        "\n".join(report.protocol_table_markdown(proto["asymmetric_chain"], "asymmetric_chain"))
     )
 dyn, th = proto["dynamics"], proto["thickness"]
 st.markdown(
@@ -100,8 +98,8 @@ if found is None:
 else:
     res, where = found
     st.caption(where_text(res, where))
-    st.markdown(report_paper.learned_markdown(res))
-    for fig_key, fig in report_paper.learned_figures(res).items():
+    st.markdown(report.learned_markdown(res))
+    for fig_key, fig in report.learned_figures(res).items():
         st.plotly_chart(fig, key=f"exp_learned_{fig_key}", config={"displaylogo": False})
 
 # ---------------------------------------------------------------- 3. every experiment

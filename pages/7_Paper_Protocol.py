@@ -11,7 +11,7 @@ from dataclasses import replace
 import streamlit as st
 
 from pages._classroom import presenting, style_figure
-from specdiff_core import report_paper
+from specdiff_core import report
 from specdiff_core.experiments import protocol
 
 st.title("The paper's protocol: a scoring simulation")
@@ -153,27 +153,25 @@ tab1, tab2, tab3, tab4, tab5 = st.tabs(
     ["I: barbell", "II: chain", "III: thickness", "IV: one logit", "Regime map"]
 )
 with tab1:
-    st.markdown("\n".join(report_paper.protocol_table_markdown(res["barbell"], "barbell")))
+    st.markdown("\n".join(report.protocol_table_markdown(res["barbell"], "barbell")))
     st.plotly_chart(
-        style_figure(report_paper.protocol_bars(res["barbell"], "Exp I: ours vs the paper")),
+        style_figure(report.protocol_bars(res["barbell"], "Exp I: ours vs the paper")),
         key="proto_bars_1",
         config={"displaylogo": False},
     )
 with tab2:
     st.markdown(
-        "\n".join(report_paper.protocol_table_markdown(res["asymmetric_chain"], "asymmetric_chain"))
+        "\n".join(report.protocol_table_markdown(res["asymmetric_chain"], "asymmetric_chain"))
     )
     st.plotly_chart(
-        style_figure(
-            report_paper.protocol_bars(res["asymmetric_chain"], "Exp II: ours vs the paper")
-        ),
+        style_figure(report.protocol_bars(res["asymmetric_chain"], "Exp II: ours vs the paper")),
         key="proto_bars_2",
         config={"displaylogo": False},
     )
 with tab3:
     th = res["thickness"]
     st.plotly_chart(
-        style_figure(report_paper.thickness_figure(th)),
+        style_figure(report.thickness_figure(th)),
         key="proto_thickness",
         config={"displaylogo": False},
     )
@@ -192,7 +190,7 @@ with tab3:
 with tab4:
     dyn = res["dynamics"]
     st.plotly_chart(
-        style_figure(report_paper.single_logit_figure(dyn)),
+        style_figure(report.single_logit_figure(dyn)),
         key="proto_dynamics",
         config={"displaylogo": False},
     )
@@ -207,13 +205,13 @@ with tab4:
 with tab5:
     rm = regime(cfg)
     st.plotly_chart(
-        style_figure(report_paper.regime_map_figure(rm, "lam")),
+        style_figure(report.regime_map_figure(rm, "lam")),
         key="proto_map_lam",
         config={"displaylogo": False},
     )
     st.plotly_chart(
-        style_figure(report_paper.regime_map_figure(rm, "rho")),
+        style_figure(report.regime_map_figure(rm, "rho")),
         key="proto_map_rho",
         config={"displaylogo": False},
     )
-    st.caption(report_paper.map_sentence(rm))
+    st.caption(report.map_sentence(rm))

@@ -109,12 +109,12 @@ def main() -> None:
             classroom.append(f"{title}\n\n```\n{path.read_text().rstrip()}\n```\n")
     if classroom:
         text = section(text, "classroom", "\n".join(classroom))
-    from specdiff_core import report, report_paper
+    from specdiff_core import report
 
     names = ("paper_protocol", "paper_learned", "barbell")
     found = {n: r for n in names if (r := load(n)) is not None}
     if found:
-        bullets = "\n".join(f"- {line}" for line in report_paper.findings(found))
+        bullets = "\n".join(f"- {line}" for line in report.findings(found))
         text = section(text, "findings", f"Read off the bundled results (`{QUICK}`):\n\n" + bullets)
     readme.write_text(text)
 
@@ -122,7 +122,7 @@ def main() -> None:
     proto = load("paper_protocol")
     if proto is not None:
         science.write_text(
-            section(science.read_text(), "protocol", report_paper.protocol_markdown(proto))
+            section(science.read_text(), "protocol", report.protocol_markdown(proto))
         )
     beyond = ROOT / "docs" / "beyond.md"
     btext = beyond.read_text()

@@ -29,6 +29,7 @@ from .graphs import (
     make_graph,
     write_graph,
 )
+from .jsonio import normalise, write_json
 
 __all__ = [
     "add_train_parser",
@@ -303,20 +304,13 @@ def reproduce_cli(args: argparse.Namespace) -> int:
                 store_dir=None if args.no_resume else out,
             )
         res["preset"] = "quick" if args.quick else "full"
-        path = _write_json(res, out / f"{name}.json")
+        path = write_json(res, out / f"{name}.json")
         _drop_units(out, name, preset, graphs)
         results.append(res)
         print(f"wrote {path} ({res['seconds']:.1f} s)", file=sys.stderr)
     summary = write_report(results, out)
     print(summary)
     return 0
-
-
-def _write_json(res: dict[str, Any], path: Path) -> Path:
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(json.dumps(res, indent=1, default=_json_default))
-    tmp.replace(path)  # written whole or not at all: a rerun never reads half a file
-    return path
 
 
 def _reproduce_protocol(args: argparse.Namespace, out: Path) -> dict[str, Any]:
@@ -335,12 +329,12 @@ def _reproduce_protocol(args: argparse.Namespace, out: Path) -> dict[str, Any]:
         if (
             isinstance(old, dict)
             and old.get("version") == __version__
-            and old.get("config") == json.loads(json.dumps(asdict(cfg)))
+            and old.get("config") == normalise(asdict(cfg))
         ):
             print(f"{PROTOCOL}: finished result in {path} reused", file=sys.stderr)
             return old
     res = run_protocol(cfg)
-    _write_json(res, path)
+    write_json(res, path)
     print(f"wrote {path} ({res['seconds']:.1f} s)", file=sys.stderr)
     return res
 
@@ -350,18 +344,10 @@ def _drop_units(out: Path, name: str, preset: Any, graphs: Any) -> None:
     itself now resumes the sweep), so that --out holds only results."""
     import shutil
 
-    from .experiments.runner import UnitStore
+    from .experiments.store import UnitStore
 
     shutil.rmtree(UnitStore(out, name, preset, graphs).dir, ignore_errors=True)
     try:
         (out / ".units").rmdir()  # only when no other experiment's units are left
     except OSError:
         pass
-
-
-def _json_default(o: Any) -> Any:
-    if isinstance(o, np.generic):
-        return o.item()
-    if isinstance(o, np.ndarray):
-        return o.tolist()
-    return str(o)

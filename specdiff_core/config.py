@@ -13,6 +13,7 @@ from .errors import ConfigError
 __all__ = [
     "TRAINING_METHODS",
     "REGIMES",
+    "METHOD_LABELS",
     "DECODERS",
     "DiffusionConfig",
     "ModelConfig",
@@ -34,6 +35,21 @@ TRAINING_METHODS: dict[str, str] = {
     "shuffled": "the spectral weights, randomly reassigned to edges within each graph",
     "degree": "f(1/d_u + 1/d_v): a local degree proxy for R_eff",
     "spectral_pos": "f(R_eff) on kept targets only, 1 on dropped ones (Exp IV's positive-class form)",
+}
+# What every method is called in tables, figures and generated sentences (report.styles
+# adds how it is drawn): the training methods, and the samplers and decodings beside them.
+METHOD_LABELS: dict[str, str] = {
+    "standard": "standard diffusion",
+    "spectral": "spectrally-weighted",
+    "finetuned": "standard, fine-tuned spectrally",
+    "focal": "focal loss (control)",
+    "class_balanced": "class-balanced (control)",
+    "shuffled": "shuffled R_eff weights (control)",
+    "degree": "degree weights (control)",
+    "spectral_pos": "positive-class weights (Exp IV's form)",
+    "score_shift": "standard + score shift λR (needs R_eff)",
+    "oracle": "Spectral Oracle (teacher)",
+    "uniform": "uniform sparsifier",
 }
 # Where a duel's training targets come from (PAPER.md, "two regimes"):
 REGIMES: dict[str, str] = {

@@ -12,7 +12,8 @@ import pytest
 from app_utils import open_app
 from streamlit.testing.v1 import AppTest
 
-from specdiff_core import graphs, offline, viz
+from specdiff_core import graphs, viz
+from specdiff_core.viz import network as offline
 
 try:
     import specdiff_core.resistance  # noqa: F401

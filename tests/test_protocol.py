@@ -279,11 +279,11 @@ def table_shapes_ok(markdown: str) -> bool:
 
 
 def test_protocol_report_tables_are_well_formed(cfg):
-    from specdiff_core import report_paper
+    from specdiff_core import report
 
     res = P.run_protocol(replace(cfg, trials=50, reference_trials=200, map_trials=20))
-    md = report_paper.protocol_markdown(res)
+    md = report.protocol_markdown(res)
     assert table_shapes_ok(md) and "Exp III" in md and "Exp IV" in md
     assert not table_shapes_ok("| a | b |\n|---|---|\n| x | top ρ|E| |")  # the check can fail
-    figs = report_paper.protocol_figures(res)
+    figs = report.protocol_figures(res)
     assert {"barbell", "asymmetric_chain", "thickness", "dynamics", "regime_map"} <= set(figs)

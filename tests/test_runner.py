@@ -13,7 +13,9 @@ from specdiff_core.config import DuelConfig, TrainConfig
 from specdiff_core.diffusion import DiffusionConfig
 from specdiff_core.errors import ConfigError
 from specdiff_core.experiments import EXPERIMENTS, PRESETS, ExperimentConfig, run_experiment
-from specdiff_core.experiments.runner import UnitStore, _normalise, run_units, unit_id
+from specdiff_core.experiments.runner import run_units, unit_id
+from specdiff_core.experiments.store import UnitStore
+from specdiff_core.jsonio import normalise as _normalise
 
 TINY = ExperimentConfig(
     n_train=3,

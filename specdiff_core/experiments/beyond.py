@@ -108,7 +108,7 @@ def control_verdicts(
     also counts the seeds in which the control's bridge survival reached the spectral
     model's (the pooled intervals ignore the spread across seeds).
     """
-    from ..report import METHOD_LABEL
+    from ..config import METHOD_LABELS as METHOD_LABEL
 
     spec, std = methods["spectral"], methods["standard"]
     out: dict[str, Any] = {"matches": [], "falls_short": [], "exceeds": [], "lines": []}

@@ -29,30 +29,28 @@ interrupted sweep continues where it stopped, and adding seeds reuses the old on
 
 from __future__ import annotations
 
-import hashlib
-import json
 import math
 import multiprocessing as mp
 import os
-import re
 import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import networkx as nx
-import numpy as np
 
 from ..errors import ConfigError
+from ..jsonio import normalise
 from ..paths import PACKAGE_DIR
+from .store import UnitStore
 
 if TYPE_CHECKING:
     from .config import ExperimentConfig
 
-__all__ = ["BACKENDS", "RunInfo", "UnitStore", "run_units", "unit_id", "graphs_digest"]
+__all__ = ["BACKENDS", "RunInfo", "run_units", "unit_id"]
 
 BACKENDS = ("serial", "local", "ray")
 _THREAD_VARS = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
@@ -78,84 +76,6 @@ def unit_id(unit: dict[str, Any]) -> str:
     return ",".join(f"{k}={v}" for k, v in unit.items())
 
 
-def _json_default(o: Any) -> Any:
-    if isinstance(o, np.generic):
-        return o.item()
-    if isinstance(o, np.ndarray):
-        return o.tolist()
-    raise TypeError(f"not JSON-able: {type(o).__name__}")
-
-
-def _normalise(obj: Any) -> Any:
-    """JSON round trip: arrays become lists, floats keep every bit (repr round-trips)."""
-    return json.loads(json.dumps(obj, default=_json_default))
-
-
-def graphs_digest(graphs: Sequence[nx.Graph] | None) -> str:
-    """A hash of the user's graphs (edges and weights), so stored units match them."""
-    if not graphs:
-        return ""
-    from ..graphs import edge_array, edge_weights
-
-    h = hashlib.sha256()
-    for G in graphs:
-        e = edge_array(G)
-        h.update(np.int64(G.number_of_nodes()).tobytes())
-        h.update(e.tobytes())
-        h.update(edge_weights(G, e).tobytes())
-    return h.hexdigest()[:16]
-
-
-# ------------------------------------------------------------------------------- store
-
-
-class UnitStore:
-    """Finished units of one experiment and configuration, one JSON file each."""
-
-    def __init__(
-        self,
-        root: str | Path,
-        name: str,
-        cfg: ExperimentConfig,
-        graphs: Sequence[nx.Graph] | None = None,
-    ) -> None:
-        from .. import __version__
-
-        self.ident = {
-            "experiment": name,
-            "version": __version__,
-            "config": _normalise(asdict(cfg)),
-            "graphs": graphs_digest(graphs),
-        }
-        key = hashlib.sha256(json.dumps(self.ident, sort_keys=True).encode()).hexdigest()[:16]
-        self.dir = Path(root) / ".units" / f"{name}-{key}"
-
-    def _path(self, uid: str) -> Path:
-        return self.dir / (re.sub(r"[^A-Za-z0-9=.,_-]", "_", uid) + ".json")
-
-    def load(self, uid: str) -> dict[str, Any] | None:
-        """A stored unit's payload, or None (missing, unreadable or for other settings)."""
-        path = self._path(uid)
-        try:
-            data = json.loads(path.read_text())
-        except (OSError, json.JSONDecodeError):
-            return None
-        if not isinstance(data, dict) or data.get("ident") != self.ident:
-            return None
-        if data.get("unit") != uid:
-            return None
-        return data.get("payload")
-
-    def save(self, uid: str, payload: dict[str, Any]) -> Path:
-        """Write one unit atomically (a reader never sees half a file)."""
-        self.dir.mkdir(parents=True, exist_ok=True)
-        path = self._path(uid)
-        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-        tmp.write_text(json.dumps({"ident": self.ident, "unit": uid, "payload": payload}))
-        tmp.replace(path)
-        return path
-
-
 # ------------------------------------------------------------------------------- work
 
 
@@ -176,7 +96,7 @@ def _work(
     t0 = time.perf_counter()
     with _blas_threads(1):
         part = run_unit(cfg, unit, graphs=graphs, progress=progress)
-    return {"result": _normalise(part), "seconds": time.perf_counter() - t0}
+    return {"result": normalise(part), "seconds": time.perf_counter() - t0}
 
 
 @contextmanager

@@ -1,9 +1,11 @@
-"""Finding experiment results already computed for the same settings.
+"""The one result store: results already computed for the same settings, whole (an
+experiment's result) or in pieces (the finished units of a run that may resume).
 
-A result is reused only when its experiment name, its full configuration, its seeds
-and the package version (bumped whenever results would change) equal the request: nothing is matched by file name alone. Results bundled in
-``assets/results`` (made by ``python -m specdiff_core reproduce``) are searched
-first, then the user's cache directory.
+Both are keyed by one identity, :func:`ident`: the experiment's name, the package version
+(bumped whenever results would change), the full configuration, and the seeds (results)
+or the user's graphs (units). Nothing is matched by file name alone. Results bundled in
+``assets/results`` (made by ``python -m specdiff_core reproduce``) are searched first,
+then the user's cache directory.
 """
 
 from __future__ import annotations
@@ -11,11 +13,16 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 from collections.abc import Sequence
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
+import networkx as nx
+import numpy as np
+
+from ..jsonio import normalise, write_json
 from ..paths import ASSETS_DIR
 from .config import ExperimentConfig
 
@@ -26,6 +33,9 @@ __all__ = [
     "find_protocol",
     "store_result",
     "result_key",
+    "ident",
+    "graphs_digest",
+    "UnitStore",
 ]
 
 BUNDLED_DIR = ASSETS_DIR / "results"
@@ -36,25 +46,54 @@ def cache_dir() -> Path:
     return Path(os.environ.get("SPECDIFF_CACHE", Path.home() / ".cache" / "specdiff" / "results"))
 
 
-def _normalise(obj: Any) -> Any:
-    """JSON round trip, so that tuples and lists compare equal."""
-    return json.loads(json.dumps(obj, default=str))
+def graphs_digest(graphs: Sequence[nx.Graph] | None) -> str:
+    """A hash of the user's graphs (edges and weights), so stored units match them."""
+    if not graphs:
+        return ""
+    from ..graphs import edge_array, edge_weights
+
+    h = hashlib.sha256()
+    for G in graphs:
+        e = edge_array(G)
+        h.update(np.int64(G.number_of_nodes()).tobytes())
+        h.update(e.tobytes())
+        h.update(edge_weights(G, e).tobytes())
+    return h.hexdigest()[:16]
+
+
+def ident(
+    name: str,
+    cfg: ExperimentConfig,
+    *,
+    seeds: Sequence[int] | None = None,
+    graphs: Sequence[nx.Graph] | None = None,
+) -> dict[str, Any]:
+    """What a stored result or unit must match to be reused."""
+    from .. import __version__
+
+    out: dict[str, Any] = {
+        "experiment": name,
+        "version": __version__,
+        "config": normalise(asdict(cfg)),
+    }
+    if seeds is not None:
+        out["seeds"] = [int(s) for s in seeds]
+    if graphs is not None:
+        out["graphs"] = graphs_digest(graphs)
+    return out
+
+
+def _digest(identity: dict[str, Any]) -> str:
+    return hashlib.sha256(json.dumps(identity, sort_keys=True).encode()).hexdigest()[:16]
 
 
 def result_key(name: str, cfg: ExperimentConfig, seeds: Sequence[int]) -> str:
-    blob = json.dumps([name, _normalise(asdict(cfg)), [int(s) for s in seeds]], sort_keys=True)
-    return f"{name}-{hashlib.sha256(blob.encode()).hexdigest()[:16]}"
+    return f"{name}-{_digest(ident(name, cfg, seeds=seeds))}"
 
 
 def _matches(res: dict[str, Any], name: str, cfg: ExperimentConfig, seeds: Sequence[int]) -> bool:
-    from .. import __version__
-
-    return (
-        res.get("version") == __version__
-        and res.get("experiment") == name
-        and res.get("seeds") == [int(s) for s in seeds]
-        and _normalise(res.get("config")) == _normalise(asdict(cfg))
-    )
+    want = ident(name, cfg, seeds=seeds)
+    return all(normalise(res.get(k)) == v for k, v in want.items())
 
 
 def find_result(
@@ -82,7 +121,7 @@ def find_protocol(
     app only needs it to open instantly.)"""
     from .. import __version__
 
-    want = _normalise(asdict(cfg))
+    want = normalise(asdict(cfg))
     for d in dirs if dirs is not None else (BUNDLED_DIR, cache_dir()):
         if not Path(d).is_dir():
             continue
@@ -95,7 +134,7 @@ def find_protocol(
                 isinstance(res, dict)
                 and res.get("version") == __version__
                 and res.get("experiment") == "paper_protocol"
-                and _normalise(res.get("config")) == want
+                and normalise(res.get("config")) == want
             ):
                 return res, path
     return None
@@ -105,8 +144,36 @@ def store_result(res: dict[str, Any], cfg: ExperimentConfig, directory: Path | N
     """Write ``res`` under its key (atomically) and return the path."""
     d = Path(directory) if directory is not None else cache_dir()
     d.mkdir(parents=True, exist_ok=True)
-    path = d / f"{result_key(res['experiment'], cfg, res['seeds'])}.json"
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps(res, default=float))
-    tmp.replace(path)
-    return path
+    return write_json(res, d / f"{result_key(res['experiment'], cfg, res['seeds'])}.json")
+
+
+class UnitStore:
+    """Finished units of one experiment and configuration, one JSON file each."""
+
+    def __init__(
+        self,
+        root: str | Path,
+        name: str,
+        cfg: ExperimentConfig,
+        graphs: Sequence[nx.Graph] | None = None,
+    ) -> None:
+        self.ident = ident(name, cfg, graphs=graphs or ())
+        self.dir = Path(root) / ".units" / f"{name}-{_digest(self.ident)}"
+
+    def _path(self, uid: str) -> Path:
+        return self.dir / (re.sub(r"[^A-Za-z0-9=.,_-]", "_", uid) + ".json")
+
+    def load(self, uid: str) -> dict[str, Any] | None:
+        """A stored unit's payload, or None (missing, unreadable or for other settings)."""
+        try:
+            data = json.loads(self._path(uid).read_text())
+        except (OSError, json.JSONDecodeError):
+            return None
+        if not isinstance(data, dict) or data.get("ident") != self.ident:
+            return None
+        return data.get("payload") if data.get("unit") == uid else None
+
+    def save(self, uid: str, payload: dict[str, Any]) -> Path:
+        """Write one unit atomically (a reader never sees half a file)."""
+        self.dir.mkdir(parents=True, exist_ok=True)
+        return write_json({"ident": self.ident, "unit": uid, "payload": payload}, self._path(uid))

@@ -1,0 +1,420 @@
+"""Plotly figures of trained experiments and of a live duel (the app and report.html)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from .markdown import all_methods
+from .paper_figures import learned_figures, learned_map_figure, protocol_figures
+from .styles import (
+    METHOD_COLOUR,
+    METHOD_DASH,
+    METHOD_LABEL,
+    METHOD_ORDER,
+    METHOD_SYMBOL,
+    error_bars,
+)
+
+
+def bars_figure(methods: dict[str, dict[str, Any]], title: str) -> Any:
+    """Connectivity and bridge survival per method, with their 95% intervals."""
+    import plotly.graph_objects as go
+
+    names = [m for m in (*METHOD_ORDER, *methods) if m in methods]
+    names = list(dict.fromkeys(names))
+    fig = go.Figure()
+    for metric, label, pattern in (
+        ("connectivity", "connected", ""),
+        ("bridge_survival", "bridge survival", "/"),
+    ):
+        vals = [methods[m][metric] for m in names]
+        cis = [methods[m][f"{metric}_ci"] for m in names]
+        fig.add_bar(
+            name=label,
+            x=[METHOD_LABEL.get(m, m) for m in names],
+            y=vals,
+            marker_color=[METHOD_COLOUR.get(m, "#777777") for m in names],
+            marker_pattern_shape=pattern,
+            marker_line={"color": "#222", "width": 1},
+            error_y={
+                "type": "data",
+                "symmetric": False,
+                "array": [c[1] - v for c, v in zip(cis, vals, strict=True)],
+                "arrayminus": [v - c[0] for c, v in zip(cis, vals, strict=True)],
+            },
+            hovertemplate="%{x}<br>" + label + " %{y:.1%}<extra></extra>",
+        )
+    fig.update_layout(
+        barmode="group",
+        title=title,
+        yaxis={"range": [0, 1.05], "tickformat": ".0%"},
+        height=360,
+        legend={"orientation": "h", "y": -0.2},
+        margin={"t": 50, "b": 10},
+    )
+    return fig
+
+
+def result_figures(res: dict[str, Any]) -> dict[str, Any]:
+    """Plotly figures for one result: bars with CIs, and curves where present."""
+    import plotly.graph_objects as go
+
+    special = {
+        "paper_protocol": protocol_figures,
+        "paper_learned": learned_figures,
+        "paper_learned_map": lambda r: {"map": learned_map_figure(r)},
+    }.get(res.get("experiment"))
+    if special is not None:
+        return special(res)
+    figs: dict[str, Any] = {
+        "bars": bars_figure(
+            all_methods(res),
+            f"{res['experiment']}: ours, 95% CI (solid: connected, hatched: bridge survival)",
+        )
+    }
+    if res.get("finetune"):
+        figs["finetune"] = finetune_figure(res["finetune"])
+    if res.get("grid"):
+        figs["grid"] = grid_figure(res["grid"], res["experiment"])
+    if res.get("bridge_classes"):
+        figs["bridge_classes"] = bridge_class_figure(res["bridge_classes"])
+    if res.get("series"):
+        figs["dynamics"] = dynamics_figure(res["series"])
+    if res.get("sweep"):
+        fig = go.Figure()
+        for m in ("standard", "spectral"):
+            xs = [row["bridged_fraction"] for row in res["sweep"]]
+            ys = [row["methods"][m]["bridge_survival"] for row in res["sweep"]]
+            fig.add_scatter(
+                x=xs,
+                y=ys,
+                name=METHOD_LABEL[m],
+                mode="lines+markers",
+                line={"color": METHOD_COLOUR[m], "dash": "solid" if m == "spectral" else "dash"},
+            )
+        fig.update_layout(
+            title="bridge survival vs share of bridged training graphs",
+            xaxis={"type": "log", "tickformat": ".0%"},
+            yaxis={"range": [0, 1.05], "tickformat": ".0%"},
+            height=380,
+        )
+        figs["rarity"] = fig
+    return figs
+
+
+def finetune_figure(ft: dict[str, Any]) -> Any:
+    """Sampled bridge survival over training steps: scratch, fine-tuned, standard."""
+    import plotly.graph_objects as go
+
+    fig = go.Figure()
+    styles = {
+        "standard": ("standard", "standard (from scratch)"),
+        "scratch": ("spectral", "spectral (from scratch)"),
+        "finetuned": ("finetuned", "standard model, then spectral fine-tuning"),
+    }
+    for model, (m, label) in styles.items():
+        rows = sorted((r for r in ft["curve"] if r["model"] == model), key=lambda r: r["step"])
+        vals = [r["bridge_survival"] for r in rows]
+        fig.add_scatter(
+            x=[r["step"] for r in rows],
+            y=vals,
+            name=label,
+            mode="lines+markers",
+            line={"color": METHOD_COLOUR[m], "dash": METHOD_DASH[m], "width": 2},
+            marker={"symbol": METHOD_SYMBOL[m], "size": 9, "line": {"color": "#222", "width": 1}},
+            error_y=error_bars(vals, [r["bridge_survival_ci"] for r in rows]),
+        )
+    fig.add_hline(
+        y=ft["threshold"],
+        line_dash="dot",
+        line_color="#555",
+        annotation_text="recovered",
+        annotation_position="bottom right",
+    )
+    fig.update_layout(
+        title="bridge survival while training (fine-tuning starts from the trained standard model)",
+        xaxis_title="training steps (fine-tuning steps for the fine-tuned model)",
+        yaxis={"range": [0, 1.05], "tickformat": ".0%", "title": "bridge survival"},
+        height=380,
+        legend={"orientation": "h", "y": -0.25},
+    )
+    return fig
+
+
+def grid_figure(grid: Sequence[dict[str, Any]], title: str) -> Any:
+    """Bridge survival of both models for each setting of a sensitivity sweep."""
+    import plotly.graph_objects as go
+
+    fig = go.Figure()
+    labels = [g["label"] + (" *" if g.get("default") else "") for g in grid]
+    for m in ("standard", "spectral"):
+        vals = [g["methods"][m]["bridge_survival"] for g in grid]
+        fig.add_scatter(
+            x=labels,
+            y=vals,
+            name=METHOD_LABEL[m],
+            mode="markers+lines",
+            line={"color": METHOD_COLOUR[m], "dash": METHOD_DASH[m]},
+            marker={"symbol": METHOD_SYMBOL[m], "size": 10},
+            error_y=error_bars(vals, [g["methods"][m]["bridge_survival_ci"] for g in grid]),
+        )
+    fig.update_layout(
+        title=f"{title}: bridge survival per setting (95% CI; * = default)",
+        yaxis={"range": [0, 1.05], "tickformat": ".0%"},
+        height=400,
+        legend={"orientation": "h", "y": -0.35},
+    )
+    return fig
+
+
+def bridge_class_figure(classes: dict[str, dict[str, Any]]) -> Any:
+    """Bridge survival per kind of bridge (pendant, core, tree) and method."""
+    import plotly.graph_objects as go
+
+    fig = go.Figure()
+    kinds = ("pendant", "core", "tree")
+    for m in (m for m in METHOD_ORDER if m in classes):
+        vals = [classes[m][k]["survival"] for k in kinds]
+        fig.add_bar(
+            name=METHOD_LABEL.get(m, m),
+            x=[f"{k} bridges" for k in kinds],
+            y=vals,
+            marker_color=METHOD_COLOUR.get(m, "#777777"),
+            marker_line={"color": "#222", "width": 1},
+            marker_pattern_shape={
+                "standard": "/",
+                "spectral": "",
+                "oracle": ".",
+                "uniform": "x",
+            }.get(m, "+"),
+            error_y=error_bars(vals, [classes[m][k]["ci"] for k in kinds]),
+        )
+    fig.update_layout(
+        barmode="group",
+        title="bridge survival by kind of bridge (95% CI)",
+        yaxis={"range": [0, 1.05], "tickformat": ".0%"},
+        height=380,
+        legend={"orientation": "h", "y": -0.2},
+    )
+    return fig
+
+
+def duel_curves(history: Sequence[dict[str, Any]]) -> Any:
+    """Live training curves of a duel: loss, bridges' keep-probability, gradient share."""
+    from plotly.subplots import make_subplots
+
+    fig = make_subplots(
+        rows=1,
+        cols=3,
+        subplot_titles=(
+            "training loss",
+            "P(keep): bridges (solid) vs other edges (dotted)",
+            "bridges' share of the gradient",
+        ),
+    )
+    for m in ("standard", "spectral"):
+        rows = [r for r in history if r["method"] == m]
+        if not rows:
+            continue
+        x = [r["step"] for r in rows]
+        style = {"color": METHOD_COLOUR[m], "dash": "solid" if m == "spectral" else "dash"}
+        fig.add_scatter(
+            x=x,
+            y=[r["loss"] for r in rows],
+            name=METHOD_LABEL[m],
+            legendgroup=m,
+            line=style,
+            row=1,
+            col=1,
+        )
+        fig.add_scatter(
+            x=x,
+            y=[r["p_keep_bridge"] for r in rows],
+            name=METHOD_LABEL[m],
+            legendgroup=m,
+            showlegend=False,
+            line={**style, "width": 3},
+            row=1,
+            col=2,
+        )
+        fig.add_scatter(
+            x=x,
+            y=[r["p_keep_other"] for r in rows],
+            legendgroup=m,
+            showlegend=False,
+            line={"color": METHOD_COLOUR[m], "dash": "dot", "width": 1},
+            hoverinfo="skip",
+            row=1,
+            col=2,
+        )
+        fig.add_scatter(
+            x=x,
+            y=[r["grad_share_bridge"] for r in rows],
+            legendgroup=m,
+            showlegend=False,
+            line=style,
+            row=1,
+            col=3,
+        )
+    if history:
+        fig.add_hline(
+            y=float(np.mean([r["edge_share_bridge"] for r in history])),
+            line_dash="dot",
+            line_color="#555",
+            row=1,
+            col=3,
+            annotation_text="share of edges",
+            annotation_position="top left",
+        )
+    fig.update_yaxes(range=[0, 1.02], row=1, col=2)
+    fig.update_yaxes(range=[0, 1.02], row=1, col=3)
+    fig.update_xaxes(title_text="training step")
+    fig.update_layout(  # the legend below the x-axis titles: above, it covered a title
+        height=380,
+        margin={"t": 40, "b": 70, "l": 10, "r": 10},
+        legend={"orientation": "h", "yanchor": "top", "y": -0.22, "x": 0, "xanchor": "left"},
+    )
+    return fig
+
+
+def dynamics_figure(series: Sequence[dict[str, Any]]) -> Any:
+    """Bridge keep-probability and gradient share over steps (mean over seeds, band = min..max)."""
+    from plotly.subplots import make_subplots
+
+    fig = make_subplots(
+        rows=1,
+        cols=2,
+        subplot_titles=(
+            "P(keep) of bridges (probe graphs, t = T)",
+            "bridges' share of the gradient norm",
+        ),
+    )
+    for m in ("standard", "spectral"):
+        rows = [r for r in series if r["method"] == m]
+        if not rows:
+            continue
+        steps = sorted({r["step"] for r in rows})
+        for col, key in ((1, "p_keep_bridge"), (2, "grad_share_bridge")):
+            vals = [[r[key] for r in rows if r["step"] == s] for s in steps]
+            mean = [float(np.nanmean(v)) for v in vals]
+            fig.add_scatter(
+                x=steps,
+                y=mean,
+                name=METHOD_LABEL[m],
+                legendgroup=m,
+                showlegend=col == 1,
+                line={"color": METHOD_COLOUR[m], "dash": "solid" if m == "spectral" else "dash"},
+                row=1,
+                col=col,
+            )
+    edge_share = [r["edge_share_bridge"] for r in series]
+    if edge_share:
+        fig.add_hline(
+            y=float(np.mean(edge_share)),
+            line_dash="dot",
+            row=1,
+            col=2,
+            annotation_text="bridges' share of edges",
+        )
+    fig.update_layout(height=380, xaxis_title="training step", xaxis2_title="training step")
+    return fig
+
+
+def gradient_scatter(R: np.ndarray, grads: dict[str, np.ndarray], bridges: np.ndarray) -> Any:
+    """Per-edge |dL/dlogit| against R_eff, one colour per model, bridges as large diamonds."""
+    import plotly.graph_objects as go
+
+    fig = go.Figure()
+    for m, g in grads.items():
+        for is_bridge in (False, True):
+            sel = bridges == is_bridge
+            if not sel.any():
+                continue
+            fig.add_scatter(
+                x=R[sel],
+                y=g[sel],
+                mode="markers",
+                name=f"{METHOD_LABEL.get(m, m)}: {'bridges' if is_bridge else 'other edges'}",
+                marker={
+                    "color": METHOD_COLOUR.get(m, "#333"),
+                    "symbol": "diamond"
+                    if is_bridge
+                    else ("circle" if m == "spectral" else "square"),
+                    "size": 14 if is_bridge else 7,
+                    "opacity": 0.95 if is_bridge else 0.55,
+                    "line": {"color": "#111", "width": 1.5 if is_bridge else 0},
+                },
+                hovertemplate="R_eff %{x:.3f}<br>|dL/dlogit| %{y:.2e}<extra></extra>",
+            )
+    fig.update_layout(
+        xaxis_title="effective resistance R_eff",
+        yaxis={"title": "mean |dL/dlogit| per edge", "type": "log"},
+        height=380,
+        margin={"t": 30, "b": 10},
+        legend={"orientation": "h", "y": -0.25},
+    )
+    return fig
+
+
+def gradient_share_figure(history: Sequence[dict[str, Any]]) -> Any:
+    """Bridges' share of the parameter-gradient norm vs their share of the edges, over steps."""
+    import plotly.graph_objects as go
+
+    fig = go.Figure()
+    for m in ("standard", "spectral"):
+        rows = [r for r in history if r["method"] == m]
+        if rows:
+            fig.add_scatter(
+                x=[r["step"] for r in rows],
+                y=[r["grad_share_bridge"] for r in rows],
+                name=METHOD_LABEL[m],
+                line={"color": METHOD_COLOUR[m], "dash": "solid" if m == "spectral" else "dash"},
+            )
+    if history:
+        fig.add_scatter(
+            x=[r["step"] for r in history],
+            y=[r["edge_share_bridge"] for r in history],
+            name="bridges' share of the edges",
+            mode="markers",
+            marker={"color": "#555", "size": 4},
+        )
+    fig.update_layout(
+        xaxis_title="training step",
+        yaxis={"title": "share", "range": [0, 1.02], "tickformat": ".0%"},
+        height=360,
+        margin={"t": 30, "b": 10},
+        legend={"orientation": "h", "y": -0.25},
+    )
+    return fig
+
+
+def rbin_figure(history: Sequence[dict[str, Any]], bins: Sequence[float]) -> Any:
+    """Parameter-gradient norm by R_eff bin at the latest logged step, per model."""
+    import plotly.graph_objects as go
+
+    fig = go.Figure()
+    labels = [f"{lo:.2f}–{min(hi, 1.0):.2f}" for lo, hi in zip(bins[:-1], bins[1:], strict=True)]
+    for m in ("standard", "spectral"):
+        rows = [r for r in history if r["method"] == m]
+        if not rows:
+            continue
+        last = rows[-1]
+        fig.add_bar(
+            x=labels,
+            y=[last.get(f"grad_norm_rbin{i}", 0.0) for i in range(len(labels))],
+            name=METHOD_LABEL[m],
+            marker_color=METHOD_COLOUR[m],
+            marker_pattern_shape="" if m == "spectral" else "/",
+        )
+    fig.update_layout(
+        barmode="group",
+        xaxis_title="R_eff bin",
+        yaxis_title="‖∇θ L_bin‖ (latest logged step)",
+        height=340,
+        margin={"t": 30, "b": 10},
+        legend={"orientation": "h", "y": -0.3},
+    )
+    return fig

@@ -1,0 +1,161 @@
+"""What every view of a graph shares: limits, colours, the seeded layout, edge colours and
+segments, and the edge table."""
+
+from __future__ import annotations
+
+import networkx as nx
+import numpy as np
+import pandas as pd
+import plotly.colors as pcolors
+
+from ..graphs import (
+    edge_array,
+    edge_weights,
+    node_labels,
+)
+
+COLORSCALE = "Viridis_r"  # colour-blind-safe, perceptually uniform; high values dark
+
+
+BRIDGE_COLOUR = "#D55E00"  # Okabe-Ito vermillion, only ever paired with a cross marker
+
+
+DROPPED_COLOUR = "#BBBBBB"
+
+
+DRAW_MAX_NODES = 1_500  # larger graphs get the table and histogram, not a drawing
+
+
+DRAW_MAX_EDGES = 10_000
+
+
+PYVIS_MAX_EDGES = 3_000  # the interactive canvas gets sluggish beyond this
+
+
+SVG_MAX_EDGES = 2_000  # the static SVG view (two <line>s and a <title> per edge) up to this
+
+
+def layout(G: nx.Graph, *, seed: int = 0) -> np.ndarray:
+    """Node positions ``(n, 2)`` in ``[-1, 1]``, the same for the same graph and seed.
+
+    Uses the nodes' own ``pos`` attribute when every node has one (random geometric
+    graphs); otherwise a seeded spring layout (spectral start for large graphs).
+    """
+    n = G.number_of_nodes()
+    if n == 0:
+        return np.zeros((0, 2))
+    if all("pos" in d for _, d in G.nodes(data=True)):
+        pos = np.array([G.nodes[i]["pos"] for i in range(n)], dtype=np.float64)  # (n, 2)
+    elif n == 1:
+        pos = np.zeros((1, 2))
+    else:
+        init = None
+        iterations = 100 if n <= 100 else 50
+        if n > 500:  # the sparse spring layout is a Python loop: start close, iterate less
+            init = nx.spectral_layout(G, weight=None)
+            iterations = 20
+        raw = nx.spring_layout(G, seed=int(seed), pos=init, iterations=iterations, weight=None)
+        pos = np.array([raw[i] for i in range(n)], dtype=np.float64)  # (n, 2)
+    pos = pos - pos.mean(axis=0)
+    # Rotate the widest spread onto the x axis (screens are wide), with a fixed sign.
+    _, _, vt = np.linalg.svd(pos, full_matrices=False)  # vt: (2, 2) principal axes
+    vt = vt * np.where(vt[:, :1] < 0, -1.0, 1.0)
+    pos = pos @ vt.T
+    scale = np.abs(pos).max()
+    return pos / scale if scale > 0 else pos
+
+
+def edge_table(
+    G: nx.Graph,
+    values: np.ndarray,
+    *,
+    bridges: np.ndarray | None = None,
+    value_label: str = "R_eff",
+) -> pd.DataFrame:
+    """One row per edge in canonical order: endpoints (original labels), weight, value, bridge."""
+    edges = edge_array(G)
+    values = np.asarray(values, dtype=np.float64)
+    _check_aligned(values, edges, value_label)
+    labels = node_labels(G)
+    w = edge_weights(G, edges)
+    df = pd.DataFrame(
+        {
+            "u": [str(labels[u]) for u in edges[:, 0]],
+            "v": [str(labels[v]) for v in edges[:, 1]],
+            "weight": w,
+            value_label: values,
+            f"w·{value_label}": w * values,
+            "bridge": _bridges_or_none(bridges, len(edges)),
+        }
+    )
+    df.insert(0, "rank", df[value_label].rank(ascending=False, method="first").astype(int))
+    return df
+
+
+def _bridges_or_none(bridges: np.ndarray | None, m: int) -> np.ndarray:
+    if bridges is None:
+        return np.zeros(m, dtype=bool)
+    b = np.asarray(bridges, dtype=bool)
+    if b.shape != (m,):
+        raise ValueError(f"bridges has shape {b.shape}, expected ({m},) aligned with edge_array")
+    return b
+
+
+def _check_aligned(values: np.ndarray, edges: np.ndarray, what: str) -> None:
+    if values.shape != (len(edges),):
+        raise ValueError(
+            f"{what} has shape {values.shape} but the graph has {len(edges)} edges; "
+            "pass one value per edge aligned with graphs.edge_array(G)"
+        )
+
+
+def _scale_range(values: np.ndarray, cmin: float | None, cmax: float | None) -> tuple[float, float]:
+    lo = 0.0 if cmin is None else float(cmin)
+    hi = max(1.0, float(np.nanmax(values))) if cmax is None and len(values) else (cmax or 1.0)
+    return lo, (hi if hi > lo else lo + 1.0)
+
+
+def edge_colours(
+    values: np.ndarray, *, cmin: float = 0.0, cmax: float = 1.0, scale: str = COLORSCALE
+) -> list[str]:
+    """Hex colours of ``values`` on ``scale`` (vectorised linear interpolation).
+
+    >>> edge_colours(np.array([0.0, 1.0]))
+    ['#fde725', '#440154']
+    """
+    stops = pcolors.get_colorscale(scale)
+    ts = np.array([s[0] for s in stops], dtype=np.float64)
+    rgb = np.array([pcolors.hex_to_rgb(c) if c.startswith("#") else _rgb(c) for _, c in stops])
+    t = np.clip((np.asarray(values, dtype=np.float64) - cmin) / (cmax - cmin), 0.0, 1.0)
+    chans = [np.interp(t, ts, rgb[:, i]) for i in range(3)]
+    out = np.rint(np.stack(chans, axis=1)).astype(int)  # (m, 3)
+    return [f"#{r:02x}{g:02x}{b:02x}" for r, g, b in out]
+
+
+def _rgb(c: str) -> tuple[int, int, int]:
+    r, g, b = (int(float(x)) for x in c[c.index("(") + 1 : c.index(")")].split(",")[:3])
+    return r, g, b
+
+
+def _segments(pos: np.ndarray, edges: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Line coordinates for many edges in one trace, NaN between segments."""
+    p = pos[edges]  # (k, 2 ends, 2 coords)
+    xs = np.full((len(edges), 3), np.nan)
+    ys = np.full((len(edges), 3), np.nan)
+    xs[:, :2], ys[:, :2] = p[:, :, 0], p[:, :, 1]
+    return xs.ravel(), ys.ravel()
+
+
+def _widths(m: int) -> tuple[float, float]:
+    base = 2.0 if m <= 200 else 1.4 if m <= 1_000 else 0.8
+    return base, base * 2.5 + 1.0  # (edge, bridge)
+
+
+def fitted_height(pos: np.ndarray, *, width: int = 820, lo: int = 280, hi: int = 640) -> int:
+    """Plot height (px) that fits a layout drawn ``width`` px wide, within ``[lo, hi]``."""
+    span = np.ptp(pos, axis=0) if len(pos) else np.ones(2)
+    return int(np.clip(width * span[1] / max(span[0], 1e-9) + 90, lo, hi))
+
+
+def _node_size(n: int) -> int:
+    return 11 if n <= 40 else 8 if n <= 150 else 5 if n <= 600 else 3

@@ -1,0 +1,241 @@
+"""Static SVG views, drawn with the page (plotly's script takes a second to load): the graph
+and the R_eff histogram."""
+
+from __future__ import annotations
+
+import html as _html
+from typing import Any
+
+import networkx as nx
+import numpy as np
+
+from ..graphs import (
+    edge_array,
+    node_labels,
+)
+from .common import (
+    BRIDGE_COLOUR,
+    DROPPED_COLOUR,
+    _bridges_or_none,
+    _check_aligned,
+    _node_size,
+    _scale_range,
+    _widths,
+    edge_colours,
+    fitted_height,
+)
+
+
+def graph_svg(
+    G: nx.Graph,
+    values: np.ndarray,
+    *,
+    pos: np.ndarray,
+    bridges: np.ndarray | None = None,
+    kept: np.ndarray | None = None,
+    title: str | None = None,
+    value_label: str = "R_eff",
+    cmin: float | None = None,
+    cmax: float | None = None,
+    width: int = 1000,
+) -> str:
+    """The same picture as :func:`graph_figure` as one static SVG: no script, draws at once.
+
+    For first views that must appear instantly (plotly's script alone takes about a
+    second to load). Hovering an edge or a node shows its exact value (SVG ``<title>``).
+    The SVG is one line and its text is escaped for HTML and for Markdown, so it can go
+    through ``st.markdown(svg, unsafe_allow_html=True)`` (``st.html`` strips SVG).
+    """
+    edges = edge_array(G)
+    m = len(edges)
+    values = np.asarray(values, dtype=np.float64)
+    _check_aligned(values, edges, value_label)
+    is_bridge = _bridges_or_none(bridges, m)
+    keep = np.ones(m, dtype=bool) if kept is None else np.asarray(kept, dtype=bool)
+    lo, hi = _scale_range(values, cmin, cmax)
+    colours = edge_colours(values, cmin=lo, cmax=hi)
+    w_edge, w_bridge = _widths(m)
+    labels = [_svg_text(x) for x in node_labels(G)]
+    deg = dict(G.degree())
+    label = _svg_text(value_label)
+
+    top = 34 if title else 12
+    plot_w = width - 110  # room for the colour bar
+    height = fitted_height(pos, width=plot_w, lo=240, hi=640) - 90 + top + 24
+    span = np.ptp(pos, axis=0) if len(pos) else np.ones(2)
+    scale = min((plot_w - 40) / max(span[0], 1e-9), (height - top - 34) / max(span[1], 1e-9))
+    centre = pos.min(axis=0) + span / 2 if len(pos) else np.zeros(2)
+    xy = np.column_stack([
+        20 + (plot_w - 40) / 2 + (pos[:, 0] - centre[0]) * scale,
+        top + (height - top - 24) / 2 - (pos[:, 1] - centre[1]) * scale,
+    ])  # (n, 2) pixels, y down  # fmt: skip
+
+    out = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height:.0f}" '
+        f'width="100%" role="img" aria-label="graph, edges coloured by {label}" '
+        'style="font-family:sans-serif;font-size:13px">'
+    ]
+    if title:
+        out.append(f'<text x="8" y="20" font-weight="600" fill="#31333f">{_svg_text(title)}</text>')
+    order = np.lexsort((is_bridge, keep))  # dropped first, bridges last: on top
+    for j in order:
+        (x1, y1), (x2, y2) = xy[edges[j, 0]], xy[edges[j, 1]]
+        colour, wid, dash = colours[j], w_edge, ""
+        if is_bridge[j]:
+            wid, dash = w_bridge, ' stroke-dasharray="10 6"'
+        if not keep[j]:
+            colour = BRIDGE_COLOUR if is_bridge[j] else DROPPED_COLOUR
+            dash = ' stroke-dasharray="2 4"'
+            wid = w_bridge if is_bridge[j] else max(w_edge * 0.7, 0.6)
+        tip = (
+            f"edge {labels[edges[j, 0]]} – {labels[edges[j, 1]]}: {label} = {values[j]:.6g}"
+            + (" (bridge)" if is_bridge[j] else "")
+            + ("" if keep[j] else " (dropped)")
+        )
+        out.append(
+            f'<g><title>{tip}</title><line x1="{x1:.1f}" y1="{y1:.1f}" x2="{x2:.1f}" '
+            f'y2="{y2:.1f}" stroke="{colour}" stroke-width="{wid:.1f}"{dash}/>'
+            f'<line x1="{x1:.1f}" y1="{y1:.1f}" x2="{x2:.1f}" y2="{y2:.1f}" '
+            'stroke="transparent" stroke-width="9"/></g>'
+        )
+        if is_bridge[j] and not keep[j]:
+            cx, cy = (x1 + x2) / 2, (y1 + y2) / 2
+            out.append(
+                f'<path d="M{cx - 7:.1f},{cy - 7:.1f}L{cx + 7:.1f},{cy + 7:.1f}'
+                f'M{cx - 7:.1f},{cy + 7:.1f}L{cx + 7:.1f},{cy - 7:.1f}" '
+                f'stroke="{BRIDGE_COLOUR}" stroke-width="3"/>'
+            )
+    r = _node_size(len(pos)) / 2 + 0.5
+    for i, (x, y) in enumerate(xy):
+        out.append(
+            f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{r:.1f}" fill="#fff" stroke="#333" '
+            f'stroke-width="1.2"><title>node {labels[i]}, degree {deg[i]}</title></circle>'
+        )
+    # Colour bar (high values at the top, as in the plotly view) and the bridge key.
+    bx, by, bh = plot_w + 34, top + 26, max(80.0, min(220.0, height - top - 90))
+    stops = "".join(
+        f'<stop offset="{t:.3f}" stop-color="{c}"/>'
+        for t, c in zip(
+            np.linspace(0, 1, 9),
+            edge_colours(np.linspace(hi, lo, 9), cmin=lo, cmax=hi),
+            strict=True,
+        )
+    )
+    out.append(
+        f'<defs><linearGradient id="cb" x1="0" y1="0" x2="0" y2="1">{stops}</linearGradient>'
+        f'</defs><text x="{bx}" y="{by - 8}" fill="#555">{label}</text>'
+        f'<rect x="{bx}" y="{by}" width="14" height="{bh:.0f}" fill="url(#cb)"/>'
+    )
+    for t in np.linspace(lo, hi, 5):
+        ty = by + bh * (hi - t) / (hi - lo)
+        out.append(
+            f'<text x="{bx + 20}" y="{ty + 4:.1f}" fill="#555" font-size="11">{t:.2g}</text>'
+        )
+    if is_bridge.any():
+        ly = by + bh + 30
+        dark = edge_colours(np.array([hi]), cmin=lo, cmax=hi)[0]
+        out.append(
+            f'<line x1="{bx - 6}" y1="{ly}" x2="{bx + 26}" y2="{ly}" stroke="{dark}" '
+            f'stroke-width="{w_bridge:.1f}" stroke-dasharray="10 6"/>'
+            f'<text x="{bx - 6}" y="{ly + 18}" fill="#555" font-size="11">bridge</text>'
+        )
+    out.append("</svg>")
+    return "".join(out)
+
+
+def histogram_svg(
+    values: np.ndarray,
+    *,
+    bridges: np.ndarray | None = None,
+    value_label: str = "R_eff",
+    nbins: int = 40,
+    width: int = 520,
+    height: int = 280,
+) -> str:
+    """:func:`reff_histogram` as one static SVG (bridges stacked, dark and hatched)."""
+    values = np.asarray(values, dtype=np.float64)
+    is_bridge = _bridges_or_none(bridges, len(values))
+    hi = max(1.05, float(values.max()) * 1.02) if len(values) else 1.05
+    edges_x = np.linspace(0.0, hi, nbins + 1)
+    other = np.histogram(values[~is_bridge], edges_x)[0]
+    brid = np.histogram(values[is_bridge], edges_x)[0]
+    top = max(1, int((other + brid).max()))
+    step = _nice_step(top / 4)
+    ymax = step * np.ceil(top / step)
+    left, right, up, down = 44, 12, 28, 42
+    pw, ph = width - left - right, height - up - down
+    sx = lambda x: left + pw * x / hi  # noqa: E731
+    sy = lambda y: up + ph * (1 - y / ymax)  # noqa: E731
+    mid_colour, dark = edge_colours(np.array([0.45, 0.95]))
+    label = _svg_text(value_label)
+    out = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="100%" '
+        f'role="img" aria-label="histogram of {label}" '
+        'style="font-family:sans-serif;font-size:12px;max-width:640px">'
+        '<defs><pattern id="hatch" width="6" height="6" patternUnits="userSpaceOnUse" '
+        'patternTransform="rotate(45)"><rect width="6" height="6" fill="' + dark + '"/>'
+        '<line x1="0" y1="0" x2="0" y2="6" stroke="#fff" stroke-width="2"/></pattern></defs>'
+    ]
+    for t in np.arange(0, ymax + step / 2, step):
+        y = sy(t)
+        out.append(
+            f'<line x1="{left}" y1="{y:.1f}" x2="{width - right}" y2="{y:.1f}" stroke="#e6e6e6"/>'
+            f'<text x="{left - 6}" y="{y + 4:.1f}" text-anchor="end" fill="#555">{t:g}</text>'
+        )
+    for t in np.arange(0, hi + 1e-9, 0.2):
+        out.append(
+            f'<text x="{sx(t):.1f}" y="{height - down + 16}" text-anchor="middle" fill="#555">'
+            f"{t:.1f}</text>"
+        )
+    bw = pw / nbins
+    for b in range(nbins):
+        lo_b, hi_b = edges_x[b], edges_x[b + 1]
+        for count, base, fill, name in (
+            (other[b], 0, mid_colour, "other edges"),
+            (brid[b], other[b], "url(#hatch)", "bridges"),
+        ):
+            if count:
+                y0, y1 = sy(base), sy(base + count)
+                out.append(
+                    f'<rect x="{sx(lo_b) + 0.5:.1f}" y="{y1:.1f}" width="{bw - 1:.1f}" '
+                    f'height="{max(y0 - y1, 1.5):.1f}" fill="{fill}"><title>{name}: {count} '
+                    f"with {label} in [{lo_b:.3g}, {hi_b:.3g})</title></rect>"
+                )
+        if brid[b]:  # a bridge bar is often 1 of hundreds: say how many, above it
+            out.append(
+                f'<text x="{sx(lo_b) + bw / 2:.1f}" y="{sy(other[b] + brid[b]) - 5:.1f}" '
+                f'text-anchor="middle" font-weight="600" fill="{dark}">{brid[b]}</text>'
+            )
+    x1 = sx(1.0)
+    out.append(
+        f'<line x1="{x1:.1f}" y1="{up - 6}" x2="{x1:.1f}" y2="{height - down}" stroke="#444" '
+        f'stroke-dasharray="5 4"/><text x="{x1 - 4:.1f}" y="{up - 10}" text-anchor="end" '
+        'fill="#444">R = 1: no other path</text>'
+        f'<line x1="{left}" y1="{height - down}" x2="{width - right}" y2="{height - down}" '
+        'stroke="#888"/>'
+        f'<text x="{left + pw / 2:.0f}" y="{height - 6}" text-anchor="middle" fill="#31333f">'
+        f"effective resistance {label}</text>"
+    )
+    if is_bridge.any():
+        nb = int(is_bridge.sum())
+        out.append(
+            f'<rect x="{left + 8}" y="{up - 4}" width="12" height="12" fill="url(#hatch)"/>'
+            f'<text x="{left + 26}" y="{up + 6}" fill="#31333f">{nb} bridge(s) of {len(values)} '
+            "edges</text>"
+        )
+    out.append("</svg>")
+    return "".join(out)
+
+
+def _nice_step(raw: float) -> float:
+    """1, 2 or 5 times a power of ten, at least ``raw``."""
+    base = 10 ** np.floor(np.log10(max(raw, 1e-12)))
+    return float(next(m * base for m in (1, 2, 5, 10) if m * base >= raw))
+
+
+_MARKDOWN_ACTIVE = str.maketrans({c: f"&#{ord(c)};" for c in "\\`*_{}[]()#+-.!|~$"})
+
+
+def _svg_text(value: Any) -> str:
+    """Text for SVG that neither HTML nor Markdown will interpret."""
+    return _html.escape(str(value), quote=False).translate(_MARKDOWN_ACTIVE)
