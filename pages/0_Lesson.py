@@ -21,15 +21,15 @@ from pages._classroom import FLAGS, flag, job_pool, queue_text, session_id, styl
 from specdiff_core import (
     experiments,
     graphs,
-    jobs,
     metrics,
     report,
     resistance,
+    server,
     viz,
 )
 from specdiff_core.errors import SpecDiffError
 from specdiff_core.experiments import protocol, store
-from specdiff_core.jobs import PoolFull
+from specdiff_core.server import PoolFull
 from specdiff_core.training import make_example
 
 ss = st.session_state
@@ -780,7 +780,7 @@ def own_samples(state: dict, G: nx.Graph):
         duel, ex = state["duel"], own_example(fp, seed, G)
         try:
             t = job_pool().submit(
-                jobs.sample_duel_job(
+                server.sample_duel_job(
                     duel,
                     family="barbell",
                     seed=seed,

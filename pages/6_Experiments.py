@@ -7,9 +7,9 @@ from pathlib import Path
 import streamlit as st
 
 from pages._classroom import job_pool, queue_text, session_id
-from specdiff_core import experiments, jobs, report
+from specdiff_core import experiments, report, server
 from specdiff_core.experiments import protocol, store
-from specdiff_core.jobs import PoolFull
+from specdiff_core.server import PoolFull
 
 ss = st.session_state
 BUNDLED_SEEDS = 5  # the bundled results (assets/results) were run with seeds 0..4
@@ -127,7 +127,7 @@ def submit_run(name: str, preset: str, seeds: list[int]):
 
     def run(ctx):
         # in a worker process; it stops at its next progress line once nobody watches
-        res = ctx.call(jobs.experiment_remote, name, cfg, seeds, on_message=lines.append)
+        res = ctx.call(server.experiment_remote, name, cfg, seeds, on_message=lines.append)
         res["preset"] = preset
         return res, str(store.store_result(res, cfg))
 

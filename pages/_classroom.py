@@ -4,7 +4,7 @@
   flags that take distracting controls away (like TensorFlow Playground's). They stick
   to the session once seen, and app.py writes them back into the address after every run
   so that copying the URL keeps them. ``flag=false`` turns one off again.
-* The server's one job pool (:class:`specdiff_core.jobs.JobPool`), shared by every
+* The server's one job pool (:class:`specdiff_core.server.JobPool`), shared by every
   session: students' training and sampling run there, a bounded number at a time.
 * The session's id, used as the owner of its jobs.
 
@@ -14,7 +14,7 @@ Server settings (environment variables, read once when the first job is submitte
     SPECDIFF_POOL_QUEUE   most jobs waiting before new ones are refused (default 200)
     SPECDIFF_JOB_STALE    seconds a job may go unwatched before it is cancelled (default 300)
     SPECDIFF_POOL_PROCESSES  0: run jobs in the server's threads instead of one worker
-                          process per pool slot (default 1; see specdiff_core/jobs.py)
+                          process per pool slot (default 1; see specdiff_core/server/)
     SPECDIFF_POOL_LOG     1: print one line per finished job to the server log
     SPECDIFF_WORKER_NICE  CPU priority the worker processes give up to the server (default 5)
 """
@@ -27,7 +27,7 @@ import streamlit as st
 from streamlit.runtime import Runtime
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-from specdiff_core.jobs import JobPool, default_workers, warm_remote
+from specdiff_core.server import JobPool, default_workers, warm_remote
 
 FLAGS = {
     "present": "presenter mode: large type, high contrast, no sidebar, the duel at full width",

@@ -24,8 +24,8 @@ from typing import Any
 import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-from specdiff_core import experiments, jobs, report
-from specdiff_core.jobs import JobView, PoolFull
+from specdiff_core import experiments, report, server
+from specdiff_core.server import JobView, PoolFull
 from specdiff_core.training import Duel
 
 from ._classroom import job_pool, presenting, queue_text, session_id, style_figure
@@ -151,7 +151,7 @@ def train(state: dict[str, Any], until: int) -> None:
     family, steps, lam, seed, regime, eps = state["key"]
     try:
         state["train_ticket"] = job_pool().submit(
-            jobs.train_duel_job(
+            server.train_duel_job(
                 until, chunk=TRAIN_CHUNK, family=family, seed=seed, regime=regime, eps=eps
             ),
             owner=session_id(),
@@ -159,7 +159,7 @@ def train(state: dict[str, Any], until: int) -> None:
             label=f"train {family} ({regime}) λ={lam:g} seed={seed}: steps "
             f"{duel.step_count}->{until}",
             cost=until - duel.step_count,
-            shared=jobs.DuelRun(duel.clone()),  # the job's copy, mirrored for drawing
+            shared=server.DuelRun(duel.clone()),  # the job's copy, mirrored for drawing
         )
         state["error"] = None
         state["shared"] = 0
@@ -236,7 +236,7 @@ def request_samples(state: dict[str, Any], k: int, seed: int, decoder: str = "ch
         state["sample_ticket"] = (
             at,
             job_pool().submit(
-                jobs.sample_duel_job(
+                server.sample_duel_job(
                     duel,
                     family=family,
                     seed=duel_seed,

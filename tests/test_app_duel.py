@@ -123,9 +123,9 @@ def test_home_show_me_the_failure_lands_on_a_running_duel():
 def test_a_failing_training_job_shows_its_error_and_other_sessions_keep_working(monkeypatch):
     """Crash-proofing: one student's job raises inside the pool; they see the error, and
     another student's training, queued in the same pool, still finishes."""
-    from specdiff_core import jobs
+    from specdiff_core import server
 
-    real = jobs.train_duel_job
+    real = server.train_duel_job
 
     def sometimes_broken(until, **kw):
         run = real(until, **kw)
@@ -137,7 +137,7 @@ def test_a_failing_training_job_shows_its_error_and_other_sessions_keep_working(
 
         return job
 
-    monkeypatch.setattr(jobs, "train_duel_job", sometimes_broken)
+    monkeypatch.setattr(server, "train_duel_job", sometimes_broken)
     broken = open_page("pages/4_Diffusion_Duel.py", duel_steps="100", duel_lam="3.0")
     fine = open_page("pages/4_Diffusion_Duel.py", duel_steps="100")
     broken.button(key="duel_step").click().run()
@@ -151,7 +151,7 @@ def test_a_failing_training_job_shows_its_error_and_other_sessions_keep_working(
     )
     assert not fine.error
     # the student who hit the error can go on: reset and train again (now without the fault)
-    monkeypatch.setattr(jobs, "train_duel_job", real)
+    monkeypatch.setattr(server, "train_duel_job", real)
     broken.button(key="duel_reset").click().run()
     broken.button(key="duel_step").click().run()
     run_until(

@@ -9,8 +9,8 @@ import time
 import pytest
 import torch
 
-from specdiff_core import experiments, jobs
-from specdiff_core.jobs import JobPool, PoolFull
+from specdiff_core import experiments, server
+from specdiff_core.server import JobPool, PoolFull, workers
 from specdiff_core.training import Duel
 
 WAIT = 10.0  # seconds; generous for a busy 2-core machine
@@ -251,7 +251,7 @@ def test_the_estimate_learns_from_finished_jobs():
 
 
 def demo_duel(steps: int) -> Duel:
-    train, probe, _ = jobs.demo_sets("barbell", 0)
+    train, probe, _ = server.demo_sets("barbell", 0)
     return Duel(experiments.demo_duel_config(0, steps=steps), train, probe=probe)
 
 
@@ -287,9 +287,9 @@ def test_chunked_training_in_the_pool_equals_training_in_one_go(mode, pool, proc
     ref = demo_duel(12)
     ref.step(12)
     duel = demo_duel(12)
-    run = jobs.DuelRun(duel.clone())
+    run = server.DuelRun(duel.clone())
     assert run.duel.train_set[0] is duel.train_set[0]  # examples shared, not copied
-    t = p.submit(jobs.train_duel_job(12, chunk=5), owner="a", shared=run, cost=12)
+    t = p.submit(server.train_duel_job(12, chunk=5), owner="a", shared=run, cost=12)
     assert t.wait(60).status == "done", t.error
     got = t.result()
     assert got.step_count == 12 and duel.step_count == 0  # the session's duel is untouched
@@ -301,8 +301,8 @@ def test_chunked_training_in_the_pool_equals_training_in_one_go(mode, pool, proc
 
 
 def test_a_snapshot_pauses_a_shared_run_and_cancelling_stops_it(process_pool):
-    run = jobs.DuelRun(demo_duel(100_000))
-    t = process_pool.submit(jobs.train_duel_job(100_000, chunk=2), owner="a", shared=run)
+    run = server.DuelRun(demo_duel(100_000))
+    t = process_pool.submit(server.train_duel_job(100_000, chunk=2), owner="a", shared=run)
     wait_until(lambda: run.duel.step_count >= 4, timeout=60)
     snap = run.request_snapshot().result(timeout=30)
     assert snap.step_count >= 4 and t.poll().status == "running"
@@ -322,7 +322,7 @@ def _die(code: int, *, chan) -> None:
 
 def test_a_failing_or_dying_worker_process_fails_only_its_job(process_pool):
     bad = process_pool.submit(
-        lambda ctx: ctx.call(jobs.sample_remote, {}, ("no_such_family", 0), 1, 0, None), owner="a"
+        lambda ctx: ctx.call(server.sample_remote, {}, ("no_such_family", 0), 1, 0, None), owner="a"
     )
     assert bad.wait(60).status == "failed"
     assert "ConfigError" in bad.error and "no_such_family" in bad.error
@@ -330,7 +330,9 @@ def test_a_failing_or_dying_worker_process_fails_only_its_job(process_pool):
     died = process_pool.submit(lambda ctx: ctx.call(_die, 3), owner="a")
     assert died.wait(60).status == "failed"
     assert "worker process" in died.error and "exit code 3" in died.error
-    ok = process_pool.submit(jobs.train_duel_job(3), owner="b", shared=jobs.DuelRun(demo_duel(3)))
+    ok = process_pool.submit(
+        server.train_duel_job(3), owner="b", shared=server.DuelRun(demo_duel(3))
+    )
     assert ok.wait(60).status == "done"  # a fresh worker process took over
 
 
@@ -346,7 +348,7 @@ def test_worker_processes_yield_the_cpu_to_the_server(process_pool):
 
     t = process_pool.submit(lambda ctx: ctx.call(_niceness), owner="a")
     assert t.wait(60).status == "done", t.error
-    assert t.result() >= os.nice(0) + min(jobs.WORKER_NICE, 19 - os.nice(0))
+    assert t.result() >= os.nice(0) + min(server.WORKER_NICE, 19 - os.nice(0))
     assert t.result() > os.nice(0) or os.nice(0) == 19
 
 
@@ -357,8 +359,8 @@ def test_a_cancel_that_crosses_the_result_does_not_kill_the_worker(process_pool)
     assert first.wait(60).status == "done"
     (worker,) = process_pool._workers
     pid = worker.pid
-    jobs._send(worker._conn, ("cancel",))  # as if they arrived just after the result
-    jobs._send(worker._conn, ("request", "snapshot"))
+    workers._send(worker._conn, ("cancel",))  # as if they arrived just after the result
+    workers._send(worker._conn, ("request", "snapshot"))
     nxt = process_pool.submit(lambda ctx: ctx.call(_niceness), owner="b")
     assert nxt.wait(60).status == "done", nxt.error
     assert worker.pid == pid  # the same process served it: nothing died
