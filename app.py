@@ -1,14 +1,14 @@
 """SpecDiff Explorer: the entry point. Page config, shared session state, the shared
-sidebar (the seed) and the navigation; every page lives in pages/.
+sidebar (the seed) and the navigation; every page lives in pages/, every helper the pages
+share in specdiff_app/.
 
-Add a page: write pages/N_Name.py and add ONE line to PAGES below, with a lowercase
-url_path that differs from the file name ("duel", not "Diffusion_Duel"). Why: until
-st.navigation has run once in the server process, Streamlit 1.67 treats a folder named
-pages/ as an old-style (v1) multipage app. A first visitor who opens /Diffusion_Duel
-directly would get that file run on its own, without this entry file (no seed, no shared
-state: a KeyError). With a url_path v1 does not know, Streamlit runs this file instead and
-shows the right page under a dismissable "Page not found" note, once per server start.
-Renaming pages/ (e.g. to app_pages/) would remove the v1 behaviour altogether.
+Add a page: write pages/<url-path>.py, whose first statement after its imports is
+``through_app()``, and add ONE line to PAGES below whose url_path is the file's name
+(pages/r-eff.py serves /r-eff). Why: until st.navigation has run once in the server
+process, Streamlit 1.67 treats a folder named pages/ as an old-style (v1) multipage app
+and runs a first deep link's file on its own; through_app() turns that mode off and
+reruns through this file, which finds the same page because both modes name a page by
+its url path (specdiff_app/boot.py).
 
 Shared session state (initialised here, once per session, from the link if it has one):
     st.session_state["seed"]        int, the sidebar seed (in the URL as ?seed=)
@@ -16,7 +16,7 @@ Shared session state (initialised here, once per session, from the link if it ha
                                     build it with graphs.build_graph(spec, seed=seed)
 The current graph is written back into the URL after every page run, so any page's
 address reproduces its view; so are the classroom flags (presenter mode, *_hide), which
-pages/_classroom.py reads and documents.
+specdiff_app/classroom.py reads and documents.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from pathlib import Path
 import streamlit as st
 from streamlit.runtime.scriptrunner_utils.exceptions import StopException
 
-from pages import _classroom as classroom
+from specdiff_app import classroom
 from specdiff_core.graphs import GraphSpec
 
 classroom.read_flags()
@@ -40,17 +40,14 @@ st.set_page_config(
 # One line per page, so that adding a page stays a one-line change.
 # fmt: off
 PAGES = [
-    st.Page("pages/1_Home.py", title="Home", icon=":material/home:", default=True),
-    st.Page("pages/0_Lesson.py", title="Lesson", icon=":material/school:", url_path="lesson"),
-    st.Page("pages/2_Graph_Lab.py", title="Graph Lab", icon=":material/hub:", url_path="graph-lab"),
-    st.Page("pages/3_Resistance.py", title="Resistance", icon=":material/bolt:", url_path="r-eff"),
-    st.Page("pages/4_Diffusion_Duel.py", title="Diffusion Duel", icon=":material/swords:", url_path="duel"),
-    st.Page(
-        "pages/5_Gradient_Starvation.py", title="Gradient Starvation", icon=":material/insights:",
-        url_path="gradients",
-    ),
-    st.Page("pages/6_Experiments.py", title="Experiments", icon=":material/science:", url_path="experiments"),
-    st.Page("pages/7_Paper_Protocol.py", title="Paper protocol", icon=":material/calculate:", url_path="protocol"),
+    st.Page("pages/home.py", title="Home", icon=":material/home:", default=True),
+    st.Page("pages/lesson.py", title="Lesson", icon=":material/school:", url_path="lesson"),
+    st.Page("pages/graph-lab.py", title="Graph Lab", icon=":material/hub:", url_path="graph-lab"),
+    st.Page("pages/r-eff.py", title="Resistance", icon=":material/bolt:", url_path="r-eff"),
+    st.Page("pages/duel.py", title="Diffusion Duel", icon=":material/swords:", url_path="duel"),
+    st.Page("pages/gradients.py", title="Gradient Starvation", icon=":material/insights:", url_path="gradients"),
+    st.Page("pages/experiments.py", title="Experiments", icon=":material/science:", url_path="experiments"),
+    st.Page("pages/protocol.py", title="Paper protocol", icon=":material/calculate:", url_path="protocol"),
 ]
 # fmt: on
 
@@ -97,7 +94,7 @@ with st.sidebar:
     )
     st.caption("Every setting is in the address bar: copy the URL to share or reproduce this view.")
 # Mark which full run completed: a polling fragment redraws the page if the run that drew
-# it was cut short (pages/_duel_ui.py, live_panel). st.stop() is a completed run too.
+# it was cut short (specdiff_app/duel_panel.py, live_panel). st.stop() is a completed run too.
 token = st.session_state["_run_token"] = object()
 try:
     page.run()

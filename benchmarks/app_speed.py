@@ -152,8 +152,8 @@ def duel_while_training(browser, base: str, steps: int = 600) -> dict[str, list[
     ctx = browser.new_context(viewport={"width": 1400, "height": 1100})
     OfflineGuard().attach(ctx)
     page = ctx.new_page()
-    # Open the app's root first: a deep link into a page before any session has run
-    # app.py gets Streamlit 1.67's "Page not found" modal (docs/app.md, "Adding a page").
+    # Open the app's root first, so that the duel's timings do not include the server's
+    # first imports.
     page.goto(base + "/", wait_until="commit")
     wait_idle(page, timeout=120)
     page.goto(f"{base}/duel?duel_steps={steps}", wait_until="commit")

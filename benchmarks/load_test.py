@@ -463,9 +463,8 @@ def main() -> int:
     time.sleep(1.0)
     cpu0 = sampler.cpu_split() if sampler else (0.0, 0.0)
     own0 = sum(driver.cpu.values()) - sum(cpu0)
-    # The teacher opens the app once before the class does. Until a first session has
-    # run app.py, Streamlit 1.67 answers links into pages/ with a "Page not found" modal
-    # (docs/app.md, "Adding a page"); every student after that lands cleanly.
+    # The teacher opens the app once before the class does (and trains once, below, so
+    # the class does not measure the first import of torch in the workers).
     with urllib.request.urlopen(f"{base}/", timeout=60) as r:
         r.read()
     warm = LightSession("teacher", base, "step=run", page="lesson")

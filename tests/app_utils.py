@@ -47,6 +47,6 @@ def run_until(
 def no_jobs_left_behind():
     """A test's unfinished jobs must not train on while the next tests run."""
     yield
-    from pages._classroom import job_pool
+    from specdiff_app.classroom import job_pool
 
     job_pool().cancel_all()

@@ -23,8 +23,8 @@ except ImportError:  # being written in parallel; the app needs it on every page
     HAVE_RESISTANCE = False
 needs_core = pytest.mark.skipif(not HAVE_RESISTANCE, reason="resistance.py has not landed yet")
 
-LAB = "pages/2_Graph_Lab.py"
-RES = "pages/3_Resistance.py"
+LAB = "pages/graph-lab.py"
+RES = "pages/r-eff.py"
 TIMEOUT = 60  # seconds per run; the 2-core CI machine is shared
 
 

@@ -1,6 +1,6 @@
 """AppTest for the Diffusion Duel, Gradient Starvation and Experiments pages.
 
-Training and sampling run in the server's job pool (pages/_duel_ui.py), so after a click
+Training and sampling run in the server's job pool (specdiff_app/duel_panel.py), so after a click
 the tests rerun the page until the job's result shows, as the page's own fragment does
 every half second in a browser.
 """
@@ -29,7 +29,7 @@ def run_until(at: AppTest, done, timeout: float = 120.0) -> AppTest:
 
 
 def test_duel_step_advances_training_and_sampling_shows_the_scoreboard():
-    at = open_page("pages/4_Diffusion_Duel.py", duel_steps="100")
+    at = open_page("pages/duel.py", duel_steps="100")
     assert "step 0 / 100" in progress_text(at)
     at.button(key="duel_step").click().run()
     run_until(
@@ -50,7 +50,7 @@ def test_duel_step_advances_training_and_sampling_shows_the_scoreboard():
 
 
 def test_duel_reset_discards_the_trained_models():
-    at = open_page("pages/4_Diffusion_Duel.py", duel_steps="100")
+    at = open_page("pages/duel.py", duel_steps="100")
     at.button(key="duel_step").click().run()
     run_until(at, lambda at: "s of training" in progress_text(at))
     assert "step 50 / 100" in progress_text(at)
@@ -60,9 +60,9 @@ def test_duel_reset_discards_the_trained_models():
 
 
 def test_gradient_page_reads_the_session_duel():
-    at = open_page("pages/5_Gradient_Starvation.py")
+    at = open_page("pages/gradients.py")
     assert any("No trained duel" in i.value for i in at.info)
-    at.switch_page("pages/4_Diffusion_Duel.py")
+    at.switch_page("pages/duel.py")
     at.query_params["duel_steps"] = "100"
     at.run()
     at.button(key="duel_step").click().run()
@@ -70,7 +70,7 @@ def test_gradient_page_reads_the_session_duel():
         at,
         lambda at: "step 50 / 100 ·" in progress_text(at) and "s of training" in progress_text(at),
     )
-    at.switch_page("pages/5_Gradient_Starvation.py")
+    at.switch_page("pages/gradients.py")
     at.run()
     assert not at.exception, at.exception
     reading = " ".join(m.value for m in at.markdown)
@@ -95,7 +95,7 @@ def tiny_preset(monkeypatch, tmp_path):
 
 
 def test_experiments_page_runs_then_loads_the_stored_result(tiny_preset, tmp_path):
-    at = open_page("pages/6_Experiments.py", exp_seeds="1")
+    at = open_page("pages/experiments.py", exp_seeds="1")
     assert any("No stored result" in i.value for i in at.info)
     at.button(key="exp_run").click().run()
     run_until(at, lambda at: any("run on this server" in c.value for c in at.caption))
@@ -104,7 +104,7 @@ def test_experiments_page_runs_then_loads_the_stored_result(tiny_preset, tmp_pat
     assert "spectrally-weighted" in text and "interval over" in text
     assert "/tmp" not in " ".join(c.value for c in at.caption)  # no server path on screen
     # a second session finds it without running anything
-    again = open_page("pages/6_Experiments.py", exp_seeds="1")
+    again = open_page("pages/experiments.py", exp_seeds="1")
     assert any("run on this server" in c.value for c in again.caption)
 
 
@@ -137,9 +137,9 @@ def test_a_failing_training_job_shows_its_error_and_other_sessions_keep_working(
 
         return job
 
-    monkeypatch.setattr(server, "train_duel_job", sometimes_broken)
-    broken = open_page("pages/4_Diffusion_Duel.py", duel_steps="100", duel_lam="3.0")
-    fine = open_page("pages/4_Diffusion_Duel.py", duel_steps="100")
+    monkeypatch.setattr(server.session, "train_duel_job", sometimes_broken)
+    broken = open_page("pages/duel.py", duel_steps="100", duel_lam="3.0")
+    fine = open_page("pages/duel.py", duel_steps="100")
     broken.button(key="duel_step").click().run()
     fine.button(key="duel_step").click().run()
     run_until(broken, lambda at: bool(at.error))
@@ -151,7 +151,7 @@ def test_a_failing_training_job_shows_its_error_and_other_sessions_keep_working(
     )
     assert not fine.error
     # the student who hit the error can go on: reset and train again (now without the fault)
-    monkeypatch.setattr(server, "train_duel_job", real)
+    monkeypatch.setattr(server.session, "train_duel_job", real)
     broken.button(key="duel_reset").click().run()
     broken.button(key="duel_step").click().run()
     run_until(
@@ -165,7 +165,7 @@ def test_regime_and_decoder_round_trip_through_the_link_and_change_the_duel():
     """A link with the paper's regime and decoder opens that duel: its training targets
     hold the bridge in eps of the examples, and its samples are decoded by top rho|E|."""
     at = open_page(
-        "pages/4_Diffusion_Duel.py",
+        "pages/duel.py",
         duel_steps="100",
         duel_regime="rare",
         duel_eps="0.1",
@@ -199,7 +199,7 @@ def test_regime_and_decoder_round_trip_through_the_link_and_change_the_duel():
 
 
 def test_paper_protocol_page_recomputes_and_hides_the_paper_off_its_settings():
-    at = open_page("pages/7_Paper_Protocol.py")
+    at = open_page("pages/protocol.py")
     text = " ".join(m.value for m in at.markdown)
     assert "89.6%" in text and "within" in text  # the paper's Table 1 beside ours
     at.select_slider(key="proto_eps").set_value(1.0).run()
@@ -213,6 +213,6 @@ def test_paper_protocol_page_recomputes_and_hides_the_paper_off_its_settings():
 
 @pytest.mark.parametrize("link, name", [("rarity", "bridged_share"), ("barbell", "barbell")])
 def test_experiments_page_takes_short_and_old_names_in_the_link(link, name):
-    at = open_page("pages/6_Experiments.py", exp_name=link)
+    at = open_page("pages/experiments.py", exp_name=link)
     assert not at.exception, at.exception
     assert at.selectbox(key="exp_name").value == name

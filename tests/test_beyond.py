@@ -235,7 +235,7 @@ def test_experiments_page_renders_the_bundled_results(name):
     app = str(Path(__file__).resolve().parents[1] / "app.py")
     at = AppTest.from_file(app, default_timeout=120)
     at.run()
-    at.switch_page("pages/6_Experiments.py")
+    at.switch_page("pages/experiments.py")
     at.run()
     at.selectbox(key="exp_name").set_value(name).run()
     assert not at.exception, at.exception

@@ -179,9 +179,9 @@ def test_first_visit_by_a_deep_link_lands_on_the_page(browser):
     """The first session of a fresh server opens a shared link to a page (a classroom).
 
     Until st.navigation has run once in the process, Streamlit 1.67 treats pages/ as a v1
-    multipage folder. With app.py's url_paths the entry file still runs and the right page
-    shows, under a "Page not found" note that Streamlit adds once; without them the page
-    would run alone and fail (no seed in session state).
+    multipage folder and runs the linked file alone; specdiff_app.boot.through_app() sends
+    that run back through app.py, so the page shows with its seed and no "Page not found"
+    note (before the fix the note showed over the page, once per server start).
     """
     server = AppServer().wait_ready()
     try:
@@ -192,6 +192,7 @@ def test_first_visit_by_a_deep_link_lands_on_the_page(browser):
         wait_idle(page, timeout=90)
         page.get_by_text("Show the top").first.wait_for(timeout=20_000)
         assert "seed 2" in page.get_by_text("Current graph").first.inner_text()
+        assert page.get_by_text("Page not found").count() == 0
         assert exceptions_on(page) == [] and guard.blocked == []
         ctx.close()
     finally:

@@ -9,8 +9,8 @@ from app_utils import no_jobs_left_behind, run_until  # noqa: F401 - an autouse 
 from app_utils import open_app as _open_app
 from streamlit.testing.v1 import AppTest
 
-LESSON = "pages/0_Lesson.py"
-DUEL = "pages/4_Diffusion_Duel.py"
+LESSON = "pages/lesson.py"
+DUEL = "pages/duel.py"
 SLUGS = ["reff", "bridge", "predict", "run", "fail", "why", "fix", "rare", "own"]
 
 

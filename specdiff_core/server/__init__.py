@@ -37,6 +37,7 @@ Examples
 >>> pool.shutdown()
 """
 
+from . import session
 from .duel_jobs import (
     DuelRun,
     demo_sets,
@@ -74,4 +75,5 @@ __all__ = [
     "warm_remote",
     "sample_remote",
     "experiment_remote",
+    "session",
 ]

@@ -3,7 +3,7 @@ check-your-understanding question with feedback.
 
 Links: ``/lesson?step=<slug or number>`` opens a step; each step's setting is in the
 address too (``lesson_ring``, ``lesson_chords``, ``lesson_k``, ...). ``steps_hide=true``
-and ``quiz_hide=true`` take the step picker and the questions away (pages/_classroom.py
+and ``quiz_hide=true`` take the step picker and the questions away (specdiff_app/classroom.py
 lists every flag); ``duel_steps``, ``duel_lam``, ``duel_regime`` (``oracle`` or ``rare``),
 ``duel_eps`` and ``duel_decoder`` (``chain`` or ``topk``) change the duel the lesson trains.
 The duel is the Diffusion Duel page's (same settings, same session state): train it in
@@ -16,8 +16,9 @@ import networkx as nx
 import numpy as np
 import streamlit as st
 
-from pages import _duel_ui as ui
-from pages._classroom import FLAGS, flag, job_pool, queue_text, session_id, style_figure
+from specdiff_app import duel_panel as ui
+from specdiff_app.boot import through_app
+from specdiff_app.classroom import FLAGS, flag, job_pool, queue_text, session_id, style_figure
 from specdiff_core import (
     experiments,
     graphs,
@@ -31,6 +32,8 @@ from specdiff_core.errors import SpecDiffError
 from specdiff_core.experiments import protocol, store
 from specdiff_core.server import PoolFull
 from specdiff_core.training import make_example
+
+through_app()  # first: a deep link on a fresh server runs this page alone
 
 ss = st.session_state
 seed = int(ss["seed"])
@@ -196,7 +199,7 @@ def train_controls(
     state: dict, *, key: str, label: str = "Train both models", when_trained=None
 ) -> None:
     """Train / Pause buttons and the live view (queue place, progress, curves, and
-    ``when_trained()`` once trained: see ``_duel_ui.live_panel``)."""
+    ``when_trained()`` once trained: see ``duel_panel.live_panel``)."""
     duel, busy = state["duel"], state["train_ticket"] is not None
     row = st.container(horizontal=True)
     row.button(
@@ -803,7 +806,7 @@ def own_samples(state: dict, G: nx.Graph):
 
     @st.fragment(run_every=ui.POLL_SECONDS)
     def wait() -> None:
-        with st.container():  # one slot, whatever it shows (see _duel_ui.live_panel)
+        with st.container():  # one slot, whatever it shows (see duel_panel.live_panel)
             show(ticket[1].poll())
 
     def show(view) -> None:

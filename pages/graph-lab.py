@@ -7,7 +7,8 @@ every other page.
 import networkx as nx
 import streamlit as st
 
-from pages._cached import (
+from specdiff_app.boot import through_app
+from specdiff_app.cached import (
     bridge_mask,
     build_graph,
     cache,
@@ -19,6 +20,8 @@ from pages._cached import (
 )
 from specdiff_core import graphs, viz
 from specdiff_core.errors import SpecDiffError
+
+through_app()  # first: a deep link on a fresh server runs this page alone
 
 pyvis_html = cache(viz.pyvis_html)
 reff_histogram = cache(viz.reff_histogram)

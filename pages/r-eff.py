@@ -8,7 +8,8 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from pages._cached import (
+from specdiff_app.boot import through_app
+from specdiff_app.cached import (
     bridge_mask,
     build_graph,
     cache,
@@ -20,6 +21,8 @@ from pages._cached import (
 )
 from specdiff_core import graphs, metrics, resistance, sparsifiers, viz
 from specdiff_core.errors import SpecDiffError
+
+through_app()  # first: a deep link on a fresh server runs this page alone
 
 histogram_svg = cache(viz.histogram_svg)
 exact_vs_approx_figure = cache(viz.exact_vs_approx_figure)
@@ -45,7 +48,7 @@ spec = ss["graph_spec"]
 st.title("Effective resistance")
 top = st.columns([4, 1])
 top[0].markdown(f"Current graph: **{spec.describe()}** · seed {seed}")
-top[1].page_link("pages/2_Graph_Lab.py", label="Change it in Graph Lab", icon=":material/hub:")
+top[1].page_link("pages/graph-lab.py", label="Change it in Graph Lab", icon=":material/hub:")
 try:
     G = build_graph(spec, seed=seed).graph
     res = effective_resistance(G, seed=seed)

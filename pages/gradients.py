@@ -3,10 +3,13 @@
 import numpy as np
 import streamlit as st
 
-from pages import _duel_ui as ui
-from pages._classroom import style_figure
+from specdiff_app import duel_panel as ui
+from specdiff_app.boot import through_app
+from specdiff_app.classroom import style_figure
 from specdiff_core import report
 from specdiff_core.training import R_BINS, Duel
+
+through_app()  # first: a deep link on a fresh server runs this page alone
 
 ss = st.session_state
 seed = int(ss["seed"])
@@ -36,7 +39,7 @@ if state["duel"].step_count == 0:
     )
     ui.live_panel(state, chart_key="grad_duel_curves", idle_hint="")
     st.page_link(
-        "pages/4_Diffusion_Duel.py",
+        "pages/duel.py",
         label="Or train it in the Duel, with its settings",
         icon=":material/swords:",
     )

@@ -2,7 +2,7 @@
 
 Both models share architecture, initial weights, batches, noise, optimiser and steps;
 only the per-edge loss weights differ. Training and sampling run in the server's job
-pool (pages/_duel_ui.py): the page shows the place in the queue, then the curves as they
+pool (specdiff_app/duel_panel.py): the page shows the place in the queue, then the curves as they
 grow, and never blocks. The trained models are this session's own.
 """
 
@@ -12,10 +12,13 @@ import networkx as nx
 import pandas as pd
 import streamlit as st
 
-from pages import _duel_ui as ui
-from pages._classroom import flag, presenting, style_figure
+from specdiff_app import duel_panel as ui
+from specdiff_app.boot import through_app
+from specdiff_app.classroom import flag, presenting, style_figure
 from specdiff_core import graphs, metrics, report, viz
 from specdiff_core.checkpoints import model_to_bytes
+
+through_app()  # first: a deep link on a fresh server runs this page alone
 
 ss = st.session_state
 seed = int(ss["seed"])
@@ -290,6 +293,4 @@ if not flag("downloads_hide"):
             "application/octet-stream",
             key=f"dl_model_{method}",
         )
-st.page_link(
-    "pages/5_Gradient_Starvation.py", label="Why? See the gradients", icon=":material/insights:"
-)
+st.page_link("pages/gradients.py", label="Why? See the gradients", icon=":material/insights:")

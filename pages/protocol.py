@@ -10,9 +10,12 @@ from dataclasses import replace
 
 import streamlit as st
 
-from pages._classroom import presenting, style_figure
+from specdiff_app.boot import through_app
+from specdiff_app.classroom import presenting, style_figure
 from specdiff_core import report
 from specdiff_core.experiments import protocol
+
+through_app()  # first: a deep link on a fresh server runs this page alone
 
 st.title("The paper's protocol: a scoring simulation")
 if not presenting():

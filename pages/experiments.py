@@ -6,10 +6,13 @@ from pathlib import Path
 
 import streamlit as st
 
-from pages._classroom import job_pool, queue_text, session_id
+from specdiff_app.boot import through_app
+from specdiff_app.classroom import job_pool, queue_text, session_id
 from specdiff_core import experiments, report, server
 from specdiff_core.experiments import protocol, store
 from specdiff_core.server import PoolFull
+
+through_app()  # first: a deep link on a fresh server runs this page alone
 
 ss = st.session_state
 BUNDLED_SEEDS = 5  # the bundled results (assets/results) were run with seeds 0..4
@@ -81,7 +84,7 @@ st.markdown(
     f"{dyn['fixed_point']:.3f}; the paper reports p → 1."
 )
 st.page_link(
-    "pages/7_Paper_Protocol.py",
+    "pages/protocol.py",
     label="Paper protocol: move eps, ρ, λ, K, k",
     icon=":material/calculate:",
 )
@@ -143,7 +146,7 @@ def submit_run(name: str, preset: str, seeds: list[int]):
 
 @st.fragment(run_every=1.0)
 def watch(ticket) -> None:
-    with st.container():  # one slot, whatever it shows (see _duel_ui.live_panel)
+    with st.container():  # one slot, whatever it shows (see duel_panel.live_panel)
         show_run(ticket)
 
 

@@ -2,9 +2,12 @@
 
 import streamlit as st
 
-from pages._cached import bridge_mask, build_graph, effective_resistance, graph_svg, layout
+from specdiff_app.boot import through_app
+from specdiff_app.cached import bridge_mask, build_graph, effective_resistance, graph_svg, layout
 from specdiff_core import experiments, graphs
 from specdiff_core.experiments import store
+
+through_app()  # first: a deep link on a fresh server runs this page alone
 
 
 @st.cache_data(show_spinner=False, ttl=3600)
@@ -90,18 +93,18 @@ if st.button(
         for k, v in st.query_params.to_dict().items()
         if k not in bound and not k.startswith("home_")
     }
-    st.switch_page("pages/4_Diffusion_Duel.py", query_params=keep)
+    st.switch_page("pages/duel.py", query_params=keep)
 
 st.subheader("Explore")
 c1, c2, c3 = st.columns(3)
-c1.page_link("pages/2_Graph_Lab.py", label="Graph Lab: your own graph", icon=":material/hub:")
+c1.page_link("pages/graph-lab.py", label="Graph Lab: your own graph", icon=":material/hub:")
 c2.page_link(
-    "pages/3_Resistance.py",
+    "pages/r-eff.py",
     label="Resistance and the Spectral Oracle",
     icon=":material/bolt:",
 )
 c3.page_link(
-    "pages/7_Paper_Protocol.py",
+    "pages/protocol.py",
     label="The paper's own simulation",
     icon=":material/calculate:",
 )
