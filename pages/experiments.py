@@ -8,14 +8,15 @@ import streamlit as st
 
 from specdiff_app.boot import through_app
 from specdiff_app.classroom import job_pool, queue_text, session_id
+from specdiff_app.job_slot import JobSlot
 from specdiff_core import experiments, report, server
 from specdiff_core.experiments import protocol, store
-from specdiff_core.server import PoolFull
 
 through_app()  # first: a deep link on a fresh server runs this page alone
 
 ss = st.session_state
 BUNDLED_SEEDS = 5  # the bundled results (assets/results) were run with seeds 0..4
+SLOT = JobSlot("exp", failure="The run stopped")
 
 st.title("The paper's experiments")
 st.markdown(
@@ -123,7 +124,7 @@ n_seeds = c[2].number_input("Seeds", 1, 10, BUNDLED_SEEDS, key="exp_seeds", bind
 seeds = list(range(int(n_seeds)))
 
 
-def submit_run(name: str, preset: str, seeds: list[int]):
+def start_run(name: str, preset: str, seeds: list[int], key: tuple):
     """Run the experiment in the server's job pool; it stops if nobody watches it any more."""
     cfg = experiments.PRESETS[preset]
     lines: list[str] = []
@@ -137,35 +138,24 @@ def submit_run(name: str, preset: str, seeds: list[int]):
     return job_pool().submit(
         run,
         owner=session_id(),
-        key=("experiment", name, preset, tuple(seeds)),
+        key=key,
         label=f"experiment {name} ({preset}, seeds {seeds})",
         cost=len(seeds) * cfg.duel.train.steps * 2,
         shared=lines,
     )
 
 
-@st.fragment(run_every=1.0)
-def watch(ticket) -> None:
-    with st.container():  # one slot, whatever it shows (see duel_panel.live_panel)
-        show_run(ticket)
-
-
-def show_run(ticket) -> None:
-    view = ticket.poll()
-    if view.status == "done":
-        ss.pop("exp_ticket", None)
-        res, path = ticket.result()
-        if not Path(path).exists():  # an identical run done earlier, its file since removed
-            store.store_result(res, experiments.PRESETS[res["preset"]])
-        lookup.clear()
-        st.rerun()
-    if view.status in ("failed", "cancelled"):
-        ss.pop("exp_ticket", None)
-        st.error(f"The run stopped: {view.error or view.status}. Nothing else is affected.")
-        return
+def running(view, ticket) -> None:
     with st.status(f"Running: {queue_text(view).replace('**', '')}", expanded=True):
         for line in list(ticket.shared or [])[-8:]:
             st.write(line)
+
+
+def finished(result) -> None:
+    res, path = result
+    if not Path(path).exists():  # an identical run done earlier, its file since removed
+        store.store_result(res, experiments.PRESETS[res["preset"]])
+    lookup.clear()
 
 
 found = lookup(name, preset, tuple(seeds))
@@ -175,20 +165,11 @@ if found is None:
         + ("The full preset can take many minutes on 2 cores." if preset == "full" else "")
     )
     run_key = ("experiment", name, preset, tuple(seeds))
-    ticket = ss.get("exp_ticket")
-    if ticket is not None and ticket[0] != run_key:
-        ticket[1].cancel()  # the settings changed: stop watching the old run
-        ss["exp_ticket"] = ticket = None
-    if ticket is None:
-        if st.button("Run it now", key="exp_run", type="primary"):
-            try:
-                ss["exp_ticket"] = (run_key, submit_run(name, preset, seeds))
-            except PoolFull as exc:
-                st.error(str(exc))
-            else:
-                st.rerun()
-        st.stop()
-    watch(ticket[1])
+    ticket = SLOT.ticket(run_key)
+    if ticket is None and st.button("Run it now", key="exp_run", type="primary"):
+        ticket = SLOT.submit(run_key, lambda: start_run(name, preset, seeds, run_key))
+    if ticket is not None:
+        SLOT.watch(ticket, running, done=finished, every=1.0)
     st.stop()
 
 res, where = found

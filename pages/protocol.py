@@ -3,6 +3,9 @@
 Every setting is a widget bound to the address; each change reruns the protocol
 (Exp I-IV, about half a second on one core) through a cache shared by all sessions.
 The paper's reported figures sit in their own columns, never computed with.
+
+Longer than a page should be (~220 lines) for a reason: one block of widgets per
+setting of the protocol, each bound to the address; the views are report functions.
 """
 
 import time

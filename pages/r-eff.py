@@ -1,5 +1,9 @@
 """Resistance: the R_eff distribution, the edges ranked, exact vs approximate, and what
-the Spectral Oracle keeps at a chosen budget, for the current graph (chosen in Graph Lab)."""
+the Spectral Oracle keeps at a chosen budget, for the current graph (chosen in Graph Lab).
+
+Longer than a page should be (~220 lines) for a reason: its three views share the
+graph built once at the top, each view a function below.
+"""
 
 import time
 

@@ -32,6 +32,7 @@ from specdiff_core.server.session import (  # noqa: F401 - the pages' names for 
 from specdiff_core.training import Duel  # noqa: F401 - for type hints in the pages
 
 from .classroom import job_pool, presenting, queue_text, session_id, style_figure
+from .job_slot import POLL_SECONDS
 
 FAMILIES = ["barbell", "asymmetric_chain"]
 STEP_OPTIONS = [100, 200, 400, 600, 800, 1200]
@@ -55,8 +56,7 @@ DEFAULT = {  # the app's default duel
     "decoder": "chain",
 }
 
-POLL_SECONDS = 0.5  # how often a page asks its job how far it has got
-IDLE_POLL_SECONDS = 2.0  # and, with nothing in flight, whether its last full run completed
+IDLE_POLL_SECONDS = 2.0  # with nothing in flight: how often to check the last full run ended
 
 ss = st.session_state
 

@@ -12,15 +12,15 @@ def _missing(x: object) -> bool:
     return x is None or (isinstance(x, float) and math.isnan(x))
 
 
-def pct(x: float | None) -> str:
-    """A proportion as a percentage with one decimal; ``n/a`` when undefined.
+def pct(x: float | None, digits: int = 1) -> str:
+    """A proportion as a percentage with ``digits`` decimals; ``n/a`` when undefined.
 
     Examples
     --------
-    >>> pct(0.896), pct(float("nan"))
-    ('89.6%', 'n/a')
+    >>> pct(0.896), pct(0.896, digits=0), pct(float("nan"))
+    ('89.6%', '90%', 'n/a')
     """
-    return "n/a" if _missing(x) else f"{100 * float(x):.1f}%"
+    return "n/a" if _missing(x) else f"{100 * float(x):.{digits}f}%"
 
 
 def ci_text(ci: Sequence[float]) -> str:
