@@ -8,11 +8,10 @@ from dataclasses import replace
 import networkx as nx
 import numpy as np
 import pytest
+from tiny import tiny
 
 from specdiff_core import report
 from specdiff_core.cli import build_parser, main
-from specdiff_core.config import DuelConfig, TrainConfig
-from specdiff_core.diffusion import DiffusionConfig
 from specdiff_core.errors import ConfigError, GraphError
 from specdiff_core.experiments import PRESETS, ExperimentConfig, run_experiment
 from specdiff_core.graphs import (
@@ -25,19 +24,15 @@ from specdiff_core.graphs import (
     write_graph,
 )
 
-TINY = ExperimentConfig(
-    n_train=3,
-    n_test=1,
-    samples=4,
+TINY = tiny(
+    steps=4,
     clique_min=4,
     clique_max=6,
-    n_targets=2,
     subgraph_min=8,
     subgraph_max=14,
     finetune_grid=(0.0, 0.5, 1.0),
     weight_grid=(("linear", 1.0), ("linear", 10.0), ("power", 2.0)),
     capacity_grid=((8, 1), (16, 2)),
-    duel=DuelConfig(diffusion=DiffusionConfig(T=5), train=TrainConfig(steps=4, log_every=1)),
 )
 
 

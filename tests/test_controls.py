@@ -9,6 +9,7 @@ import networkx as nx
 import numpy as np
 import pytest
 import torch
+from tiny import tiny
 
 from specdiff_core.config import TRAINING_METHODS, DuelConfig, TrainConfig, WeightConfig
 from specdiff_core.diffusion import DiffusionConfig
@@ -27,15 +28,7 @@ from specdiff_core.training import (
 )
 
 ALL = tuple(TRAINING_METHODS)
-TINY = ExperimentConfig(
-    n_train=3,
-    n_test=1,
-    samples=4,
-    clique_min=4,
-    clique_max=6,
-    n_targets=2,
-    duel=DuelConfig(diffusion=DiffusionConfig(T=5), train=TrainConfig(steps=3, log_every=1)),
-)
+TINY = tiny(clique_min=4, clique_max=6)
 
 
 @pytest.fixture(scope="module")

@@ -8,10 +8,9 @@ from dataclasses import replace
 
 import numpy as np
 import pytest
+from tiny import tiny
 
 from specdiff_core.cli import main
-from specdiff_core.config import DuelConfig, TrainConfig
-from specdiff_core.diffusion import DiffusionConfig
 from specdiff_core.errors import ConfigError
 from specdiff_core.experiments import (
     EXPERIMENTS,
@@ -24,17 +23,7 @@ from specdiff_core.experiments import (
 from specdiff_core.experiments.units import _duel_run
 from specdiff_core.graphs import family_graphs, write_graph
 
-TINY = ExperimentConfig(
-    n_train=3,
-    n_test=1,
-    samples=4,
-    clique_min=4,
-    clique_max=6,
-    n_targets=2,
-    rarity_fractions=(1.0, 0.5),
-    rarity_n_train=4,
-    duel=DuelConfig(diffusion=DiffusionConfig(T=5), train=TrainConfig(steps=3, log_every=1)),
-)
+TINY = tiny(clique_min=4, clique_max=6, rarity_fractions=(1.0, 0.5), rarity_n_train=4)
 METHOD_KEYS = {
     "connectivity",
     "connectivity_ci",

@@ -10,9 +10,9 @@ import networkx as nx
 import numpy as np
 import pytest
 import torch
+from tiny import tiny
 
 from specdiff_core.config import DECODERS, REGIMES, DuelConfig, TrainConfig
-from specdiff_core.diffusion import DiffusionConfig
 from specdiff_core.errors import ConfigError
 from specdiff_core.experiments import (
     PRESETS,
@@ -30,16 +30,7 @@ from specdiff_core.training import (
     positive_class_weights,
 )
 
-TINY = ExperimentConfig(
-    n_train=3,
-    n_test=1,
-    samples=4,
-    n_targets=2,
-    paper_thickness=(2,),
-    learned_map_eps=(0.05, 0.5),
-    learned_map_lam=(1.0,),
-    duel=DuelConfig(diffusion=DiffusionConfig(T=5), train=TrainConfig(steps=3, log_every=1)),
-)
+TINY = tiny(paper_thickness=(2,), learned_map_eps=(0.05, 0.5), learned_map_lam=(1.0,))
 
 
 # ------------------------------------------------------------------------------ regimes

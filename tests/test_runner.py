@@ -7,27 +7,16 @@ import sys
 
 import numpy as np
 import pytest
+from tiny import tiny
 
 from specdiff_core.cli import main
-from specdiff_core.config import DuelConfig, TrainConfig
-from specdiff_core.diffusion import DiffusionConfig
 from specdiff_core.errors import ConfigError
 from specdiff_core.experiments import EXPERIMENTS, PRESETS, ExperimentConfig, run_experiment
 from specdiff_core.experiments.runner import run_units, unit_id
 from specdiff_core.experiments.store import UnitStore
 from specdiff_core.jsonio import normalise as _normalise
 
-TINY = ExperimentConfig(
-    n_train=3,
-    n_test=1,
-    samples=4,
-    clique_min=4,
-    clique_max=6,
-    n_targets=2,
-    rarity_fractions=(1.0, 0.5),
-    rarity_n_train=4,
-    duel=DuelConfig(diffusion=DiffusionConfig(T=5), train=TrainConfig(steps=3, log_every=1)),
-)
+TINY = tiny(clique_min=4, clique_max=6, rarity_fractions=(1.0, 0.5), rarity_n_train=4)
 SWEEP = ("bridged_share", TINY, [0, 1])  # 4 units: 2 fractions x 2 seeds
 
 
