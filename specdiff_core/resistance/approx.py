@@ -25,14 +25,7 @@ def _approx_resistance(
     opts: dict[str, Any],
 ) -> tuple[np.ndarray, str]:
     """Spielman–Srivastava: R_e ~ ||Z b_e||^2 with Z = Q W^1/2 B L^+ (k random rows)."""
-    k = math.ceil(k_constant * math.log(max(g.n, 2)) / eps**2)
-    need_gib = 5 * g.n * k * 8 / 2**30
-    if need_gib > float(opts["max_memory_gib"]):
-        raise ConfigError(
-            f"eps={eps:g} needs k={k:,} random projections of {g.n:,} nodes (about "
-            f"{need_gib:.1f} GiB, over max_memory_gib={opts['max_memory_gib']}); "
-            "raise eps, lower k_constant, or use an exact method"
-        )
+    k = _projection_count(g, eps, k_constant, opts)
     rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
     Y = _projected_incidence(g, k, rng)  # (n, k) = B^T W^1/2 Q^T * sqrt(k)
     solver = opts["solver"]
@@ -55,12 +48,30 @@ def _approx_resistance(
                 stacklevel=3,
             )
             how += f" (not converged: residual {worst:.1e})"
+    return _edge_distances(g, X, k), how
+
+
+def _projection_count(g: _Graph, eps: float, k_constant: float, opts: dict[str, Any]) -> int:
+    """``k = ceil(k_constant ln n / eps^2)``, or ConfigError if that needs too much memory."""
+    k = math.ceil(k_constant * math.log(max(g.n, 2)) / eps**2)
+    need_gib = 5 * g.n * k * 8 / 2**30
+    if need_gib > float(opts["max_memory_gib"]):
+        raise ConfigError(
+            f"eps={eps:g} needs k={k:,} random projections of {g.n:,} nodes (about "
+            f"{need_gib:.1f} GiB, over max_memory_gib={opts['max_memory_gib']}); "
+            "raise eps, lower k_constant, or use an exact method"
+        )
+    return k
+
+
+def _edge_distances(g: _Graph, X: np.ndarray, k: int) -> np.ndarray:
+    """``||X_u - X_v||^2 / k`` for every edge ``(u, v)``, a block of edges at a time."""
     values = np.empty(g.m)  # (m,)
     u, v = g.edges[:, 0], g.edges[:, 1]
     for a in range(0, g.m, _EDGE_CHUNK):
         diff = X[u[a : a + _EDGE_CHUNK]] - X[v[a : a + _EDGE_CHUNK]]  # (chunk, k)
         values[a : a + _EDGE_CHUNK] = np.einsum("ij,ij->i", diff, diff) / k
-    return values, how
+    return values
 
 
 def _projected_incidence(g: _Graph, k: int, rng: np.random.Generator) -> np.ndarray:

@@ -67,6 +67,16 @@ def _solver_options(given: dict[str, Any]) -> dict[str, Any]:
 
 def _edge_data(G: nx.Graph, weight: str | None) -> tuple[int, np.ndarray, np.ndarray]:
     """Check that ``G`` is canonical; return ``n``, the canonical edge array and weights."""
+    n = _checked_node_count(G)
+    pairs, raw_w = _edge_list(G, weight)
+    edges, w = _checked_arrays(pairs, raw_w)
+    edges = np.stack([edges.min(axis=1), edges.max(axis=1)], axis=1)  # (m, 2) u < v
+    order = np.lexsort((edges[:, 1], edges[:, 0]))  # same order as graphs.edge_array
+    return n, edges[order], w[order]
+
+
+def _checked_node_count(G: nx.Graph) -> int:
+    """``n`` of an undirected simple networkx graph with nodes ``0..n-1``; else GraphError."""
     if not isinstance(G, nx.Graph):
         raise GraphError(f"expected a networkx graph, got {type(G).__name__}")
     if G.is_directed() or G.is_multigraph():
@@ -83,6 +93,11 @@ def _edge_data(G: nx.Graph, weight: str | None) -> tuple[int, np.ndarray, np.nda
         raise GraphError(
             "expected nodes 0..n-1: pass the graph through graphs.validate_graph() first"
         )
+    return n
+
+
+def _edge_list(G: nx.Graph, weight: str | None) -> tuple[list[tuple[Any, Any]], list[Any]]:
+    """Every edge once as ``(u, v)`` with ``u <= v``, and its weight as stored (default 1.0)."""
     adj = getattr(G, "_adj", G.adj)  # the raw dict of dicts iterates ~3x faster than the view
     if weight is None:
         pairs = [(u, v) for u, nbrs in adj.items() for v in nbrs if u <= v]
@@ -93,6 +108,13 @@ def _edge_data(G: nx.Graph, weight: str | None) -> tuple[int, np.ndarray, np.nda
         ]
         pairs = [(u, v) for u, v, _ in triples]
         raw_w = [x for _, _, x in triples]
+    return pairs, raw_w
+
+
+def _checked_arrays(
+    pairs: list[tuple[Any, Any]], raw_w: list[Any]
+) -> tuple[np.ndarray, np.ndarray]:
+    """``(edges (m, 2), w (m,))`` as arrays; GraphError for a bad weight or a self-loop."""
     m = len(pairs)
     edges = np.array(pairs, dtype=np.int64).reshape(m, 2)  # (m, 2)
     try:
@@ -111,9 +133,7 @@ def _edge_data(G: nx.Graph, weight: str | None) -> tuple[int, np.ndarray, np.nda
             f"edge {tuple(pairs[i])} {what}; every edge needs a positive finite weight and "
             "distinct ends: pass the graph through graphs.validate_graph() first"
         )
-    edges = np.stack([edges.min(axis=1), edges.max(axis=1)], axis=1)  # (m, 2) u < v
-    order = np.lexsort((edges[:, 1], edges[:, 0]))  # same order as graphs.edge_array
-    return n, edges[order], w[order]
+    return edges, w
 
 
 def _is_number(x: Any) -> bool:
