@@ -8,7 +8,7 @@ import networkx as nx
 import numpy as np
 import pytest
 
-from specdiff_core import graphs, metrics
+from specdiff_core import graphs
 from specdiff_core.errors import ConfigError
 from specdiff_core.metrics import (
     bridge_mask,
@@ -18,6 +18,7 @@ from specdiff_core.metrics import (
     evaluate_batch,
     n_components,
     preserves_connectivity,
+    spectral,
     spectral_quality,
     summarize,
     wilson_ci,
@@ -221,7 +222,7 @@ def test_evaluate_one_sample_by_hand() -> None:
 
 @pytest.mark.parametrize("weighted", [False, True])
 def test_evaluate_batch_matches_evaluate(weighted: bool, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(metrics, "_CHUNK_BYTES", 8 * 9 * 9 * 4)  # eigensolve in chunks of 4
+    monkeypatch.setattr(spectral, "_CHUNK_BYTES", 8 * 9 * 9 * 4)  # eigensolve in chunks of 4
     G = nx.disjoint_union(graphs.barbell(4, 5, seed=1), nx.path_graph(3))
     G.add_node(20)
     G = canon(G)  # two components with edges, an isolated node, several bridges
