@@ -15,6 +15,7 @@ import streamlit as st
 
 from specdiff_app.boot import through_app
 from specdiff_app.classroom import presenting, style_figure
+from specdiff_app.url import canonical_numbers, number_label
 from specdiff_core import report
 from specdiff_core.experiments import protocol
 
@@ -35,7 +36,21 @@ D = protocol.ProtocolConfig()
 EPS = [0.0, 0.01, 0.02, 0.05, 0.1, 0.2, 0.3, 0.5, 0.7, 0.9, 0.95, 1.0]
 LAMS = [0.0, 0.5, 1.0, 1.2, 1.5, 2.0, 3.0, 5.0, 10.0, 30.0, 100.0]
 TRIALS = [100, 200, 500, 1000, 2000]
+COMMONS = [0.5, 0.7, 0.8, 0.9, 0.95, 0.99]
+RHOS = [round(0.1 * i, 1) for i in range(1, 10)]
+UNITS = [0.05, 0.1, 0.15, 0.2, 0.25, 0.3]
+OMEGAS = [1.0, 2.0, 5.0, 10.0, 20.0, 50.0, 100.0]
 
+canonical_numbers(
+    {
+        "proto_eps": EPS,
+        "proto_common": COMMONS,
+        "proto_lam": LAMS,
+        "proto_rho": RHOS,
+        "proto_unit": UNITS,
+        "proto_omega": OMEGAS,
+    }
+)
 c = st.columns(5)
 eps = c[0].select_slider(
     "eps: bridge's frequency in the data",
@@ -43,14 +58,16 @@ eps = c[0].select_slider(
     value=D.eps,
     key="proto_eps",
     bind="query-params",
+    format_func=number_label,
     help="The share of training samples that hold the bridge (the paper: 5%).",
 )
 p_common = c[1].select_slider(
     "P_freq of a clique edge",
-    [0.5, 0.7, 0.8, 0.9, 0.95, 0.99],
+    COMMONS,
     value=D.p_common,
     key="proto_common",
     bind="query-params",
+    format_func=number_label,
 )
 lam = c[2].select_slider(
     "λ in P_freq + λ·R",
@@ -58,15 +75,17 @@ lam = c[2].select_slider(
     value=D.lam,
     key="proto_lam",
     bind="query-params",
+    format_func=number_label,
     help="The paper never gives λ. On the barbell any λ above (P_freq − eps) / (1 − 2/8) "
     "gives the same ranking.",
 )
 rho = c[3].select_slider(
     "ρ: kept share of edges (Exp I)",
-    [round(0.1 * i, 1) for i in range(1, 10)],
+    RHOS,
     value=D.rho_barbell,
     key="proto_rho",
     bind="query-params",
+    format_func=number_label,
 )
 trials = c[4].select_slider(
     "K trials", TRIALS, value=D.trials, key="proto_trials", bind="query-params"
@@ -97,10 +116,11 @@ with st.expander("Choices the paper leaves open", expanded=False):
     )
     unit = o[3].select_slider(
         "Frequency each unit of thickness adds",
-        [0.05, 0.1, 0.15, 0.2, 0.25, 0.3],
+        UNITS,
         value=0.05,
         key="proto_unit",
         bind="query-params",
+        format_func=number_label,
         help="Each of k parallel edges has P_freq = min(1, k × unit). 0.05 (the bridge's own "
         "eps) is our default reading; about 0.25 is what the paper's transition at k = 3.5 "
         "implies.",
@@ -115,10 +135,11 @@ with st.expander("Choices the paper leaves open", expanded=False):
     )
     omega = d[0].select_slider(
         "ω on the positive class (Exp IV)",
-        [1.0, 2.0, 5.0, 10.0, 20.0, 50.0, 100.0],
+        OMEGAS,
         value=D.dyn_omega,
         key="proto_omega",
         bind="query-params",
+        format_func=number_label,
     )
 
 cfg = replace(

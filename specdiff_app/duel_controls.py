@@ -16,7 +16,7 @@ from specdiff_core.checkpoints import model_to_bytes
 
 from . import duel_panel as ui
 from .classroom import flag, presenting, style_figure
-from .url import url_choice
+from .url import canonical_numbers, number_label, url_choice
 
 layout = st.cache_data(
     max_entries=16, show_spinner=False, hash_funcs={nx.Graph: graphs.graph_fingerprint}
@@ -49,6 +49,7 @@ def settings() -> DuelSettings:
             decoder=url_choice("duel_decoder", ui.DECODER_OPTIONS, D["decoder"]),
             chunk=50,
         )
+    canonical_numbers({"duel_eps": ui.EPS_OPTIONS, "duel_lam": ui.LAMBDA_OPTIONS})
     box = st.expander("Settings", expanded=False) if presenting() else st.container()
     r = box.columns([2.2, 1.2, 1.6])
     regime = r[0].selectbox(
@@ -66,6 +67,7 @@ def settings() -> DuelSettings:
         value=D["eps"],
         key="duel_eps",
         bind="query-params",
+        format_func=number_label,
         disabled=regime != "rare",
         help="The share of training targets that hold the bridge (the paper: 5%).",
     )
@@ -89,6 +91,7 @@ def settings() -> DuelSettings:
         value=D["lam"],
         key="duel_lam",
         bind="query-params",
+        format_func=number_label,
         help="λ = 0 makes the weighted model identical to the standard one.",
     )
     k = c[3].select_slider(

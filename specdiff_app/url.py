@@ -38,3 +38,40 @@ def _number(raw: object) -> float | None:
         return float(raw)  # type: ignore[arg-type]
     except (TypeError, ValueError):
         return None
+
+
+def number_label(x: float) -> str:
+    """How a number is spelled in a widget and in the address: ``10``, ``0.05``, never ``10.0``.
+
+    A widget bound to the address matches the address against its labels, so the label is
+    also the link's spelling (``/lesson?lesson_fix_lam=0``)."""
+    return f"{x:g}"
+
+
+def canonical_numbers(bound: dict[str, Sequence[float]]) -> None:
+    """Make the address spell each bound number as its widget's label, before the widgets.
+
+    ``bound`` maps a bound widget's key to its options. A link that writes an option
+    another way (``duel_lam=10.0``, as older links did) is rewritten to the label and the
+    page reruns once, so the widget finds it; a value that is no option is taken out of the
+    address and said in a warning, instead of vanishing without a word.
+    """
+    rewrite: dict[str, str] = {}
+    for key, options in bound.items():
+        raw = st.query_params.get(key)
+        if raw is None:
+            continue
+        number = _number(raw)
+        match = next((o for o in options if number is not None and float(o) == number), None)
+        if match is None:
+            del st.query_params[key]
+            allowed = ", ".join(number_label(o) for o in options)
+            st.warning(
+                f"The link's `{key}={raw}` is not one of {allowed}: the default is used.",
+                icon=":material/link_off:",
+            )
+        elif raw != number_label(match):
+            rewrite[key] = number_label(match)
+    if rewrite:
+        st.query_params.update(rewrite)
+        st.rerun()

@@ -228,3 +228,20 @@ def test_graph_spec_round_trips_through_a_link():
     assert graphs.GraphSpec.from_query(query) == (spec, [])
     _, notices = graphs.GraphSpec.from_query({"graph": "erdos_renyi", "g_p": "lots"})
     assert "ignored p='lots'" in notices[0]
+
+
+@pytest.mark.parametrize(
+    ("page", "key", "link", "value", "spelled"),
+    [
+        ("pages/duel.py", "duel_lam", "30.0", 30.0, "30"),
+        ("pages/duel.py", "duel_eps", "0.10", 0.1, "0.1"),
+        ("pages/protocol.py", "proto_lam", "1.20", 1.2, "1.2"),
+        ("pages/protocol.py", "proto_omega", "5", 5.0, "5"),
+    ],
+)
+def test_numbers_in_links_reach_their_sliders_however_they_are_spelled(
+    page, key, link, value, spelled
+):
+    at = open_app(page, timeout=120, **{key: link})
+    assert at.select_slider(key=key).value == value
+    assert at.query_params[key] == spelled

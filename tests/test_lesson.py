@@ -121,3 +121,23 @@ def test_the_default_path_trains_then_samples_and_the_quizzes_use_the_results():
     quiz = at.radio(key="lesson_q_fail")
     quiz.set_value(quiz.options[1]).run()
     assert at.success or at.warning  # feedback, computed from the scoreboard's intervals
+
+
+@pytest.mark.parametrize(
+    ("link", "value", "spelled"),
+    [("0", 0.0, "0"), ("0.0", 0.0, "0"), ("30", 30.0, "30"), ("3.0", 3.0, "3")],
+)
+def test_a_teachers_number_in_a_link_sets_the_slider(link, value, spelled):
+    """``/lesson?step=fix&lesson_fix_lam=0`` (docs/classroom.md) opens at λ = 0, and the
+    address keeps the number as links spell it; ``0.0`` (older links) means the same."""
+    at = open_app(step="fix", lesson_fix_lam=link)
+    assert at.select_slider(key="lesson_fix_lam").value == value
+    assert at.query_params["lesson_fix_lam"] == spelled
+    assert f"Train with λ = {value:g}" in [b.label for b in at.button]
+
+
+def test_a_number_that_is_no_option_is_said_not_dropped_in_silence():
+    at = open_app(step="fix", lesson_fix_lam="abc")
+    assert at.select_slider(key="lesson_fix_lam").value == 10.0
+    assert any("lesson_fix_lam=abc" in w.value for w in at.warning)
+    assert "lesson_fix_lam" not in at.query_params

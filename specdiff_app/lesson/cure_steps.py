@@ -10,8 +10,11 @@ from specdiff_core import report
 
 from .. import duel_panel as ui
 from ..classroom import style_figure
+from ..url import canonical_numbers, number_label
 from .context import Lesson
 from .widgets import pct, quiz, train_controls
+
+FIX_LAMBDAS = [0.0, 1.0, 3.0, 10.0, 30.0]  # the fix step's λ slider
 
 
 def why(lesson: Lesson) -> None:
@@ -78,13 +81,15 @@ def fix(lesson: Lesson) -> None:
         "**w_e = 1 + λ·R_e**. R_eff is needed only while training; sampling a new graph costs "
         "exactly what the standard model costs. Choose λ and train: λ = 0 is no fix at all."
     )
-    options = [0.0, 1.0, 3.0, 10.0, 30.0]
+    options = FIX_LAMBDAS
+    canonical_numbers({"lesson_fix_lam": options})
     lam = st.columns([1, 1.5])[0].select_slider(
         "λ",
         options,
         value=float(lesson.lam) if float(lesson.lam) in options else 10.0,
         key="lesson_fix_lam",
         bind="query-params",
+        format_func=number_label,
     )
     state = lesson.duel_state(float(lam))
     duel = state["duel"]

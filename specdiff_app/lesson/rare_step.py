@@ -9,8 +9,11 @@ import streamlit as st
 from specdiff_core import experiments
 from specdiff_core.experiments import protocol, store
 
+from ..url import canonical_numbers, number_label
 from .context import Lesson
 from .widgets import pct, quiz
+
+RARE_EPS = [0.01, 0.05, 0.2, 0.5, 0.9, 0.95, 1.0]  # the step's eps slider
 
 
 @st.cache_data(show_spinner=False, ttl=3600)
@@ -47,12 +50,14 @@ def rare(lesson: Lesson) -> None:
         "then *should* drop the bridge. The paper simulates this by scoring edges with their "
         "frequency, keeping the top half, and calls the score P_freq + λ·R its fix."
     )
+    canonical_numbers({"lesson_rare_eps": RARE_EPS})
     eps = st.select_slider(
         "How often the bridge is in the training data (eps)",
-        [0.01, 0.05, 0.2, 0.5, 0.9, 0.95, 1.0],
+        RARE_EPS,
         value=0.05,
         key="lesson_rare_eps",
         bind="query-params",
+        format_func=number_label,
     )
     proto = protocol_at(float(eps))
     m = st.columns(3)
