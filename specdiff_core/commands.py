@@ -30,6 +30,7 @@ from .graphs import (
     write_graph,
 )
 from .jsonio import normalise, write_json
+from .seeds import example_seed
 
 __all__ = [
     "add_train_parser",
@@ -76,7 +77,7 @@ def _training_graphs(args: argparse.Namespace) -> list[nx.Graph]:
         from .graphs import family_graphs
 
         return family_graphs(args.family, args.n_train, PRESETS["quick"], args.seed)
-    return [make_graph(args.family, seed=args.seed * 1000 + i) for i in range(args.n_train)]
+    return [make_graph(args.family, seed=example_seed(args.seed, i)) for i in range(args.n_train)]
 
 
 def train_cli(args: argparse.Namespace) -> int:
@@ -87,7 +88,8 @@ def train_cli(args: argparse.Namespace) -> int:
 
     graphs = _training_graphs(args)
     examples = [
-        make_example(G, budget=args.budget, seed=args.seed * 1000 + i) for i, G in enumerate(graphs)
+        make_example(G, budget=args.budget, seed=example_seed(args.seed, i))
+        for i, G in enumerate(graphs)
     ]
     cfg = DuelConfig(
         train=TrainConfig(steps=args.steps, seed=args.seed, device=args.device),
