@@ -76,6 +76,14 @@ def test_bad_experiment_requests_are_refused():
         ExperimentConfig(teacher_budget=0)
 
 
+def test_an_unknown_preset_is_a_config_error_that_lists_the_presets():
+    with pytest.raises(ConfigError) as info:
+        run_experiment("barbell", preset="nope")
+    assert not isinstance(info.value, KeyError)
+    message = str(info.value)
+    assert "\n" not in message and all(repr(name) in message for name in PRESETS)
+
+
 def test_paper_figures_stay_with_the_papers_simulation():
     """The paper's figures come from a scoring simulation: a trained duel's result does
     not carry them (no verdict on unlike things); paper_protocol compares like with like."""

@@ -262,6 +262,12 @@ def test_make_graph_unknown_family():
         g.make_graph("nope")
 
 
+def test_graph_spec_refuses_a_misspelt_parameter_when_made():
+    with pytest.raises(GraphError, match=r"unknown: \['k3'\]"):
+        g.GraphSpec.of_family("barbell", k3=4)
+    assert g.GraphSpec.of_family("barbell", k1=4).full_params["k1"] == 4
+
+
 def test_make_graph_unknown_parameter():
     with pytest.raises(GraphError, match=r"unknown: \['k3'\]"):
         g.make_graph("barbell", k3=4)

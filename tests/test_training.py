@@ -191,6 +191,15 @@ def test_bad_duel_input_is_refused(examples):
         TrainConfig(lr=0)
 
 
+def test_asking_a_duel_for_a_method_it_does_not_train_is_a_config_error(examples):
+    duel = small_duel(examples, steps=1)
+    for ask in (duel.probe_keep, duel.predictor):
+        with pytest.raises(
+            ConfigError, match=r"no 'focal' model; it trains \['standard', 'spectral'\]"
+        ):
+            ask("focal")
+
+
 # ---------------------------------------------------------------------- checkpoints
 
 

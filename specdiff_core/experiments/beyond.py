@@ -18,6 +18,7 @@ from ..graphs.datasets import (
     real_sources,
     sample_subgraphs,
 )
+from ..seeds import held_out_graphs_seed
 from .config import _DUEL_PAIR, ExperimentConfig
 from .evaluation import _ci_text, _class_summary, _pct, _relation, _summarise, evaluate_methods
 from .units import Graphs, Partial, Progress, Unit, _combine_methods, _duel_run, _quiet, _with_duel
@@ -164,7 +165,7 @@ def _real_unit(
     seed = unit["seed"]
     sources = real_sources(cfg, graphs)
     train = sample_subgraphs(sources, cfg.n_train, cfg, seed)
-    test = sample_subgraphs(sources, cfg.n_test, cfg, 10_000 + seed, need_bridge=True)
+    test = sample_subgraphs(sources, cfg.n_test, cfg, held_out_graphs_seed(seed), need_bridge=True)
     duel, tests = _duel_run(
         "real", cfg, seed, train_graphs=train, test_graphs=test, progress=progress
     )

@@ -22,6 +22,14 @@ from ..graphs.datasets import (
     family_graphs,
 )
 from ..metrics import evaluate_batch, summarize, wilson_ci
+from ..seeds import (
+    baseline_seed,
+    decode_seed,
+    example_seed,
+    held_out_examples_seed,
+    held_out_graphs_seed,
+    sample_seed,
+)
 from .config import PRESETS, ExperimentConfig
 
 if TYPE_CHECKING:  # the network code (torch) loads only when an experiment runs
@@ -43,7 +51,8 @@ def demo_examples(
         pc = cfg.protocol if eps is None else replace(cfg.protocol, eps=float(eps))
         cfg = replace(cfg, regime=regime or cfg.regime, protocol=pc)
     train = _examples(family_graphs(family, cfg.n_train, cfg, seed), cfg, seed, False)
-    (test,) = _examples(family_graphs(family, 1, cfg, 10_000 + seed), cfg, 50_000 + seed, False)
+    test_graphs = family_graphs(family, 1, cfg, held_out_graphs_seed(seed))
+    (test,) = _examples(test_graphs, cfg, held_out_examples_seed(seed), False)
     return train, test
 
 
@@ -69,7 +78,7 @@ def _examples(
             G,
             budget=cfg.teacher_budget,
             n_targets=cfg.n_targets,
-            seed=seed * 1000 + i,
+            seed=example_seed(seed, i),
             visible_bridge=visible,
             regime=cfg.regime,
             p_common=cfg.protocol.p_common,
@@ -120,12 +129,12 @@ def evaluate_methods(
     ``spectral=False`` skips the (costly) spectral metrics, which are then nan.
     """
     pools: dict[str, list[dict[str, np.ndarray]]] = {}
-    rng = np.random.default_rng(seed + 7)
+    rng = np.random.default_rng(baseline_seed(seed))
     for j, ex in enumerate(tests):
         codes = bridge_classes(ex.graph) if by_class else None
         draws = {
             method: (res.masks, _uniform_reweight(ex, res.masks))
-            for method, res in duel.sample(ex, cfg.samples, seed=seed * 100 + j).items()
+            for method, res in duel.sample(ex, cfg.samples, seed=sample_seed(seed, j)).items()
         }
         if baselines:
             draws.update(baseline_draws(ex, cfg.samples, rng))
@@ -178,7 +187,7 @@ def sample_duel(
         if rho is None or not 0 < rho <= 1:
             raise ConfigError(f"top-k decoding needs rho in (0, 1], got {rho}")
         n_keep = n_kept(rho, test.m, ProtocolConfig())
-        rng = np.random.default_rng(seed + 3)
+        rng = np.random.default_rng(decode_seed(seed))
         decoded = {m: decode_samples(r.masks, n_keep, k, rng) for m, r in samples.items()}
         if "standard" in samples:
             shift = duel.config.weighting.lam * test.resistance
@@ -196,7 +205,7 @@ def sample_duel(
         m: evaluate_batch(test.graph, r.masks, _uniform_reweight(test, r.masks))
         for m, r in samples.items()
     }
-    draws = baseline_draws(test, k, np.random.default_rng(seed + 7), budget=budget)
+    draws = baseline_draws(test, k, np.random.default_rng(baseline_seed(seed)), budget=budget)
     for name, (masks, weights) in draws.items():
         per[name] = evaluate_batch(test.graph, masks, weights)
     return DuelSamples(

@@ -15,6 +15,13 @@ from ..graphs.datasets import (
     paper_graphs,
 )
 from ..metrics import wilson_ci
+from ..seeds import (
+    PAPER_REFERENCE_STREAM,
+    decode_seed,
+    example_seed,
+    held_out_graphs_seed,
+    sample_seed,
+)
 from .config import ExperimentConfig
 from .evaluation import _ci_text, _mask_stats, _pct, _seed_summary, decode_samples
 from .protocol import PAPER_TABLES
@@ -59,7 +66,7 @@ def _paper_examples(
             G,
             budget=rho,
             n_targets=cfg.n_targets,
-            seed=seed * 1000 + i,
+            seed=example_seed(seed, i),
             regime=regime,
             p_common=cfg.protocol.p_common,
             p_rare=p_rare,
@@ -84,7 +91,7 @@ def _decoded(
     out: dict[tuple[str, str], np.ndarray] = {}
     samples = duel.sample(ex, cfg.samples, seed=seed)
     n_keep = n_kept(rho, ex.m, cfg.protocol)
-    rng = np.random.default_rng(seed + 3)
+    rng = np.random.default_rng(decode_seed(seed))
     for method, res in samples.items():
         out[(method, "chain")] = res.masks
         out[(method, "topk")] = decode_samples(res.masks, n_keep, cfg.samples, rng)
@@ -106,7 +113,7 @@ def _fixed_points(
 
     acc: dict[str, dict[str, list[float]]] = {}
     for j, ex in enumerate(tests):
-        learned = duel.keep_marginals(ex, seed=seed * 100 + j)
+        learned = duel.keep_marginals(ex, seed=sample_seed(seed, j))
         p = ex.oracle_probs  # the targets' frequency of each edge (P_freq)
         w = apply_weight_fn(ex.resistance, duel.config.weighting)
         predicted = {
@@ -144,14 +151,14 @@ def _paper_unit(
     seed, exp, k, regime = unit["seed"], unit["exp"], unit["k"], unit["regime"]
     p_rare = _p_rare(cfg, exp, k)
     train = _paper_examples(exp, k, cfg.n_train, cfg, seed, regime, p_rare)
-    tests = _paper_examples(exp, k, cfg.n_test, cfg, 10_000 + seed, regime, p_rare)
+    tests = _paper_examples(exp, k, cfg.n_test, cfg, held_out_graphs_seed(seed), regime, p_rare)
     c = _quiet(_with_duel(cfg, methods=PAPER_TRAINED))
     duel = Duel(replace(c.duel, train=replace(c.duel.train, seed=seed)), train, probe=tests)
     _train(duel, seed, progress)
     stats: dict[str, dict[str, float]] = {}
     rho = _paper_rho(cfg, exp)
     for j, ex in enumerate(tests):
-        for (method, decoder), masks in _decoded(duel, ex, cfg, rho, seed * 100 + j).items():
+        for (method, decoder), masks in _decoded(duel, ex, cfg, rho, sample_seed(seed, j)).items():
             row = stats.setdefault(f"{method}/{decoder}", {})
             for key, v in _mask_stats(ex, masks).items():
                 row[key] = row.get(key, 0.0) + v
@@ -169,7 +176,7 @@ def _protocol_reference(cfg: ExperimentConfig, exp: str, k: int) -> dict[str, An
         pg = protocol_graph(exp, pc)
     out = {}
     for i, method in enumerate(("random", "standard", "weighted", "oracle_sampling")):
-        rng = np.random.default_rng([pc.seed, 7, k, i])
+        rng = np.random.default_rng([pc.seed, PAPER_REFERENCE_STREAM, k, i])
         r = summarize_trials(pg, *method_trials(pg, method, pc, rng))
         out[method] = {
             "connectivity": r["connectivity"],
@@ -295,7 +302,7 @@ def _map_unit(
 
     seed, eps, lam = unit["seed"], unit["eps"], unit["lam"]
     train = _paper_examples("barbell", 1, cfg.n_train, cfg, seed, "rare", eps)
-    tests = _paper_examples("barbell", 1, cfg.n_test, cfg, 10_000 + seed, "rare", eps)
+    tests = _paper_examples("barbell", 1, cfg.n_test, cfg, held_out_graphs_seed(seed), "rare", eps)
     methods = ("standard",) if lam is None else ("spectral", "spectral_pos")
     weighting = cfg.duel.weighting if lam is None else replace(cfg.duel.weighting, lam=lam)
     c = _quiet(_with_duel(cfg, methods=methods, weighting=weighting))
@@ -304,9 +311,9 @@ def _map_unit(
     rho = _paper_rho(cfg, "barbell")
     out: dict[str, Any] = {"connected": {}, "fixed_points": _fixed_points(duel, tests, seed)}
     for j, ex in enumerate(tests):
-        samples = duel.sample(ex, cfg.samples, seed=seed * 100 + j)
+        samples = duel.sample(ex, cfg.samples, seed=sample_seed(seed, j))
         n_keep = n_kept(rho, ex.m, cfg.protocol)
-        rng = np.random.default_rng(seed * 100 + j + 3)
+        rng = np.random.default_rng(decode_seed(sample_seed(seed, j)))
         decoded = {m: decode_samples(r.masks, n_keep, cfg.samples, rng) for m, r in samples.items()}
         if lam is None:
             for lam_s in cfg.learned_map_lam:

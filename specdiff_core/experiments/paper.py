@@ -12,6 +12,7 @@ import numpy as np
 from ..graphs.datasets import (
     family_graphs,
 )
+from ..seeds import plain_graphs_seed
 from .config import ExperimentConfig
 from .evaluation import _summarise, evaluate_methods
 from .units import Graphs, Partial, Progress, Unit, _duel_run
@@ -63,7 +64,9 @@ def _rarity_unit(
     seed = unit["seed"]
     n_bridged = max(1, round(unit["fraction"] * cfg.rarity_n_train))
     bridged = family_graphs("barbell", n_bridged, cfg, seed)
-    plain = family_graphs("double_joined", cfg.rarity_n_train - n_bridged, cfg, 20_000 + seed)
+    plain = family_graphs(
+        "double_joined", cfg.rarity_n_train - n_bridged, cfg, plain_graphs_seed(seed)
+    )
     order = np.random.default_rng(seed).permutation(len(bridged) + len(plain))
     pool = bridged + plain
     train_graphs = [pool[i] for i in order]

@@ -12,6 +12,7 @@ import networkx as nx
 from ..graphs.datasets import (
     family_graphs,
 )
+from ..seeds import held_out_examples_seed, held_out_graphs_seed
 from .config import ExperimentConfig
 from .evaluation import _examples, _summarise
 
@@ -49,10 +50,10 @@ def _duel_setup(
     te_graphs = (
         test_graphs
         if test_graphs is not None
-        else family_graphs(train_family, cfg.n_test, cfg, 10_000 + seed)
+        else family_graphs(train_family, cfg.n_test, cfg, held_out_graphs_seed(seed))
     )
     train = _examples(tr_graphs, cfg, seed, visible)
-    tests = _examples(te_graphs, cfg, 50_000 + seed, visible)
+    tests = _examples(te_graphs, cfg, held_out_examples_seed(seed), visible)
     from ..training import Duel
 
     duel_cfg = replace(cfg.duel, train=replace(cfg.duel.train, seed=seed))

@@ -47,6 +47,10 @@ class GraphSpec:
     def of_family(cls, family: str, **params: Any) -> GraphSpec:
         if family not in FAMILIES:
             raise GraphError(f"unknown graph family {family!r}; choose one of {sorted(FAMILIES)}")
+        defaults = FAMILIES[family].defaults
+        unknown = sorted(set(params) - set(defaults))
+        if unknown:  # as make_graph says it, but now, not when the graph is built
+            raise GraphError(f"{family} takes parameters {sorted(defaults)}; unknown: {unknown}")
         return cls(kind="family", family=family, params=tuple(sorted(params.items())))
 
     @property

@@ -245,7 +245,7 @@ class Duel:
     def probe_keep(self, method: str) -> dict[str, float]:
         """Mean keep-probability a model gives bridges and other edges of the probe
         graphs at t = T (from pure noise: what it believes from structure alone)."""
-        return probes.probe_keep(self.players[method].model, self._probe)
+        return probes.probe_keep(self._player(method).model, self._probe)
 
     def keep_marginals(
         self, example: EdgeExample, *, draws: int = 16, seed: int = 0
@@ -280,8 +280,14 @@ class Duel:
     def predictor(
         self, method: str
     ) -> Callable[[GraphTensors, torch.Tensor, torch.Tensor], torch.Tensor]:
-        model = self.players[method].model
+        model = self._player(method).model
         return lambda g, x, t: torch.sigmoid(model(g, x, t))
+
+    def _player(self, method: str) -> Player:
+        """The player of a method this duel trains (a ConfigError names the others)."""
+        if method not in self.players:
+            raise ConfigError(f"this duel has no {method!r} model; it trains {list(self.players)}")
+        return self.players[method]
 
     def sample(
         self, example: EdgeExample, k: int = 16, *, seed: int = 0, keep_chain: bool = False

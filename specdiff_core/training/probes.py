@@ -23,6 +23,7 @@ import torch
 
 from ..diffusion import MarginalEdgeDiffusion
 from ..model import EdgeDenoiser, GraphTensors, batch_graphs
+from ..seeds import probe_seed
 from .examples import EdgeExample
 from .losses import _edge_terms, logit_gradients
 from .players import Batch, Player
@@ -38,7 +39,6 @@ __all__ = [
 ]
 
 R_BINS = (0.0, 0.1, 0.25, 0.5, 0.9, 1.0 + 1e-9)  # R_eff bin edges for gradient shares
-PROBE_SEED_OFFSET = 10_000  # the probe's noise: seed + this, apart from the batches' stream
 
 
 @dataclass
@@ -57,7 +57,7 @@ def make_probe(
     seed: int,
     device: torch.device,
 ) -> ProbeBatch:
-    gen = torch.Generator().manual_seed(PROBE_SEED_OFFSET + seed)
+    gen = torch.Generator().manual_seed(probe_seed(seed))
     g = batch_graphs([ex.tensors for ex in probe_set])
     return ProbeBatch(
         g=g.to(device),

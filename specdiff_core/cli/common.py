@@ -1,0 +1,52 @@
+"""What the commands share: the error a user can fix, graph-size limits, --format, notices."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from ..errors import SpecDiffError
+from ..graphs import DEFAULT_LIMITS, Limits
+
+EXIT_USAGE = 2  # a user's mistake: one line on stderr, no traceback
+
+
+class CLIError(SpecDiffError):
+    """A user-facing CLI error (exit status 2, one line, no traceback)."""
+
+
+def limits(args: argparse.Namespace) -> Limits:
+    """The graph-size limits of ``--max-nodes`` / ``--max-edges`` (see :func:`add_limits`)."""
+    return Limits(
+        max_nodes=args.max_nodes, max_edges=args.max_edges, max_bytes=DEFAULT_LIMITS.max_bytes
+    )
+
+
+def add_limits(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--max-nodes",
+        type=int,
+        default=DEFAULT_LIMITS.max_nodes,
+        help="refuse graphs with more nodes (default %(default)s)",
+    )
+    p.add_argument(
+        "--max-edges",
+        type=int,
+        default=DEFAULT_LIMITS.max_edges,
+        help="refuse graphs with more edges (default %(default)s)",
+    )
+
+
+def add_format(p: argparse.ArgumentParser) -> None:
+    # No argparse `choices`: load_graph refuses an unknown format with a one-line error.
+    p.add_argument(
+        "--format",
+        help="input format: edgelist, gml, graphml or json (default: from the extension, "
+        "else from the content)",
+    )
+
+
+def print_notices(notices: Sequence[str]) -> None:
+    for note in notices:
+        print(f"note: {note}", file=sys.stderr)
