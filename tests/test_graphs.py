@@ -9,6 +9,7 @@ from __future__ import annotations
 import copy
 import json
 import math
+import re
 from pathlib import Path
 
 import networkx as nx
@@ -1181,3 +1182,27 @@ def test_assets_readme_table_matches_the_files(examples_dir):
     for out in g.load_graph_dir(examples_dir):
         assert out.notices == [] or out.notices[0].startswith("skipped 1 non-graph")
         assert rows[out.source] == (out.n, out.m, len(bridges(out.graph)))
+
+
+@pytest.mark.parametrize(
+    ("text", "says"),
+    [
+        ("source,target,weight\n1,2,1\n", "line 1: 'source,target,weight' looks like a header row"),
+        ("Source\tTarget\n1\t2\n", "looks like a header row, not an edge; delete it or start it"),
+        ("a b 1,5\n", "write a decimal weight with a point, 1.5 not 1,5"),
+    ],
+)
+def test_spreadsheet_habits_get_a_message_that_says_what_to_fix(text, says):
+    with pytest.raises(GraphError, match=re.escape(says)):
+        g.parse_edgelist(text)
+
+
+def test_node_names_that_look_like_words_are_still_edges():
+    assert sorted(g.parse_edgelist("u v\nv w\n").edges()) == [("u", "v"), ("v", "w")]
+
+
+def test_messages_name_formats_and_graphs_with_the_right_article():
+    with pytest.raises(GraphError, match="not an edge-list text file"):
+        g.load_graph(b"\x00\x01binary", fmt="edgelist")
+    _, notices = g.GraphSpec.from_query({"graph": "upload"})
+    assert notices[0].startswith("the link names an uploaded graph whose contents")

@@ -42,6 +42,14 @@ _EXTENSIONS = {
 
 
 _ATTR_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
+FORMAT_NAMES = {  # a format as a message names it, with its article
+    "edgelist": "an edge-list",
+    "gml": "a GML",
+    "graphml": "a GraphML",
+    "json": "a JSON",
+}
+# Words that start a header row of an edge list exported from a spreadsheet or a tool.
+_HEADER_WORDS = {"source", "target", "weight", "from", "to", "src", "dst", "node"}
 
 
 def parse_edgelist(text: str, *, source: str = "edge list") -> nx.MultiGraph:
@@ -72,12 +80,22 @@ def parse_edgelist(text: str, *, source: str = "edge list") -> nx.MultiGraph:
             continue
         parts = line.replace(",", " ").split()
         where = f"{source}, line {lineno}"
+        if not rows and _is_header(parts):
+            raise GraphError(
+                f"{where}: {line!r} looks like a header row, not an edge; delete it or "
+                "start it with '#'"
+            )
         if len(parts) < 2:
             raise GraphError(f"{where}: expected 'u v [weight]', found only {line!r}")
         if len(parts) > 3:
+            hint = (
+                " (commas separate fields: write a decimal weight with a point, 1.5 not 1,5)"
+                if "," in line
+                else ""
+            )
             raise GraphError(
                 f"{where}: expected 'u v [weight]', found {len(parts)} fields in {line!r}; "
-                "remove the extra columns"
+                f"remove the extra columns{hint}"
             )
         w = _as_weight(parts[2], where) if len(parts) == 3 else 1.0
         rows.append((parts[0], parts[1], w))
@@ -88,6 +106,21 @@ def parse_edgelist(text: str, *, source: str = "edge list") -> nx.MultiGraph:
     for u, v, w in rows:
         G.add_edge(convert(u), convert(v), weight=w)
     return G
+
+
+def _is_header(parts: list[str]) -> bool:
+    """A first row of column names (``source,target,weight``), not an edge."""
+    if len(parts) not in (2, 3) or any(_number(p) is not None for p in parts):
+        return False
+    names = [p.strip("\"'").lower().rstrip("0123456789_") for p in parts]
+    return names[-1] == "weight" or all(n in _HEADER_WORDS for n in names)
+
+
+def _number(token: str) -> float | None:
+    try:
+        return float(token)
+    except ValueError:
+        return None
 
 
 def _is_int(token: str) -> bool:
@@ -138,7 +171,9 @@ def _detect_format(name: str | None, data: bytes) -> str:
 
 def _decode(data: bytes, source: str, fmt: str) -> str:
     if b"\x00" in data[:4096]:
-        raise GraphError(f"{source}: this looks like a binary file, not a {fmt} text file")
+        raise GraphError(
+            f"{source}: this looks like a binary file, not {FORMAT_NAMES.get(fmt, fmt)} text file"
+        )
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

@@ -96,7 +96,8 @@ class GraphSpec:
             return cls(kind="paste", data=str(_first(query["edges"])).encode()), notices
         if graph in ("paste", "upload"):
             notices.append(
-                f"the link names a {graph}ed graph whose contents are not in the link; "
+                f"the link names {'an uploaded' if graph == 'upload' else 'a pasted'} graph "
+                "whose contents are not in the link; "
                 "showing the default barbell instead"
             )
             graph = "barbell"
