@@ -245,3 +245,13 @@ def test_numbers_in_links_reach_their_sliders_however_they_are_spelled(
     at = open_app(page, timeout=120, **{key: link})
     assert at.select_slider(key=key).value == value
     assert at.query_params[key] == spelled
+
+
+def test_the_server_config_offers_no_links_off_the_server():
+    """Tracebacks must not offer 'Ask Google / Ask ChatGPT' on an offline classroom server."""
+    import tomllib
+    from pathlib import Path
+
+    cfg = tomllib.loads((Path(__file__).parents[1] / ".streamlit/config.toml").read_text())
+    assert cfg["client"]["showErrorLinks"] is False
+    assert cfg["browser"]["gatherUsageStats"] is False

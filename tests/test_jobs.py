@@ -364,3 +364,17 @@ def test_a_cancel_that_crosses_the_result_does_not_kill_the_worker(process_pool)
     nxt = process_pool.submit(lambda ctx: ctx.call(_niceness), owner="b")
     assert nxt.wait(60).status == "done", nxt.error
     assert worker.pid == pid  # the same process served it: nothing died
+
+
+def test_a_running_jobs_pace_is_timed_from_its_first_report_not_its_start():
+    """A worker's one-off start (importing torch, building the training set) is not the
+    pace of the job: 10 s before the first report must not turn 25 s into minutes."""
+    from types import SimpleNamespace
+
+    from specdiff_core.server.eta import RateEstimator
+
+    job = SimpleNamespace(cost=600.0, done_units=27.0, started=0.0, first_report=(10.0, 2.0))
+    left = RateEstimator(0.04).remaining(job, now=11.0)
+    assert left == pytest.approx(573 / 25)  # 25 units in the last second
+    before = SimpleNamespace(cost=600.0, done_units=2.0, started=0.0, first_report=(10.0, 2.0))
+    assert RateEstimator(0.04).remaining(before, now=10.5) == pytest.approx(598 * 0.04)

@@ -32,10 +32,17 @@ class RateEstimator:
         self._timed = True
 
     def remaining(self, job: Any, now: float) -> float:
-        """Estimated seconds left for a running job (its own pace once it has one)."""
+        """Estimated seconds left for a running job: its own pace once it has one.
+
+        The pace is measured from the job's first progress report, not from its start: what
+        comes before the first report (a worker importing torch, building the training set)
+        happens once, and divided over the first few units it made the first training after
+        a server start promise half an hour for a job of seconds.
+        """
         left = max(job.cost - job.done_units, 0.0)
-        if job.done_units > 0 and job.started is not None:
-            return left * (now - job.started) / job.done_units
+        first = getattr(job, "first_report", None)
+        if first is not None and job.done_units > first[1] and now > first[0]:
+            return left * (now - first[0]) / (job.done_units - first[1])
         return left * self.sec_per_unit
 
     def eta(

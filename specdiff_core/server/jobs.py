@@ -60,6 +60,7 @@ class _Job:
         self.started: float | None = None
         self.finished: float | None = None
         self.done_units = 0.0
+        self.first_report: tuple[float, float] | None = None  # (time, units) of the first report
         self.cancel_event = threading.Event()
         self.tickets: set[Any] = set()  # pool.Ticket: the watchers
 
@@ -113,7 +114,10 @@ class JobContext:
 
     def report(self, done: float) -> None:
         """Work units done so far (out of the job's ``cost``)."""
-        self._job.done_units = float(done)
+        job = self._job
+        job.done_units = float(done)
+        if job.first_report is None:
+            job.first_report = (time.monotonic(), job.done_units)
 
 
 class Cancelled(Exception):
