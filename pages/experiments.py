@@ -7,7 +7,7 @@ from pathlib import Path
 import streamlit as st
 
 from specdiff_app.boot import through_app
-from specdiff_app.classroom import job_pool, queue_text, session_id
+from specdiff_app.classroom import full_runs_allowed, job_pool, queue_text, session_id
 from specdiff_app.job_slot import JobSlot
 from specdiff_core import experiments, report, server
 from specdiff_core.experiments import protocol, store
@@ -140,9 +140,20 @@ def start_run(name: str, preset: str, seeds: list[int], key: tuple):
         owner=session_id(),
         key=key,
         label=f"experiment {name} ({preset}, seeds {seeds})",
-        cost=len(seeds) * cfg.duel.train.steps * 2,
+        cost=run_cost(preset, seeds),
         shared=lines,
     )
+
+
+def run_cost(preset: str, seeds: list[int]) -> float:
+    """The run's work units for the queue: training steps of two models per seed."""
+    return len(seeds) * experiments.PRESETS[preset].duel.train.steps * 2
+
+
+def run_minutes(preset: str, seeds: list[int]) -> float:
+    """The queue's estimate of the run alone, from the pace measured on this server."""
+    pool = job_pool()
+    return run_cost(preset, seeds) * pool.sec_per_unit / max(pool.workers, 1) / 60
 
 
 def running(view, ticket) -> None:
@@ -162,8 +173,17 @@ found = lookup(name, preset, tuple(seeds))
 if found is None:
     st.info(
         f"No stored result for **{name}** with the {preset} preset and seeds {seeds}. "
-        + ("The full preset can take many minutes on 2 cores." if preset == "full" else "")
+        f"A run takes at least {run_minutes(preset, seeds):.0f} min of this server's time "
+        "(its measured pace; more for experiments that train several models per seed)."
     )
+    if preset == "full" and not full_runs_allowed():
+        st.caption(
+            "Full-preset runs are off on this shared server: each takes the CPUs from "
+            "everyone else. Run it on your own machine with `python -m specdiff_core "
+            f"reproduce --experiment {name} --seeds {len(seeds)} --out runs/{name}`, or "
+            "start the server with `SPECDIFF_FULL_RUNS=1`."
+        )
+        st.stop()
     run_key = ("experiment", name, preset, tuple(seeds))
     ticket = SLOT.ticket(run_key)
     if ticket is None and st.button("Run it now", key="exp_run", type="primary"):

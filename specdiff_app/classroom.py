@@ -144,6 +144,13 @@ def _session_alive(session_id: str) -> bool:
     return bool(Runtime.instance().is_active_session(session_id))
 
 
+def full_runs_allowed() -> bool:
+    """Whether students may start a full-preset experiment in the app: minutes of the
+    shared CPUs each. Off unless the server is started with ``SPECDIFF_FULL_RUNS=1`` (a
+    link cannot turn it on)."""
+    return os.environ.get("SPECDIFF_FULL_RUNS", "0").strip() == "1"
+
+
 def _env_number(name: str, default: float) -> float:
     raw = os.environ.get(name, "").strip()
     try:

@@ -216,3 +216,25 @@ def test_experiments_page_takes_short_and_old_names_in_the_link(link, name):
     at = open_page("pages/experiments.py", exp_name=link)
     assert not at.exception, at.exception
     assert at.selectbox(key="exp_name").value == name
+
+
+def test_a_student_cannot_start_a_full_preset_run_unless_the_server_allows_it(
+    monkeypatch, tmp_path
+):
+    monkeypatch.setenv("SPECDIFF_CACHE", str(tmp_path))  # nothing stored: a run is needed
+    monkeypatch.delenv("SPECDIFF_FULL_RUNS", raising=False)
+    at = open_page("pages/experiments.py", exp_name="capacity", exp_preset="full", exp_seeds="1")
+    assert not [b for b in at.button if b.key == "exp_run"]
+    assert any("Full-preset runs are off" in c.value for c in at.caption)
+    assert any("min of this server's time" in i.value for i in at.info)
+    monkeypatch.setenv("SPECDIFF_FULL_RUNS", "1")
+    allowed = open_page(
+        "pages/experiments.py", exp_name="capacity", exp_preset="full", exp_seeds="1"
+    )
+    assert [b for b in allowed.button if b.key == "exp_run"]
+
+
+def test_an_old_experiment_name_in_a_link_opens_that_experiment():
+    at = open_page("pages/experiments.py", exp_name="rarity")
+    assert at.selectbox(key="exp_name").value == "bridged_share"
+    assert at.query_params["exp_name"] == "bridged_share"
