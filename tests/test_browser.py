@@ -305,3 +305,20 @@ def test_regime_decoder_and_protocol_settings_round_trip_through_the_address(pag
     page.get_by_text("differ from the paper's").first.wait_for(timeout=20_000)
     assert "proto_eps=1.0" in page.url and "proto_lam=3.0" in page.url
     assert_clean(page_at, page)
+
+
+def test_lesson_answers_survive_next_and_back(page_at):
+    """A student answers, looks at the next step, comes back: the answer and its feedback
+    are still there (Streamlit drops the state of a widget that is not drawn)."""
+    page = page_at("/lesson?step=reff")
+    quiz = page.locator(".st-key-lesson_quiz_reff")
+    quiz.get_by_text("It goes down", exact=False).click()
+    page.get_by_text("More routes around an edge").first.wait_for(timeout=20_000)
+    page.get_by_role("button", name="Next →").click()
+    page.get_by_text("2. A bridge").first.wait_for(timeout=20_000)
+    wait_idle(page)
+    page.get_by_role("button", name="← Back").click()
+    page.get_by_text("1. Effective resistance").first.wait_for(timeout=20_000)
+    wait_idle(page)
+    assert page.get_by_text("More routes around an edge").count() == 1
+    assert exceptions_on(page) == [] and page_at.guard.blocked == []

@@ -105,7 +105,10 @@ def test_settings_hide_takes_the_duel_settings_from_the_link():
 
 
 def test_the_default_path_trains_then_samples_and_the_quizzes_use_the_results():
-    at = open_app(step="run", duel_steps="100")
+    at = open_app(step="predict", duel_steps="100")
+    guess = at.radio(key="lesson_q_predict")
+    guess.set_value(guess.options[2]).run()  # "Never"
+    at.button(key="lesson_next").click().run()
     assert "step 0 / 100" in " ".join(str(p.proto.text) for p in at.get("progress"))
     at.button(key="lesson_train").click().run()
     run_until(at, lambda at: "Training finished" in texts(at))
@@ -118,9 +121,20 @@ def test_the_default_path_trains_then_samples_and_the_quizzes_use_the_results():
     at.slider(key="lesson_sample").set_value(5).run()
     assert len(before) == 2  # the two models side by side
     assert [m.value for m in at.markdown if m.value.startswith("<svg")] != before
+    assert "Your prediction in step 3: *Never*." in texts(at)  # kept across two steps
     quiz = at.radio(key="lesson_q_fail")
     quiz.set_value(quiz.options[1]).run()
     assert at.success or at.warning  # feedback, computed from the scoreboard's intervals
+
+
+def test_answers_survive_going_back_and_forth():
+    at = open_app(step="reff")
+    quiz = at.radio(key="lesson_q_reff")
+    quiz.set_value(quiz.options[1]).run()
+    at.button(key="lesson_next").click().run()
+    at.button(key="lesson_back").click().run()
+    assert at.radio(key="lesson_q_reff").value == quiz.options[1]
+    assert at.success  # and its feedback with it
 
 
 @pytest.mark.parametrize(

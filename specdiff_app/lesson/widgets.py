@@ -29,7 +29,9 @@ def quiz(slug: str, question: str, options: list[str], correct: int | None, righ
         st.markdown(
             "**Check your understanding**" if correct is not None else "**Your prediction**"
         )
-        choice = st.radio(question, options, index=None, key=f"lesson_q_{slug}")
+        choice = st.radio(
+            question, options, index=None, key=f"lesson_q_{slug}", persist_state="session"
+        )
         if choice is None:
             st.caption("Pick an answer to see the feedback.")
         elif correct is None:
