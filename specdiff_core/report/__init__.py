@@ -3,21 +3,18 @@ offline HTML page. Every number comes from a result dict; the paper's figures ap
 in their own labelled columns, beside our run of the paper's protocol.
 
 Modules: ``styles`` (every method's label, colour, dash and marker, and how numbers are
-written), ``markdown`` and ``figures`` (trained experiments), ``paper_tables`` and
-``paper_figures`` (the paper's protocol and the trained models in its regimes), ``png``
-(static pictures and :func:`write_report`).
+written), ``markdown`` and ``figures`` (trained experiments), ``duel_figures`` (a live duel
+and its gradients), ``paper_tables`` and ``paper_figures`` (packages: the paper's protocol
+and the trained models in its regimes), ``png`` (static pictures and :func:`write_report`).
 """
 
+from .duel_figures import duel_curves, gradient_scatter, gradient_share_figure, rbin_figure
 from .figures import (
     bars_figure,
     bridge_class_figure,
-    duel_curves,
     dynamics_figure,
     finetune_figure,
-    gradient_scatter,
-    gradient_share_figure,
     grid_figure,
-    rbin_figure,
     result_figures,
 )
 from .markdown import PAPER_MARKDOWN, all_methods, experiment_markdown, summary_markdown

@@ -1,4 +1,6 @@
-"""Plotly figures of trained experiments and of a live duel (the app and report.html)."""
+"""Plotly figures of trained experiments (the app and report.html): bars with intervals,
+fine-tuning curves, sensitivity grids, bridge kinds and training dynamics.
+The live duel's figures are in :mod:`.duel_figures` (importable from here as before)."""
 
 from __future__ import annotations
 
@@ -7,6 +9,7 @@ from typing import Any
 
 import numpy as np
 
+from .duel_figures import duel_curves, gradient_scatter, gradient_share_figure, rbin_figure
 from .markdown import all_methods
 from .paper_figures import learned_figures, learned_map_figure, protocol_figures
 from .styles import (
@@ -17,6 +20,19 @@ from .styles import (
     METHOD_SYMBOL,
     error_bars,
 )
+
+__all__ = [
+    "bars_figure",
+    "result_figures",
+    "finetune_figure",
+    "grid_figure",
+    "bridge_class_figure",
+    "dynamics_figure",
+    "duel_curves",
+    "gradient_scatter",
+    "gradient_share_figure",
+    "rbin_figure",
+]
 
 
 def bars_figure(methods: dict[str, dict[str, Any]], title: str) -> Any:
@@ -202,84 +218,6 @@ def bridge_class_figure(classes: dict[str, dict[str, Any]]) -> Any:
     return fig
 
 
-def duel_curves(history: Sequence[dict[str, Any]]) -> Any:
-    """Live training curves of a duel: loss, bridges' keep-probability, gradient share."""
-    from plotly.subplots import make_subplots
-
-    fig = make_subplots(
-        rows=1,
-        cols=3,
-        subplot_titles=(
-            "training loss",
-            "P(keep): bridges (solid) vs other edges (dotted)",
-            "bridges' share of the gradient",
-        ),
-    )
-    for m in ("standard", "spectral"):
-        rows = [r for r in history if r["method"] == m]
-        if not rows:
-            continue
-        x = [r["step"] for r in rows]
-        style = {"color": METHOD_COLOUR[m], "dash": "solid" if m == "spectral" else "dash"}
-        fig.add_scatter(
-            x=x,
-            y=[r["loss"] for r in rows],
-            name=METHOD_LABEL[m],
-            legendgroup=m,
-            line=style,
-            row=1,
-            col=1,
-        )
-        fig.add_scatter(
-            x=x,
-            y=[r["p_keep_bridge"] for r in rows],
-            name=METHOD_LABEL[m],
-            legendgroup=m,
-            showlegend=False,
-            line={**style, "width": 3},
-            row=1,
-            col=2,
-        )
-        fig.add_scatter(
-            x=x,
-            y=[r["p_keep_other"] for r in rows],
-            legendgroup=m,
-            showlegend=False,
-            line={"color": METHOD_COLOUR[m], "dash": "dot", "width": 1},
-            hoverinfo="skip",
-            row=1,
-            col=2,
-        )
-        fig.add_scatter(
-            x=x,
-            y=[r["grad_share_bridge"] for r in rows],
-            legendgroup=m,
-            showlegend=False,
-            line=style,
-            row=1,
-            col=3,
-        )
-    if history:
-        fig.add_hline(
-            y=float(np.mean([r["edge_share_bridge"] for r in history])),
-            line_dash="dot",
-            line_color="#555",
-            row=1,
-            col=3,
-            annotation_text="share of edges",
-            annotation_position="top left",
-        )
-    fig.update_yaxes(range=[0, 1.02], row=1, col=2)
-    fig.update_yaxes(range=[0, 1.02], row=1, col=3)
-    fig.update_xaxes(title_text="training step")
-    fig.update_layout(  # the legend below the x-axis titles: above, it covered a title
-        height=380,
-        margin={"t": 40, "b": 70, "l": 10, "r": 10},
-        legend={"orientation": "h", "yanchor": "top", "y": -0.22, "x": 0, "xanchor": "left"},
-    )
-    return fig
-
-
 def dynamics_figure(series: Sequence[dict[str, Any]]) -> Any:
     """Bridge keep-probability and gradient share over steps (mean over seeds, band = min..max)."""
     from plotly.subplots import make_subplots
@@ -320,101 +258,4 @@ def dynamics_figure(series: Sequence[dict[str, Any]]) -> Any:
             annotation_text="bridges' share of edges",
         )
     fig.update_layout(height=380, xaxis_title="training step", xaxis2_title="training step")
-    return fig
-
-
-def gradient_scatter(R: np.ndarray, grads: dict[str, np.ndarray], bridges: np.ndarray) -> Any:
-    """Per-edge |dL/dlogit| against R_eff, one colour per model, bridges as large diamonds."""
-    import plotly.graph_objects as go
-
-    fig = go.Figure()
-    for m, g in grads.items():
-        for is_bridge in (False, True):
-            sel = bridges == is_bridge
-            if not sel.any():
-                continue
-            fig.add_scatter(
-                x=R[sel],
-                y=g[sel],
-                mode="markers",
-                name=f"{METHOD_LABEL.get(m, m)}: {'bridges' if is_bridge else 'other edges'}",
-                marker={
-                    "color": METHOD_COLOUR.get(m, "#333"),
-                    "symbol": "diamond"
-                    if is_bridge
-                    else ("circle" if m == "spectral" else "square"),
-                    "size": 14 if is_bridge else 7,
-                    "opacity": 0.95 if is_bridge else 0.55,
-                    "line": {"color": "#111", "width": 1.5 if is_bridge else 0},
-                },
-                hovertemplate="R_eff %{x:.3f}<br>|dL/dlogit| %{y:.2e}<extra></extra>",
-            )
-    fig.update_layout(
-        xaxis_title="effective resistance R_eff",
-        yaxis={"title": "mean |dL/dlogit| per edge", "type": "log"},
-        height=380,
-        margin={"t": 30, "b": 10},
-        legend={"orientation": "h", "y": -0.25},
-    )
-    return fig
-
-
-def gradient_share_figure(history: Sequence[dict[str, Any]]) -> Any:
-    """Bridges' share of the parameter-gradient norm vs their share of the edges, over steps."""
-    import plotly.graph_objects as go
-
-    fig = go.Figure()
-    for m in ("standard", "spectral"):
-        rows = [r for r in history if r["method"] == m]
-        if rows:
-            fig.add_scatter(
-                x=[r["step"] for r in rows],
-                y=[r["grad_share_bridge"] for r in rows],
-                name=METHOD_LABEL[m],
-                line={"color": METHOD_COLOUR[m], "dash": "solid" if m == "spectral" else "dash"},
-            )
-    if history:
-        fig.add_scatter(
-            x=[r["step"] for r in history],
-            y=[r["edge_share_bridge"] for r in history],
-            name="bridges' share of the edges",
-            mode="markers",
-            marker={"color": "#555", "size": 4},
-        )
-    fig.update_layout(
-        xaxis_title="training step",
-        yaxis={"title": "share", "range": [0, 1.02], "tickformat": ".0%"},
-        height=360,
-        margin={"t": 30, "b": 10},
-        legend={"orientation": "h", "y": -0.25},
-    )
-    return fig
-
-
-def rbin_figure(history: Sequence[dict[str, Any]], bins: Sequence[float]) -> Any:
-    """Parameter-gradient norm by R_eff bin at the latest logged step, per model."""
-    import plotly.graph_objects as go
-
-    fig = go.Figure()
-    labels = [f"{lo:.2f}–{min(hi, 1.0):.2f}" for lo, hi in zip(bins[:-1], bins[1:], strict=True)]
-    for m in ("standard", "spectral"):
-        rows = [r for r in history if r["method"] == m]
-        if not rows:
-            continue
-        last = rows[-1]
-        fig.add_bar(
-            x=labels,
-            y=[last.get(f"grad_norm_rbin{i}", 0.0) for i in range(len(labels))],
-            name=METHOD_LABEL[m],
-            marker_color=METHOD_COLOUR[m],
-            marker_pattern_shape="" if m == "spectral" else "/",
-        )
-    fig.update_layout(
-        barmode="group",
-        xaxis_title="R_eff bin",
-        yaxis_title="‖∇θ L_bin‖ (latest logged step)",
-        height=340,
-        margin={"t": 30, "b": 10},
-        legend={"orientation": "h", "y": -0.3},
-    )
     return fig

@@ -113,94 +113,121 @@ def _beyond_markdown(res: dict[str, Any]) -> list[str]:
     """The extra sections of the experiments beyond the paper (docs/beyond.md)."""
     lines: list[str] = []
     if "verdict" in res:
-        v = res["verdict"]
-        lines += ["", f"**Which controls match the spectral weighting?** {v['summary']}", ""]
-        lines += [f"- {line}" for line in v["lines"]]
-        share = res.get("grad_share_bridge", {})
-        if share:
-            lines += [
-                "",
-                "Bridges' share of the parameter-gradient norm at the last step (mean over "
-                "seeds): "
-                + "; ".join(
-                    f"{METHOD_LABEL.get(m, m)} {pct(float(np.nanmean(vals)))}"
-                    for m, vals in share.items()
-                ),
-            ]
+        lines += _verdict_markdown(res)
     if "bridge_classes" in res:
-        lines += [
-            "",
-            "Bridge survival by kind of bridge (pendant: an endpoint of degree 1; core: both "
-            "sides hold a cycle, a bridge between dense parts; tree: the rest):",
-            "",
-            "| method | pendant bridges | core bridges | tree bridges |",
-            "|---|---|---|---|",
-        ]
-        for m in (m for m in METHOD_ORDER if m in res["bridge_classes"]):
-            row = res["bridge_classes"][m]
-            cells = [
-                f"{pct(row[c]['survival'])}{ci_suffix(row[c]['ci'])} (n={row[c]['n_bridges']})"
-                for c in ("pendant", "core", "tree")
-            ]
-            lines.append(f"| {METHOD_LABEL.get(m, m)} | " + " | ".join(cells) + " |")
+        lines += _bridge_classes_markdown(res["bridge_classes"])
     if "dataset" in res:
-        d = res["dataset"]
-        lines += [
-            "",
-            f"Dataset: connected subgraphs cut from {', '.join(d['sources'])} "
-            f"({pct(d.get('joined_share', 0.0))} of them two subgraphs joined by one edge); "
-            f"{d['graphs_per_seed']} graphs per seed, {d['nodes_range'][0]}–"
-            f"{d['nodes_range'][1]} nodes, {d['edges_range'][0]}–{d['edges_range'][1]} edges "
-            f"(mean {d['mean_edges']:.0f}); bridges per graph: pendant "
-            f"{d['bridges_pendant_per_graph']:.2f}, core {d['bridges_core_per_graph']:.2f}, "
-            f"tree {d['bridges_tree_per_graph']:.2f}.",
-        ]
+        lines += _dataset_markdown(res["dataset"])
     if "finetune" in res:
-        ft = res["finetune"]
-        lines += ["", ft["statement"], ""]
-        steps = sorted({r["step"] for r in ft["curve"]})
-        lines += [
-            "| model | " + " | ".join(f"step {s}" for s in steps) + " |",
-            "|---|" + "---|" * len(steps),
-        ]
-        for model in ("standard", "scratch", "finetuned"):
-            by_step = {r["step"]: r for r in ft["curve"] if r["model"] == model}
-            label = {
-                "standard": "standard (from scratch)",
-                "scratch": "spectral (from scratch)",
-                "finetuned": "standard model, then spectral fine-tuning",
-            }[model]
-            lines.append(
-                f"| {label} | "
-                + " | ".join(
-                    pct(by_step[s]["bridge_survival"]) if s in by_step else "" for s in steps
-                )
-                + " |"
-            )
-        per = ft["steps_to_recover_per_seed"]
-        lines += [
-            "",
-            "Steps to recover, per seed (bridge survival >= "
-            f"{pct(ft['threshold'])}): spectral from scratch "
-            f"{per['scratch']}; fine-tuned {per['finetuned']} (None: not within the budget).",
-        ]
+        lines += _finetune_markdown(res["finetune"])
     if "grid" in res:
+        lines += _grid_markdown(res)
+    return lines
+
+
+def _verdict_markdown(res: dict[str, Any]) -> list[str]:
+    """Which controls match the spectral weighting, and the bridges' gradient share."""
+    v = res["verdict"]
+    lines = ["", f"**Which controls match the spectral weighting?** {v['summary']}", ""]
+    lines += [f"- {line}" for line in v["lines"]]
+    share = res.get("grad_share_bridge", {})
+    if share:
         lines += [
             "",
-            res.get("grid_statement", ""),
-            "",
-            "| setting | standard: bridge survival | spectral: bridge survival | "
-            "standard: connectivity | spectral: connectivity |",
-            "|---|---|---|---|---|",
+            "Bridges' share of the parameter-gradient norm at the last step (mean over "
+            "seeds): "
+            + "; ".join(
+                f"{METHOD_LABEL.get(m, m)} {pct(float(np.nanmean(vals)))}"
+                for m, vals in share.items()
+            ),
         ]
-        for g in res["grid"]:
-            s_, w = g["methods"]["standard"], g["methods"]["spectral"]
-            mark = " (default)" if g.get("default") else ""
-            lines.append(
-                f"| {g['label']}{mark} | {pct(s_['bridge_survival'])}"
-                f"{ci_suffix(s_['bridge_survival_ci'])} | {pct(w['bridge_survival'])}"
-                f"{ci_suffix(w['bridge_survival_ci'])} | {pct(s_['connectivity'])}"
-                f"{ci_suffix(s_['connectivity_ci'])} | {pct(w['connectivity'])}"
-                f"{ci_suffix(w['connectivity_ci'])} |"
-            )
+    return lines
+
+
+def _bridge_classes_markdown(classes: dict[str, Any]) -> list[str]:
+    """Bridge survival per kind of bridge (pendant, core, tree) and method."""
+    lines = [
+        "",
+        "Bridge survival by kind of bridge (pendant: an endpoint of degree 1; core: both "
+        "sides hold a cycle, a bridge between dense parts; tree: the rest):",
+        "",
+        "| method | pendant bridges | core bridges | tree bridges |",
+        "|---|---|---|---|",
+    ]
+    for m in (m for m in METHOD_ORDER if m in classes):
+        row = classes[m]
+        cells = [
+            f"{pct(row[c]['survival'])}{ci_suffix(row[c]['ci'])} (n={row[c]['n_bridges']})"
+            for c in ("pendant", "core", "tree")
+        ]
+        lines.append(f"| {METHOD_LABEL.get(m, m)} | " + " | ".join(cells) + " |")
+    return lines
+
+
+def _dataset_markdown(d: dict[str, Any]) -> list[str]:
+    """What the real-network dataset holds: sources, sizes and bridges per graph."""
+    return [
+        "",
+        f"Dataset: connected subgraphs cut from {', '.join(d['sources'])} "
+        f"({pct(d.get('joined_share', 0.0))} of them two subgraphs joined by one edge); "
+        f"{d['graphs_per_seed']} graphs per seed, {d['nodes_range'][0]}–"
+        f"{d['nodes_range'][1]} nodes, {d['edges_range'][0]}–{d['edges_range'][1]} edges "
+        f"(mean {d['mean_edges']:.0f}); bridges per graph: pendant "
+        f"{d['bridges_pendant_per_graph']:.2f}, core {d['bridges_core_per_graph']:.2f}, "
+        f"tree {d['bridges_tree_per_graph']:.2f}.",
+    ]
+
+
+_FINETUNE_LABEL = {
+    "standard": "standard (from scratch)",
+    "scratch": "spectral (from scratch)",
+    "finetuned": "standard model, then spectral fine-tuning",
+}
+
+
+def _finetune_markdown(ft: dict[str, Any]) -> list[str]:
+    """Bridge survival of each model per step, and the steps each seed took to recover."""
+    lines = ["", ft["statement"], ""]
+    steps = sorted({r["step"] for r in ft["curve"]})
+    lines += [
+        "| model | " + " | ".join(f"step {s}" for s in steps) + " |",
+        "|---|" + "---|" * len(steps),
+    ]
+    for model in ("standard", "scratch", "finetuned"):
+        by_step = {r["step"]: r for r in ft["curve"] if r["model"] == model}
+        lines.append(
+            f"| {_FINETUNE_LABEL[model]} | "
+            + " | ".join(pct(by_step[s]["bridge_survival"]) if s in by_step else "" for s in steps)
+            + " |"
+        )
+    per = ft["steps_to_recover_per_seed"]
+    lines += [
+        "",
+        "Steps to recover, per seed (bridge survival >= "
+        f"{pct(ft['threshold'])}): spectral from scratch "
+        f"{per['scratch']}; fine-tuned {per['finetuned']} (None: not within the budget).",
+    ]
+    return lines
+
+
+def _grid_markdown(res: dict[str, Any]) -> list[str]:
+    """A sensitivity sweep: both models' survival and connectivity per setting."""
+    lines = [
+        "",
+        res.get("grid_statement", ""),
+        "",
+        "| setting | standard: bridge survival | spectral: bridge survival | "
+        "standard: connectivity | spectral: connectivity |",
+        "|---|---|---|---|---|",
+    ]
+    for g in res["grid"]:
+        s_, w = g["methods"]["standard"], g["methods"]["spectral"]
+        mark = " (default)" if g.get("default") else ""
+        lines.append(
+            f"| {g['label']}{mark} | {pct(s_['bridge_survival'])}"
+            f"{ci_suffix(s_['bridge_survival_ci'])} | {pct(w['bridge_survival'])}"
+            f"{ci_suffix(w['bridge_survival_ci'])} | {pct(s_['connectivity'])}"
+            f"{ci_suffix(s_['connectivity_ci'])} | {pct(w['connectivity'])}"
+            f"{ci_suffix(w['connectivity_ci'])} |"
+        )
     return lines

@@ -29,12 +29,29 @@ def _png(res: dict[str, Any], path: Path) -> None:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    merged = all_methods(res)
-    methods = list(merged)
     extra = ("series", "sweep", "finetune", "grid", "bridge_classes")
     ncols = 2 if any(res.get(k) for k in extra) else 1
     fig, axes = plt.subplots(1, ncols, figsize=(6 * ncols, 3.6), squeeze=False)
-    ax = axes[0, 0]
+    _bars_panel(axes[0, 0], res)
+    if ncols == 2 and not (res.get("series") or res.get("sweep")):
+        _png_beyond(res, axes[0, 1])
+    elif ncols == 2:
+        ax = axes[0, 1]
+        if res.get("series"):
+            _series_panel(ax, res["series"])
+        else:
+            _sweep_panel(ax, res["sweep"])
+        ax.set_ylim(0, 1.05)
+        ax.legend(fontsize=8)
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+
+
+def _bars_panel(ax: Any, res: dict[str, Any]) -> None:
+    """Connectivity and bridge survival per method, with their 95% intervals."""
+    merged = all_methods(res)
+    methods = list(merged)
     x = np.arange(len(methods))
     for i, (metric, hatch) in enumerate((("connectivity", ""), ("bridge_survival", "//"))):
         vals = np.array([merged[m][metric] for m in methods], dtype=float)
@@ -61,45 +78,40 @@ def _png(res: dict[str, Any], path: Path) -> None:
     ax.set_ylim(0, 1.05)
     ax.set_title(f"{res['experiment']} (ours, 95% CI)")
     ax.legend(fontsize=8)
-    if ncols == 2 and not (res.get("series") or res.get("sweep")):
-        _png_beyond(res, axes[0, 1])
-    elif ncols == 2:
-        ax = axes[0, 1]
-        if res.get("series"):
-            for m in ("standard", "spectral"):
-                rows = [r for r in res["series"] if r["method"] == m]
-                steps = sorted({r["step"] for r in rows})
-                mean = [
-                    np.nanmean([r["p_keep_bridge"] for r in rows if r["step"] == s]) for s in steps
-                ]
-                ax.plot(
-                    steps,
-                    mean,
-                    color=METHOD_COLOUR[m],
-                    ls="-" if m == "spectral" else "--",
-                    label=METHOD_LABEL[m],
-                )
-            ax.set_xlabel("training step")
-            ax.set_ylabel("P(keep) of bridges")
-        else:
-            for m in ("standard", "spectral"):
-                xs = [row["bridged_fraction"] for row in res["sweep"]]
-                ys = [row["methods"][m]["bridge_survival"] for row in res["sweep"]]
-                ax.plot(
-                    xs,
-                    ys,
-                    "o-" if m == "spectral" else "s--",
-                    color=METHOD_COLOUR[m],
-                    label=METHOD_LABEL[m],
-                )
-            ax.set_xscale("log")
-            ax.set_xlabel("share of training graphs with a bridge")
-            ax.set_ylabel("bridge survival")
-        ax.set_ylim(0, 1.05)
-        ax.legend(fontsize=8)
-    fig.tight_layout()
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
+
+
+def _series_panel(ax: Any, series: Sequence[dict[str, Any]]) -> None:
+    """The bridges' keep-probability over training steps (mean over seeds)."""
+    for m in ("standard", "spectral"):
+        rows = [r for r in series if r["method"] == m]
+        steps = sorted({r["step"] for r in rows})
+        mean = [np.nanmean([r["p_keep_bridge"] for r in rows if r["step"] == s]) for s in steps]
+        ax.plot(
+            steps,
+            mean,
+            color=METHOD_COLOUR[m],
+            ls="-" if m == "spectral" else "--",
+            label=METHOD_LABEL[m],
+        )
+    ax.set_xlabel("training step")
+    ax.set_ylabel("P(keep) of bridges")
+
+
+def _sweep_panel(ax: Any, sweep: Sequence[dict[str, Any]]) -> None:
+    """Bridge survival against the share of bridged training graphs."""
+    for m in ("standard", "spectral"):
+        xs = [row["bridged_fraction"] for row in sweep]
+        ys = [row["methods"][m]["bridge_survival"] for row in sweep]
+        ax.plot(
+            xs,
+            ys,
+            "o-" if m == "spectral" else "s--",
+            color=METHOD_COLOUR[m],
+            label=METHOD_LABEL[m],
+        )
+    ax.set_xscale("log")
+    ax.set_xlabel("share of training graphs with a bridge")
+    ax.set_ylabel("bridge survival")
 
 
 _MPL_DASH = {"solid": "-", "dash": "--", "dot": ":", "dashdot": "-.", "longdash": "--"}
@@ -111,70 +123,80 @@ _MPL_MARK = {"square": "s", "circle": "o", "star": "*", "triangle-up": "^", "dia
 def _png_beyond(res: dict[str, Any], ax: Any) -> None:
     """Second panel of the PNG for the experiments beyond the paper."""
     if res.get("finetune"):
-        ft = res["finetune"]
-        for model, m in (
-            ("standard", "standard"),
-            ("scratch", "spectral"),
-            ("finetuned", "finetuned"),
-        ):
-            rows = sorted((r for r in ft["curve"] if r["model"] == model), key=lambda r: r["step"])
-            ax.plot(
-                [r["step"] for r in rows],
-                [r["bridge_survival"] for r in rows],
-                _MPL_DASH.get(METHOD_DASH[m], "-"),
-                marker=_MPL_MARK.get(METHOD_SYMBOL[m], "o"),
-                color=METHOD_COLOUR[m],
-                markeredgecolor="black",
-                label={"scratch": "spectral (scratch)", "finetuned": "fine-tuned"}.get(
-                    model, model
-                ),
-            )
-        ax.axhline(ft["threshold"], color="#555", ls=":", lw=1)
-        ax.set_xlabel("training / fine-tuning steps")
-        ax.set_ylabel("bridge survival")
+        _finetune_panel(ax, res["finetune"])
     elif res.get("grid"):
-        grid = res["grid"]
-        x = np.arange(len(grid))
-        for i, m in enumerate(("standard", "spectral")):
-            vals = np.array([g["methods"][m]["bridge_survival"] for g in grid], dtype=float)
-            ci = np.array([g["methods"][m]["bridge_survival_ci"] for g in grid], dtype=float)
-            ax.errorbar(
-                x + (i - 0.5) * 0.2,
-                vals,
-                yerr=np.abs(np.stack([vals - ci[:, 0], ci[:, 1] - vals])),
-                fmt=_MPL_MARK.get(METHOD_SYMBOL[m], "o"),
-                color=METHOD_COLOUR[m],
-                capsize=3,
-                label=METHOD_LABEL[m],
-            )
-        ax.set_xticks(
-            x,
-            [g["label"].split(" (")[0] + ("*" if g.get("default") else "") for g in grid],
-            rotation=30,
-            ha="right",
-            fontsize=7,
-        )
-        ax.set_ylabel("bridge survival")
+        _grid_panel(ax, res["grid"])
     else:
-        classes = res["bridge_classes"]
-        kinds = ("pendant", "core", "tree")
-        names = [m for m in METHOD_ORDER if m in classes]
-        width = 0.8 / max(1, len(names))
-        for i, m in enumerate(names):
-            vals = np.nan_to_num(np.array([classes[m][k]["survival"] for k in kinds], dtype=float))
-            ax.bar(
-                np.arange(3) + (i - (len(names) - 1) / 2) * width,
-                vals,
-                width,
-                color=METHOD_COLOUR.get(m, "#777777"),
-                edgecolor="black",
-                hatch=["//", "", "..", "xx", "++"][i % 5],
-                label=METHOD_LABEL.get(m, m).split(" (")[0],
-            )
-        ax.set_xticks(np.arange(3), [f"{k} bridges" for k in kinds])
-        ax.set_ylabel("bridge survival")
+        _classes_panel(ax, res["bridge_classes"])
     ax.set_ylim(0, 1.05)
     ax.legend(fontsize=7)
+
+
+def _finetune_panel(ax: Any, ft: dict[str, Any]) -> None:
+    """Bridge survival over steps: standard, spectral from scratch, fine-tuned."""
+    for model, m in (
+        ("standard", "standard"),
+        ("scratch", "spectral"),
+        ("finetuned", "finetuned"),
+    ):
+        rows = sorted((r for r in ft["curve"] if r["model"] == model), key=lambda r: r["step"])
+        ax.plot(
+            [r["step"] for r in rows],
+            [r["bridge_survival"] for r in rows],
+            _MPL_DASH.get(METHOD_DASH[m], "-"),
+            marker=_MPL_MARK.get(METHOD_SYMBOL[m], "o"),
+            color=METHOD_COLOUR[m],
+            markeredgecolor="black",
+            label={"scratch": "spectral (scratch)", "finetuned": "fine-tuned"}.get(model, model),
+        )
+    ax.axhline(ft["threshold"], color="#555", ls=":", lw=1)
+    ax.set_xlabel("training / fine-tuning steps")
+    ax.set_ylabel("bridge survival")
+
+
+def _grid_panel(ax: Any, grid: Sequence[dict[str, Any]]) -> None:
+    """Both models' bridge survival (95% CI) per setting of a sensitivity sweep."""
+    x = np.arange(len(grid))
+    for i, m in enumerate(("standard", "spectral")):
+        vals = np.array([g["methods"][m]["bridge_survival"] for g in grid], dtype=float)
+        ci = np.array([g["methods"][m]["bridge_survival_ci"] for g in grid], dtype=float)
+        ax.errorbar(
+            x + (i - 0.5) * 0.2,
+            vals,
+            yerr=np.abs(np.stack([vals - ci[:, 0], ci[:, 1] - vals])),
+            fmt=_MPL_MARK.get(METHOD_SYMBOL[m], "o"),
+            color=METHOD_COLOUR[m],
+            capsize=3,
+            label=METHOD_LABEL[m],
+        )
+    ax.set_xticks(
+        x,
+        [g["label"].split(" (")[0] + ("*" if g.get("default") else "") for g in grid],
+        rotation=30,
+        ha="right",
+        fontsize=7,
+    )
+    ax.set_ylabel("bridge survival")
+
+
+def _classes_panel(ax: Any, classes: dict[str, Any]) -> None:
+    """Bridge survival per kind of bridge (pendant, core, tree) and method."""
+    kinds = ("pendant", "core", "tree")
+    names = [m for m in METHOD_ORDER if m in classes]
+    width = 0.8 / max(1, len(names))
+    for i, m in enumerate(names):
+        vals = np.nan_to_num(np.array([classes[m][k]["survival"] for k in kinds], dtype=float))
+        ax.bar(
+            np.arange(3) + (i - (len(names) - 1) / 2) * width,
+            vals,
+            width,
+            color=METHOD_COLOUR.get(m, "#777777"),
+            edgecolor="black",
+            hatch=["//", "", "..", "xx", "++"][i % 5],
+            label=METHOD_LABEL.get(m, m).split(" (")[0],
+        )
+    ax.set_xticks(np.arange(3), [f"{k} bridges" for k in kinds])
+    ax.set_ylabel("bridge survival")
 
 
 def write_report(results: Sequence[dict[str, Any]], out: str | Path) -> str:

@@ -22,7 +22,8 @@ request waits its turn, with its place in the queue and an estimate.
   worker goes on with the next job. Nothing a job raises reaches another job.
 
 Modules, lowest first: ``workers`` (processes and their message protocol), ``jobs`` (job,
-ticket, context, view), ``eta`` (the queue's estimate), ``reaper`` (who is gone),
+context, view), ``job_queue`` (the waiting jobs and which job answers a key), ``eta`` (the
+queue's estimate), ``reaper`` (who is gone), ``tickets`` (a watcher's :class:`Ticket`),
 ``pool`` (:class:`JobPool`), ``duel_jobs`` (training and sampling a duel in a worker),
 ``session`` (a student's duel, driven by the pages).
 
@@ -49,7 +50,8 @@ from .duel_jobs import (
     warm_remote,
 )
 from .jobs import FINISHED, STATUSES, Cancelled, JobContext, JobView, PoolFull
-from .pool import JobPool, Ticket, default_workers
+from .pool import JobPool, default_workers
+from .tickets import Ticket
 from .workers import WORKER_NICE, ProcessWorker, RemoteError, Watched, WorkerDied
 
 __all__ = [

@@ -1,4 +1,7 @@
-"""The pool: a priority queue of jobs served by a fixed number of worker threads."""
+"""The pool: a priority queue of jobs (:mod:`.job_queue`) served by a fixed number of worker
+threads (each with its own worker process, :mod:`.workers`, when asked); the estimate is
+:mod:`.eta`'s, who is gone is :mod:`.reaper`'s, and a watcher holds a
+:class:`~.tickets.Ticket`."""
 
 from __future__ import annotations
 
@@ -7,14 +10,17 @@ import os
 import threading
 import time
 import traceback
-from collections import OrderedDict, deque
 from collections.abc import Callable, Hashable
 from typing import Any
 
 from .eta import RateEstimator
+from .job_queue import JobQueue
 from .jobs import FINISHED, JobContext, JobView, PoolFull, _Job
 from .reaper import Reaper
+from .tickets import Ticket
 from .workers import ProcessWorker, RemoteError
+
+__all__ = ["JobPool", "Ticket", "default_workers"]
 
 
 def default_workers() -> int:
@@ -91,10 +97,8 @@ class JobPool:
         self.log = log
         self._lock = threading.Lock()
         self._cond = threading.Condition(self._lock)
-        self._queue: deque[_Job] = deque()
+        self._queue = JobQueue()  # waiting jobs, and the job that answers each key
         self._running: set[_Job] = set()
-        self._live: dict[Hashable, _Job] = {}  # key -> queued or running job
-        self._done: OrderedDict[Hashable, _Job] = OrderedDict()  # key -> done job (LRU)
         self._ids = itertools.count(1)
         self._threads: list[threading.Thread] = []
         self._closing = False
@@ -134,12 +138,7 @@ class JobPool:
             if self._closing:
                 raise RuntimeError("the job pool has been shut down")
             self.counts["requests"] += 1
-            job = None
-            if key is not None:
-                job = self._live.get(key)
-                if job is None and key in self._done:
-                    job = self._done[key]
-                    self._done.move_to_end(key)
+            job = self._queue.find(key) if key is not None else None
             reused = job is not None
             if job is None:
                 if len(self._queue) >= self.max_queue:
@@ -150,13 +149,7 @@ class JobPool:
                 job = _Job(next(self._ids), fn, key, label or getattr(fn, "__name__", "job"), cost)
                 job.shared = shared
                 job.priority = int(priority)
-                at = next(
-                    (i for i, j in enumerate(self._queue) if j.priority < job.priority),
-                    len(self._queue),
-                )
-                self._queue.insert(at, job)
-                if key is not None:
-                    self._live[key] = job
+                self._queue.push(job)
                 self.counts["computed"] += 1
                 self._start_threads()
                 self._cond.notify_all()
@@ -210,7 +203,7 @@ class JobPool:
                     if worker is not None:
                         worker.close()
                     return
-                job = self._queue.popleft()
+                job = self._queue.pop()
                 job.status = "running"
                 job.started = time.monotonic()
                 self._running.add(job)
@@ -226,8 +219,7 @@ class JobPool:
         with self._cond:
             self._running.discard(job)
             job.finished = time.monotonic()
-            if self._live.get(job.key) is job:
-                del self._live[job.key]
+            self._queue.forget(job)
             if job.cancel_event.is_set():  # stopped on request, by returning or by raising
                 job.status = "cancelled"
             elif error is not None:
@@ -235,10 +227,7 @@ class JobPool:
             else:
                 job.status, job.result = "done", result
                 self.rate.learn(job)
-                if job.key is not None and self.keep_finished > 0:
-                    self._done[job.key] = job
-                    while len(self._done) > self.keep_finished:
-                        self._done.popitem(last=False)
+                self._queue.remember(job, self.keep_finished)
             self.counts[job.status] += 1
             job.tickets.clear()
             job.fn = None  # drop the closure (and what it holds) as soon as possible
@@ -255,9 +244,7 @@ class JobPool:
     def _view(self, ticket: Ticket) -> JobView:
         with self._lock:
             job, now = ticket._job, time.monotonic()
-            position = None
-            if job.status == "queued":
-                position = next((i for i, j in enumerate(self._queue, 1) if j is job), None)
+            position = self._queue.position(job) if job.status == "queued" else None
             return JobView(
                 status=job.status,
                 position=position,
@@ -280,7 +267,7 @@ class JobPool:
                 "workers": self.workers,
                 "queued": len(self._queue),
                 "running": len(self._running),
-                "kept": len(self._done),
+                "kept": self._queue.kept,
                 "sec_per_unit": self.rate.sec_per_unit,
             }
 
@@ -296,8 +283,7 @@ class JobPool:
             if job.tickets or job.status in FINISHED:
                 return
             job.cancel_event.set()
-            if self._live.get(job.key) is job:
-                del self._live[job.key]  # a new request for this key starts afresh
+            self._queue.forget(job)  # a new request for this key starts afresh
             if job.status == "queued":
                 self._queue.remove(job)
                 job.status = "cancelled"
@@ -373,62 +359,3 @@ class JobPool:
                 t.join(timeout=30)
         for w in list(self._workers):
             w.close()
-
-
-class Ticket:
-    """One watcher's handle on a job. Poll it; cancel it when the watcher leaves."""
-
-    def __init__(self, pool: JobPool, job: _Job, owner: str, reused: bool) -> None:
-        self._pool = pool
-        self._job = job
-        self.owner = owner
-        self.reused = reused
-        self.active = True  # False once cancelled (or detached)
-        self.last_seen = time.monotonic()
-
-    @property
-    def status(self) -> str:
-        return self._job.status
-
-    @property
-    def label(self) -> str:
-        return self._job.label
-
-    @property
-    def shared(self) -> Any:
-        """The job's shared object (for duel jobs, a :class:`DuelRun` mirroring the duel)."""
-        return self._job.shared
-
-    def poll(self) -> JobView:
-        """The job's state now; also tells the pool this watcher is still here."""
-        self.last_seen = time.monotonic()
-        return self._pool._view(self)
-
-    def wait(self, timeout: float | None = None) -> JobView:
-        """Block until the job has finished (or ``timeout`` seconds); for scripts and tests."""
-        deadline = None if timeout is None else time.monotonic() + timeout
-        with self._pool._cond:
-            while self._job.status not in FINISHED:
-                left = None if deadline is None else deadline - time.monotonic()
-                if left is not None and left <= 0:
-                    break
-                self._pool._cond.wait(left if left is not None else 1.0)
-        return self.poll()
-
-    def result(self) -> Any:
-        """The job's return value; raises RuntimeError unless the job is done."""
-        if self._job.status != "done":
-            raise RuntimeError(f"job {self._job.label!r} is {self._job.status}, not done")
-        return self._job.result
-
-    @property
-    def error(self) -> str | None:
-        return self._job.error
-
-    @property
-    def trace(self) -> str | None:
-        return self._job.trace
-
-    def cancel(self) -> None:
-        """Stop watching. The job itself stops only when nobody else watches it."""
-        self._pool._cancel_ticket(self)

@@ -8,6 +8,7 @@ dropped bridge gets a cross); node positions from :func:`layout`, seeded, so the
 graph always looks the same and panels can share one layout. No streamlit import.
 """
 
+from .charts import exact_vs_approx_figure, reff_histogram
 from .common import (
     BRIDGE_COLOUR,
     COLORSCALE,
@@ -21,7 +22,7 @@ from .common import (
     fitted_height,
     layout,
 )
-from .figures import exact_vs_approx_figure, graph_figure, reff_histogram
+from .figures import graph_figure
 from .network import (
     VIS_VERSION,
     external_urls,

@@ -59,14 +59,26 @@ def pyvis_html(
     keep = np.ones(m, dtype=bool) if kept is None else np.asarray(kept, dtype=bool)
     lo, hi = _scale_range(values, cmin, cmax)
     colours = edge_colours(values, cmin=lo, cmax=hi)
-    height = height or fitted_height(pos, lo=360)
-    w_edge, w_bridge = _widths(m)
     labels = node_labels(G)
+    links = _vis_edges(
+        G, edges, values, colours, is_bridge, keep, kept is not None, labels, value_label
+    )
+    spec = {"nodes": _vis_nodes(G, pos, labels), "edges": links, "options": _vis_options(len(pos))}
+    return _page(
+        script_json(json.dumps(spec)),
+        value_label,
+        (lo, hi),
+        height or fitted_height(pos, lo=360),
+        _widths(m)[1],
+    )
+
+
+def _vis_nodes(G: nx.Graph, pos: np.ndarray, labels: list) -> list[dict]:
+    """vis-network nodes at ``pos`` (scaled to the canvas), labelled on small graphs."""
     deg = dict(G.degree())
-    weights = edge_weights(G, edges)
     scale = 300.0 * max(1.0, np.sqrt(len(pos) / 60.0))
     show_labels = len(pos) <= 40
-    nodes = [
+    return [
         {
             "id": i,
             "x": float(pos[i, 0] * scale),
@@ -76,10 +88,27 @@ def pyvis_html(
         }
         for i in range(len(pos))
     ]
+
+
+def _vis_edges(
+    G: nx.Graph,
+    edges: np.ndarray,
+    values: np.ndarray,
+    colours: list[str],
+    is_bridge: np.ndarray,
+    keep: np.ndarray,
+    tag_kept: bool,
+    labels: list,
+    value_label: str,
+) -> list[dict]:
+    """vis-network edges: coloured by value, bridges wide and dashed, dropped ones pale and
+    dotted (a dropped bridge in vermillion), each with its exact value on hover."""
+    w_edge, w_bridge = _widths(len(edges))
+    weights = edge_weights(G, edges)
     links = []
     for j, (u, v) in enumerate(edges):
         tag = "\nbridge" if is_bridge[j] else ""
-        if kept is not None:
+        if tag_kept:
             tag += "\nkept" if keep[j] else "\ndropped"
         e = {
             "from": int(u),
@@ -94,7 +123,12 @@ def pyvis_html(
             e["color"] = {"color": BRIDGE_COLOUR if is_bridge[j] else DROPPED_COLOUR}
             e["dashes"] = [2, 5]
         links.append(e)
-    options = {
+    return links
+
+
+def _vis_options(n: int) -> dict:
+    """Fixed positions (no physics), hover tooltips, draggable nodes sized for ``n`` nodes."""
+    return {
         "physics": {"enabled": False},
         "layout": {"improvedLayout": False},
         "interaction": {
@@ -106,14 +140,21 @@ def pyvis_html(
         },
         "nodes": {
             "shape": "dot",
-            "size": max(3, _node_size(len(pos)) * 0.8),
+            "size": max(3, _node_size(n) * 0.8),
             "borderWidth": 1.5,
             "color": {"background": "#ffffff", "border": "#333333"},
             "font": {"size": 12, "face": "sans-serif", "color": "#333"},
         },
         "edges": {"smooth": False, "selectionWidth": 1.5, "hoverWidth": 1.0},
     }
-    data = script_json(json.dumps({"nodes": nodes, "edges": links, "options": options}))
+
+
+def _page(
+    data: str, value_label: str, scale: tuple[float, float], height: int, w_bridge: float
+) -> str:
+    """The page around the canvas: its colour key, the inlined vis-network script and
+    ``data`` (the script-safe JSON of nodes, edges and options)."""
+    lo, hi = scale
     gradient = ", ".join(edge_colours(np.linspace(lo, hi, 9), cmin=lo, cmax=hi))
     ticks = "".join(f"<span>{t:.2g}</span>" for t in np.linspace(lo, hi, 5))
     label = _html.escape(value_label)

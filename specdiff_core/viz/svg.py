@@ -4,6 +4,7 @@ and the R_eff histogram."""
 from __future__ import annotations
 
 import html as _html
+from dataclasses import dataclass
 from typing import Any
 
 import networkx as nx
@@ -54,22 +55,13 @@ def graph_svg(
     keep = np.ones(m, dtype=bool) if kept is None else np.asarray(kept, dtype=bool)
     lo, hi = _scale_range(values, cmin, cmax)
     colours = edge_colours(values, cmin=lo, cmax=hi)
-    w_edge, w_bridge = _widths(m)
     labels = [_svg_text(x) for x in node_labels(G)]
-    deg = dict(G.degree())
     label = _svg_text(value_label)
 
     top = 34 if title else 12
     plot_w = width - 110  # room for the colour bar
     height = fitted_height(pos, width=plot_w, lo=240, hi=640) - 90 + top + 24
-    span = np.ptp(pos, axis=0) if len(pos) else np.ones(2)
-    scale = min((plot_w - 40) / max(span[0], 1e-9), (height - top - 34) / max(span[1], 1e-9))
-    centre = pos.min(axis=0) + span / 2 if len(pos) else np.zeros(2)
-    xy = np.column_stack([
-        20 + (plot_w - 40) / 2 + (pos[:, 0] - centre[0]) * scale,
-        top + (height - top - 24) / 2 - (pos[:, 1] - centre[1]) * scale,
-    ])  # (n, 2) pixels, y down  # fmt: skip
-
+    xy = _pixels(pos, plot_w, height, top)
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height:.0f}" '
         f'width="100%" role="img" aria-label="graph, edges coloured by {label}" '
@@ -77,8 +69,40 @@ def graph_svg(
     ]
     if title:
         out.append(f'<text x="8" y="20" font-weight="600" fill="#31333f">{_svg_text(title)}</text>')
-    order = np.lexsort((is_bridge, keep))  # dropped first, bridges last: on top
-    for j in order:
+    out += _svg_edges(xy, edges, values, colours, is_bridge, keep, labels, label)
+    out += _svg_nodes(G, xy, labels)
+    bar = (plot_w + 34, top + 26, max(80.0, min(220.0, height - top - 90)))  # x, y, height
+    out += _svg_key(bar, (lo, hi), label, _widths(m)[1] if is_bridge.any() else None)
+    out.append("</svg>")
+    return "".join(out)
+
+
+def _pixels(pos: np.ndarray, plot_w: int, height: int, top: int) -> np.ndarray:
+    """``(n, 2)`` pixel positions, y down: the layout centred and scaled into the plot."""
+    span = np.ptp(pos, axis=0) if len(pos) else np.ones(2)
+    scale = min((plot_w - 40) / max(span[0], 1e-9), (height - top - 34) / max(span[1], 1e-9))
+    centre = pos.min(axis=0) + span / 2 if len(pos) else np.zeros(2)
+    return np.column_stack([
+        20 + (plot_w - 40) / 2 + (pos[:, 0] - centre[0]) * scale,
+        top + (height - top - 24) / 2 - (pos[:, 1] - centre[1]) * scale,
+    ])  # fmt: skip
+
+
+def _svg_edges(
+    xy: np.ndarray,
+    edges: np.ndarray,
+    values: np.ndarray,
+    colours: list[str],
+    is_bridge: np.ndarray,
+    keep: np.ndarray,
+    labels: list[str],
+    label: str,
+) -> list[str]:
+    """Each edge with its exact value on hover (and a wide transparent line to hover on):
+    dropped ones first and bridges last, so that these are drawn on top."""
+    w_edge, w_bridge = _widths(len(edges))
+    out = []
+    for j in np.lexsort((is_bridge, keep)):
         (x1, y1), (x2, y2) = xy[edges[j, 0]], xy[edges[j, 1]]
         colour, wid, dash = colours[j], w_edge, ""
         if is_bridge[j]:
@@ -105,14 +129,29 @@ def graph_svg(
                 f'M{cx - 7:.1f},{cy + 7:.1f}L{cx + 7:.1f},{cy - 7:.1f}" '
                 f'stroke="{BRIDGE_COLOUR}" stroke-width="3"/>'
             )
-    r = _node_size(len(pos)) / 2 + 0.5
-    for i, (x, y) in enumerate(xy):
-        out.append(
-            f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{r:.1f}" fill="#fff" stroke="#333" '
-            f'stroke-width="1.2"><title>node {labels[i]}, degree {deg[i]}</title></circle>'
-        )
-    # Colour bar (high values at the top, as in the plotly view) and the bridge key.
-    bx, by, bh = plot_w + 34, top + 26, max(80.0, min(220.0, height - top - 90))
+    return out
+
+
+def _svg_nodes(G: nx.Graph, xy: np.ndarray, labels: list[str]) -> list[str]:
+    """White nodes with their label and degree on hover."""
+    deg = dict(G.degree())
+    r = _node_size(len(xy)) / 2 + 0.5
+    return [
+        f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{r:.1f}" fill="#fff" stroke="#333" '
+        f'stroke-width="1.2"><title>node {labels[i]}, degree {deg[i]}</title></circle>'
+        for i, (x, y) in enumerate(xy)
+    ]
+
+
+def _svg_key(
+    bar: tuple[float, float, float],
+    scale: tuple[float, float],
+    label: str,
+    w_bridge: float | None,
+) -> list[str]:
+    """The colour bar at ``bar`` (x, y, height; high values at the top, as in the plotly
+    view) and, given the bridges' width, the bridge key below it."""
+    (bx, by, bh), (lo, hi) = bar, scale
     stops = "".join(
         f'<stop offset="{t:.3f}" stop-color="{c}"/>'
         for t, c in zip(
@@ -121,17 +160,17 @@ def graph_svg(
             strict=True,
         )
     )
-    out.append(
+    out = [
         f'<defs><linearGradient id="cb" x1="0" y1="0" x2="0" y2="1">{stops}</linearGradient>'
         f'</defs><text x="{bx}" y="{by - 8}" fill="#555">{label}</text>'
         f'<rect x="{bx}" y="{by}" width="14" height="{bh:.0f}" fill="url(#cb)"/>'
-    )
+    ]
     for t in np.linspace(lo, hi, 5):
         ty = by + bh * (hi - t) / (hi - lo)
         out.append(
             f'<text x="{bx + 20}" y="{ty + 4:.1f}" fill="#555" font-size="11">{t:.2g}</text>'
         )
-    if is_bridge.any():
+    if w_bridge is not None:
         ly = by + bh + 30
         dark = edge_colours(np.array([hi]), cmin=lo, cmax=hi)[0]
         out.append(
@@ -139,8 +178,7 @@ def graph_svg(
             f'stroke-width="{w_bridge:.1f}" stroke-dasharray="10 6"/>'
             f'<text x="{bx - 6}" y="{ly + 18}" fill="#555" font-size="11">bridge</text>'
         )
-    out.append("</svg>")
-    return "".join(out)
+    return out
 
 
 def histogram_svg(
@@ -161,11 +199,7 @@ def histogram_svg(
     brid = np.histogram(values[is_bridge], edges_x)[0]
     top = max(1, int((other + brid).max()))
     step = _nice_step(top / 4)
-    ymax = step * np.ceil(top / step)
-    left, right, up, down = 44, 12, 28, 42
-    pw, ph = width - left - right, height - up - down
-    sx = lambda x: left + pw * x / hi  # noqa: E731
-    sy = lambda y: up + ph * (1 - y / ymax)  # noqa: E731
+    f = _Frame(width, height, hi, step * np.ceil(top / step))
     mid_colour, dark = edge_colours(np.array([0.45, 0.95]))
     label = _svg_text(value_label)
     out = [
@@ -176,18 +210,89 @@ def histogram_svg(
         'patternTransform="rotate(45)"><rect width="6" height="6" fill="' + dark + '"/>'
         '<line x1="0" y1="0" x2="0" y2="6" stroke="#fff" stroke-width="2"/></pattern></defs>'
     ]
-    for t in np.arange(0, ymax + step / 2, step):
-        y = sy(t)
+    out += _hist_grid(f, step)
+    out += _hist_bars(f, edges_x, other, brid, (mid_colour, dark), label)
+    x1 = f.sx(1.0)
+    out.append(
+        f'<line x1="{x1:.1f}" y1="{f.up - 6}" x2="{x1:.1f}" y2="{height - f.down}" stroke="#444" '
+        f'stroke-dasharray="5 4"/><text x="{x1 - 4:.1f}" y="{f.up - 10}" text-anchor="end" '
+        'fill="#444">R = 1: no other path</text>'
+        f'<line x1="{f.left}" y1="{height - f.down}" x2="{width - f.right}" y2="{height - f.down}" '
+        'stroke="#888"/>'
+        f'<text x="{f.left + f.pw / 2:.0f}" y="{height - 6}" text-anchor="middle" fill="#31333f">'
+        f"effective resistance {label}</text>"
+    )
+    if is_bridge.any():
+        nb = int(is_bridge.sum())
         out.append(
-            f'<line x1="{left}" y1="{y:.1f}" x2="{width - right}" y2="{y:.1f}" stroke="#e6e6e6"/>'
-            f'<text x="{left - 6}" y="{y + 4:.1f}" text-anchor="end" fill="#555">{t:g}</text>'
+            f'<rect x="{f.left + 8}" y="{f.up - 4}" width="12" height="12" fill="url(#hatch)"/>'
+            f'<text x="{f.left + 26}" y="{f.up + 6}" fill="#31333f">{nb} bridge(s) of '
+            f"{len(values)} edges</text>"
         )
-    for t in np.arange(0, hi + 1e-9, 0.2):
+    out.append("</svg>")
+    return "".join(out)
+
+
+@dataclass(frozen=True)
+class _Frame:
+    """A histogram's plot area inside its SVG (margins in pixels) and the maps from data
+    (x in ``[0, hi]``, y in ``[0, ymax]``) to pixels."""
+
+    width: int
+    height: int
+    hi: float
+    ymax: float
+    left: int = 44
+    right: int = 12
+    up: int = 28
+    down: int = 42
+
+    @property
+    def pw(self) -> int:
+        return self.width - self.left - self.right
+
+    @property
+    def ph(self) -> int:
+        return self.height - self.up - self.down
+
+    def sx(self, x: float) -> float:
+        return self.left + self.pw * x / self.hi
+
+    def sy(self, y: float) -> float:
+        return self.up + self.ph * (1 - y / self.ymax)
+
+
+def _hist_grid(f: _Frame, step: float) -> list[str]:
+    """Horizontal grid lines with their counts, and the x ticks every 0.2."""
+    out = []
+    for t in np.arange(0, f.ymax + step / 2, step):
+        y = f.sy(t)
         out.append(
-            f'<text x="{sx(t):.1f}" y="{height - down + 16}" text-anchor="middle" fill="#555">'
-            f"{t:.1f}</text>"
+            f'<line x1="{f.left}" y1="{y:.1f}" x2="{f.width - f.right}" y2="{y:.1f}" '
+            'stroke="#e6e6e6"/>'
+            f'<text x="{f.left - 6}" y="{y + 4:.1f}" text-anchor="end" fill="#555">{t:g}</text>'
         )
-    bw = pw / nbins
+    for t in np.arange(0, f.hi + 1e-9, 0.2):
+        out.append(
+            f'<text x="{f.sx(t):.1f}" y="{f.height - f.down + 16}" text-anchor="middle" '
+            f'fill="#555">{t:.1f}</text>'
+        )
+    return out
+
+
+def _hist_bars(
+    f: _Frame,
+    edges_x: np.ndarray,
+    other: np.ndarray,
+    brid: np.ndarray,
+    fills: tuple[str, str],
+    label: str,
+) -> list[str]:
+    """One bar per bin, bridges stacked on the other edges and hatched, with their count."""
+    mid_colour, dark = fills
+    nbins = len(edges_x) - 1
+    bw = f.pw / nbins
+    out = []
     for b in range(nbins):
         lo_b, hi_b = edges_x[b], edges_x[b + 1]
         for count, base, fill, name in (
@@ -195,36 +300,18 @@ def histogram_svg(
             (brid[b], other[b], "url(#hatch)", "bridges"),
         ):
             if count:
-                y0, y1 = sy(base), sy(base + count)
+                y0, y1 = f.sy(base), f.sy(base + count)
                 out.append(
-                    f'<rect x="{sx(lo_b) + 0.5:.1f}" y="{y1:.1f}" width="{bw - 1:.1f}" '
+                    f'<rect x="{f.sx(lo_b) + 0.5:.1f}" y="{y1:.1f}" width="{bw - 1:.1f}" '
                     f'height="{max(y0 - y1, 1.5):.1f}" fill="{fill}"><title>{name}: {count} '
                     f"with {label} in [{lo_b:.3g}, {hi_b:.3g})</title></rect>"
                 )
         if brid[b]:  # a bridge bar is often 1 of hundreds: say how many, above it
             out.append(
-                f'<text x="{sx(lo_b) + bw / 2:.1f}" y="{sy(other[b] + brid[b]) - 5:.1f}" '
+                f'<text x="{f.sx(lo_b) + bw / 2:.1f}" y="{f.sy(other[b] + brid[b]) - 5:.1f}" '
                 f'text-anchor="middle" font-weight="600" fill="{dark}">{brid[b]}</text>'
             )
-    x1 = sx(1.0)
-    out.append(
-        f'<line x1="{x1:.1f}" y1="{up - 6}" x2="{x1:.1f}" y2="{height - down}" stroke="#444" '
-        f'stroke-dasharray="5 4"/><text x="{x1 - 4:.1f}" y="{up - 10}" text-anchor="end" '
-        'fill="#444">R = 1: no other path</text>'
-        f'<line x1="{left}" y1="{height - down}" x2="{width - right}" y2="{height - down}" '
-        'stroke="#888"/>'
-        f'<text x="{left + pw / 2:.0f}" y="{height - 6}" text-anchor="middle" fill="#31333f">'
-        f"effective resistance {label}</text>"
-    )
-    if is_bridge.any():
-        nb = int(is_bridge.sum())
-        out.append(
-            f'<rect x="{left + 8}" y="{up - 4}" width="12" height="12" fill="url(#hatch)"/>'
-            f'<text x="{left + 26}" y="{up + 6}" fill="#31333f">{nb} bridge(s) of {len(values)} '
-            "edges</text>"
-        )
-    out.append("</svg>")
-    return "".join(out)
+    return out
 
 
 def _nice_step(raw: float) -> float:

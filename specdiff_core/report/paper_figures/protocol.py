@@ -1,17 +1,16 @@
-"""Figures of the paper's protocol and of the trained models in its regimes: plotly for the
-app and report.html, one matplotlib PNG per result."""
+"""Plotly figures of the paper's protocol (the app and report.html): Tables 1 and 2 beside
+the paper's figures, Exp III's thickness curves, Exp IV's logits and the regime maps."""
 
 from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from ..experiments.protocol import PAPER_THICKNESS
-from .styles import EXP_TITLE, LEARNED_ROWS, PROTOCOL_COLOUR, error_bars, protocol_label
+from ...experiments.protocol import PAPER_THICKNESS
+from ..styles import EXP_TITLE, PROTOCOL_COLOUR, error_bars, protocol_label
 
 
 def protocol_bars(table: dict[str, Any], title: str) -> Any:
@@ -242,174 +241,3 @@ def protocol_figures(res: dict[str, Any]) -> dict[str, Any]:
         figs["regime_map"] = regime_map_figure(res["regime_map"], "lam")
         figs["regime_map_rho"] = regime_map_figure(res["regime_map"], "rho")
     return figs
-
-
-def protocol_png(res: dict[str, Any], path: str | Path) -> None:
-    """Four panels: Table 1 (ours vs paper), Exp III, Exp IV and the eps x lambda map."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    fig, axes = plt.subplots(2, 2, figsize=(12, 8))
-    ax = axes[0, 0]
-    tab = res["barbell"]["methods"]
-    keys = list(tab)
-    x = np.arange(len(keys))
-    vals = np.array([tab[k]["connectivity"] for k in keys])
-    ci = np.array([tab[k]["connectivity_ci"] for k in keys])
-    ax.bar(
-        x,
-        vals,
-        0.6,
-        yerr=np.abs(np.stack([vals - ci[:, 0], ci[:, 1] - vals])),
-        capsize=3,
-        color=[PROTOCOL_COLOUR.get(tab[k].get("method", k)) for k in keys],
-        edgecolor="black",
-        label="ours (95% CI)",
-    )
-    paper = [tab[k].get("paper", {}).get("connectivity", np.nan) for k in keys]
-    ax.scatter(x, paper, marker="_", s=900, color="black", linewidths=3, label="paper")
-    short = {"oracle_sampling": "oracle\n(sampling)", "oracle_topk": "oracle\n(top ρ|E| by R)"}
-    ax.set_xticks(x, [short.get(tab[k].get("method", k), k) for k in keys], fontsize=8)
-    ax.set_ylim(0, 1.05)
-    ax.set_title("Exp I (barbell): connected")
-    ax.legend(fontsize=8)
-    ax = axes[0, 1]
-    th = res["thickness"]
-    for m, ls in (("standard", "--"), ("weighted", "-")):
-        ax.plot(th["k"], th[m], ls, marker="o", color=PROTOCOL_COLOUR[m], label=m)
-    for v in res.get("thickness_variants", ()):
-        if not v["default"]:
-            for m, ls in (("standard", "--"), ("weighted", "-")):
-                ax.plot(v["k"], v[m], ls, color=PROTOCOL_COLOUR[m], lw=0.7, alpha=0.35)
-    ax.axvline(PAPER_THICKNESS["transition"], color="#555", ls=":", lw=1)
-    ax.set_ylim(-0.02, 1.05)
-    ax.set_xlabel("k parallel edges")
-    ax.set_title(f"Exp III ({th['layout']}; thin: other readings)")
-    ax.legend(fontsize=8)
-    ax = axes[1, 0]
-    dyn = res["dynamics"]
-    for m, colour in (("standard", "#D55E00"), ("weighted", "#0072B2")):
-        traj = np.array(dyn[m])
-        ax.plot(dyn["steps"], traj.T, color=colour, lw=0.5, alpha=0.3)
-        ax.plot(dyn["steps"], traj.mean(axis=0), color=colour, lw=2.5, label=m)
-    ax.axhline(dyn["fixed_point"], color="#0072B2", ls=":", lw=1)
-    ax.axhline(1.0, color="#555", ls="--", lw=1)
-    ax.set_ylim(0, 1.05)
-    ax.set_xlabel("SGD step")
-    ax.set_title(f"Exp IV: p* = {dyn['fixed_point']:.3f} (dotted), paper's 1 (dashed)")
-    ax.legend(fontsize=8)
-    ax = axes[1, 1]
-    rm = res.get("regime_map")
-    if rm:
-        z = np.array(rm["weighted_eps_lam"])
-        im = ax.imshow(z, origin="lower", aspect="auto", vmin=0, vmax=1, cmap="viridis")
-        ax.set_xticks(range(0, len(rm["eps"]), 4), [f"{e:g}" for e in rm["eps"][::4]])
-        ax.set_yticks(range(len(rm["lam"])), [f"{lam:g}" for lam in rm["lam"]], fontsize=7)
-        ax.set_xlabel("eps")
-        ax.set_ylabel("λ")
-        ax.set_title("weighted: connected over eps × λ")
-        fig.colorbar(im, ax=ax)
-    fig.tight_layout()
-    fig.savefig(path, dpi=100)
-    plt.close(fig)
-
-
-def learned_figures(res: dict[str, Any]) -> dict[str, Any]:
-    """Grouped bars per paper graph: protocol vs trained (top-k, each regime)."""
-    import plotly.graph_objects as go
-
-    figs = {}
-    for st in res["settings"]:
-        fig = go.Figure()
-        rows = [r for r in LEARNED_ROWS if r not in ("random", "oracle")]
-        labels = [LEARNED_ROWS[r][0].split(":")[0] for r in rows]
-        proto = [st["protocol"].get(LEARNED_ROWS[r][1] or "", {}).get("connectivity") for r in rows]
-        fig.add_bar(x=labels, y=proto, name="protocol (ours)", marker_color="#999999")
-        for regime, colour in (("rare", "#D55E00"), ("oracle", "#0072B2")):
-            by = st["trained"].get(regime, {}).get("topk", {})
-            if not by:
-                continue
-            vals = [by.get(r, {}).get("connectivity") for r in rows]
-            cis = [by.get(r, {}).get("connectivity_ci", [math.nan, math.nan]) for r in rows]
-            fig.add_bar(
-                x=labels,
-                y=vals,
-                name=f"trained, {regime} regime (top ρ|E|)",
-                marker_color=colour,
-                error_y=error_bars([math.nan if v is None else v for v in vals], cis),
-            )
-        fig.update_layout(
-            barmode="group",
-            title=f"{st['label']}: connected (trained: 95% t-interval over seeds)",
-            yaxis={"range": [0, 1.05], "tickformat": ".0%"},
-            height=380,
-            legend={"orientation": "h", "y": -0.3},
-        )
-        figs[f"learned_{st['exp']}_{st['k']}"] = fig
-    return figs
-
-
-def learned_map_figure(res: dict[str, Any]) -> Any:
-    from plotly.subplots import make_subplots
-
-    names = ("standard", "spectral", "spectral_pos", "score_shift")
-    fig = make_subplots(rows=1, cols=4, subplot_titles=[LEARNED_ROWS[m][0][:28] for m in names])
-    for col, m in enumerate(names, start=1):
-        z = [[c["mean"] for c in row] for row in res["connectivity"][m]]
-        fig.add_heatmap(
-            x=[f"{e:g}" for e in res["eps"]],
-            y=[f"{lam:g}" for lam in res["lam"]],
-            z=z,
-            zmin=0,
-            zmax=1,
-            colorscale="Viridis",
-            showscale=col == 4,
-            colorbar={"title": "connected", "tickformat": ".0%"},
-            row=1,
-            col=col,
-        )
-    fig.update_xaxes(title_text="eps", type="category")
-    fig.update_yaxes(title_text="λ", type="category", row=1, col=1)
-    fig.update_layout(height=360, title="trained models, rare regime, top ρ|E| decoding")
-    return fig
-
-
-def learned_png(res: dict[str, Any], path: str | Path) -> None:
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    if res["experiment"] == "paper_learned_map":
-        names = ("standard", "spectral", "spectral_pos", "score_shift")
-        fig, axes = plt.subplots(1, 4, figsize=(16, 3.6))
-        for ax, m in zip(axes, names, strict=True):
-            z = np.array([[c["mean"] for c in row] for row in res["connectivity"][m]])
-            ax.imshow(z, origin="lower", vmin=0, vmax=1, cmap="viridis", aspect="auto")
-            ax.set_xticks(range(len(res["eps"])), [f"{e:g}" for e in res["eps"]])
-            ax.set_yticks(range(len(res["lam"])), [f"{lam:g}" for lam in res["lam"]])
-            ax.set_xlabel("eps")
-            ax.set_ylabel("λ")
-            ax.set_title(LEARNED_ROWS[m][0][:34], fontsize=8)
-        fig.tight_layout()
-        fig.savefig(path, dpi=100)
-        plt.close(fig)
-        return
-    settings = res["settings"]
-    fig, axes = plt.subplots(1, len(settings), figsize=(4 * len(settings), 3.6), squeeze=False)
-    rows = ("standard", "spectral", "score_shift", "spectral_pos")
-    for ax, st in zip(axes[0], settings, strict=True):
-        x = np.arange(len(rows))
-        for i, (regime, colour) in enumerate((("rare", "#D55E00"), ("oracle", "#0072B2"))):
-            by = st["trained"].get(regime, {}).get("topk", {})
-            vals = [by.get(r, {}).get("connectivity", np.nan) for r in rows]
-            ax.bar(x + (i - 0.5) * 0.38, vals, 0.38, color=colour, edgecolor="black", label=regime)
-        ax.set_xticks(x, ["std", "Eq4.1", "shift", "pos"], fontsize=8)
-        ax.set_ylim(0, 1.05)
-        ax.set_title(st["label"].split(",")[0][:30], fontsize=8)
-        ax.legend(fontsize=7)
-    fig.tight_layout()
-    fig.savefig(path, dpi=100)
-    plt.close(fig)
