@@ -1,5 +1,6 @@
-"""A job and the handles on it: the job itself, a watcher's :class:`Ticket`, the
-:class:`JobContext` its function receives, and the :class:`JobView` a page polls."""
+"""A job and what its function and its watchers see: the job itself, the
+:class:`JobContext` its function receives, and the :class:`JobView` a page polls (a
+watcher's handle, :class:`Ticket`, is in ``tickets.py``)."""
 
 from __future__ import annotations
 
@@ -62,7 +63,7 @@ class _Job:
         self.done_units = 0.0
         self.first_report: tuple[float, float] | None = None  # (time, units) of the first report
         self.cancel_event = threading.Event()
-        self.tickets: set[Any] = set()  # pool.Ticket: the watchers
+        self.tickets: set[Any] = set()  # tickets.Ticket: the watchers
 
 
 class JobContext:
