@@ -7,6 +7,7 @@ from specdiff_app import duel_panel as ui
 from specdiff_app.boot import through_app
 from specdiff_app.classroom import style_figure
 from specdiff_core import report
+from specdiff_core.report import reading
 from specdiff_core.training import R_BINS, Duel
 
 through_app()  # first: a deep link on a fresh server runs this page alone
@@ -109,19 +110,13 @@ ratio = {
 }
 last = {m: [r for r in history if r["method"] == m][-1] for m in ("standard", "spectral")}
 st.markdown(
-    f"- Bridges are **{edge_share:.1%}** of the edges in the training batches.\n"
-    f"- Averaged over training, they received **{std_share:.1%}** of the standard model's "
-    f"gradient norm and **{spec_share:.1%}** of the weighted model's.\n"
-    f"- On the held-out graph, a bridge's own logit gradient is **{ratio['standard']:.1f}×** an "
-    f"ordinary edge's under the standard loss and **{ratio['spectral']:.1f}×** under the weighted "
-    "loss.\n"
-    f"- Result so far: the standard model keeps bridges with probability "
-    f"**{last['standard']['p_keep_bridge']:.2f}** (other edges {last['standard']['p_keep_other']:.2f}); "
-    f"the weighted model **{last['spectral']['p_keep_bridge']:.2f}** "
-    f"(other edges {last['spectral']['p_keep_other']:.2f})."
+    "\n".join(
+        reading.starvation_lines(
+            edge_share=edge_share,
+            grad_share={"standard": std_share, "spectral": spec_share},
+            logit_ratio=ratio,
+            last=last,
+        )
+    )
 )
-st.caption(
-    "The standard loss does give the bridge a large *per-edge* error signal while the model is "
-    "wrong about it, but that signal is one term of |E|: the parameters follow the bulk. "
-    "Weighting by R_eff multiplies the bridge's term without changing the model or the sampler."
-)
+st.caption(reading.STARVATION_NOTE)
