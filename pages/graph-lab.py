@@ -63,7 +63,7 @@ bridges = bridge_mask(G)
 
 with views:
     st.markdown(f"**{spec.describe()}** · seed {seed}")
-    st.caption(f"R_eff by `{res.method}`: {res.reason}")
+    st.caption(res.plain, help=f"Method `{res.method}`: {res.reason}")
     n, m = G.number_of_nodes(), G.number_of_edges()
     comps = nx.number_connected_components(G)
     cols = st.columns(5)

@@ -92,8 +92,8 @@ def chosen_spec() -> graphs.GraphSpec | None:
             graphs.GENERATORS,
             key="lab_family",
             persist_state="session",
-            format_func=lambda f: f"{f} · {graphs.FAMILIES[f].doc}",
         )
+        st.caption(graphs.FAMILIES[fam].doc.capitalize() + ".")  # a caption wraps; a select cuts
         params = {name: param_widget(fam, name) for name in graphs.FAMILIES[fam].defaults}
         if "sizes" in params:
             try:

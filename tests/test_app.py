@@ -255,3 +255,12 @@ def test_the_server_config_offers_no_links_off_the_server():
     cfg = tomllib.loads((Path(__file__).parents[1] / ".streamlit/config.toml").read_text())
     assert cfg["client"]["showErrorLinks"] is False
     assert cfg["browser"]["gatherUsageStats"] is False
+
+
+def test_graph_lab_says_how_exact_its_numbers_are_in_plain_words():
+    at = open_app("pages/graph-lab.py")
+    assert any(c.value.startswith("Exact: every value is exact") for c in at.caption)
+    assert not any("Cholesky" in c.value or "envelope" in c.value for c in at.caption)
+    family = at.selectbox(key="lab_family")
+    assert family.value == "barbell" and "two cliques + one bridge path" not in family.options
+    assert any(c.value == "Two cliques + one bridge path." for c in at.caption)

@@ -155,3 +155,10 @@ def test_a_number_that_is_no_option_is_said_not_dropped_in_silence():
     assert at.select_slider(key="lesson_fix_lam").value == 10.0
     assert any("lesson_fix_lam=abc" in w.value for w in at.warning)
     assert "lesson_fix_lam" not in at.query_params
+
+
+def test_a_bad_paste_says_what_is_wrong_and_keeps_the_question():
+    at = open_app(step="own", lesson_own="Paste an edge list")
+    at.text_area(key="lesson_paste").input("a b\nb").run()
+    assert at.error and "line 2" in at.error[0].value
+    assert at.radio(key="lesson_q_own")  # the question stays

@@ -40,8 +40,29 @@ def own(lesson: Lesson) -> None:
     if spec is None:
         text = st.text_area("Edge list", PASTE_EXAMPLE, key="lesson_paste", height=140)
         spec = graphs.GraphSpec(kind="paste", data=text.encode())
+    G = _students_graph(spec, lesson.seed)
+    if G is not None:
+        _sample_it(lesson, G)
+    quiz(
+        "own",
+        "Which of these is guaranteed to keep every bridge of your graph?",
+        [
+            "The standard model",
+            "The spectrally-weighted model",
+            "The Spectral Oracle: it keeps each bridge with probability 1",
+        ],
+        2,
+        "The oracle computes R_eff for the graph in front of it, and p = 1 for a bridge. The "
+        "weighted model *learned* to keep bridges, which works well on graphs like its "
+        "training data but is not a guarantee.",
+        "A learned model can be wrong; which one computes R_eff for your graph?",
+    )
+
+
+def _students_graph(spec: graphs.GraphSpec, seed: int) -> nx.Graph | None:
+    """The graph the student chose, or None after saying what is wrong with it."""
     try:
-        G = graphs.build_graph(spec, seed=lesson.seed).graph
+        G = graphs.build_graph(spec, seed=seed).graph
         if G.number_of_edges() > OWN_MAX_EDGES or G.number_of_edges() < 1:
             raise SpecDiffError(
                 f"this lesson samples graphs of 1 to {OWN_MAX_EDGES} edges; yours has "
@@ -49,7 +70,12 @@ def own(lesson: Lesson) -> None:
             )
     except SpecDiffError as exc:
         st.error(str(exc))
-        return
+        return None
+    return G
+
+
+def _sample_it(lesson: Lesson, G: nx.Graph) -> None:
+    """The student's graph, then both trained models' samples of it with a scoreboard."""
     R, bridges, svg = graph_view(
         G,
         lesson.seed,
@@ -87,20 +113,6 @@ def own(lesson: Lesson) -> None:
                     pct(v["bridge_survival"]) if bridges.any() else "no bridges",
                     help=f"Samples that stayed connected: {ci(v)}",
                 )
-    quiz(
-        "own",
-        "Which of these is guaranteed to keep every bridge of your graph?",
-        [
-            "The standard model",
-            "The spectrally-weighted model",
-            "The Spectral Oracle: it keeps each bridge with probability 1",
-        ],
-        2,
-        "The oracle computes R_eff for the graph in front of it, and p = 1 for a bridge. The "
-        "weighted model *learned* to keep bridges, which works well on graphs like its "
-        "training data but is not a guarantee.",
-        "A learned model can be wrong; which one computes R_eff for your graph?",
-    )
 
 
 @st.cache_resource(max_entries=16, show_spinner=False)

@@ -28,6 +28,23 @@ class ResistanceResult:
     reason: str  # one sentence: why this method (esp. why "auto" picked it)
     eps: float | None  # accuracy parameter for approx, else None
 
+    @property
+    def plain(self) -> str:
+        """What the numbers are, without the linear algebra (:attr:`reason` has that).
+
+        Examples
+        --------
+        >>> ResistanceResult(np.ones(1), np.zeros((1, 2), int), "approx", "", 0.3).plain
+        'Approximate: each value is within about ±30% of the exact one (random projections).'
+        """
+        if self.method == "approx":
+            return (
+                f"Approximate: each value is within about ±{self.eps:.0%} of the exact one "
+                "(random projections)."
+            )
+        how = "one dense solve" if self.method == "dense" else "a sparse factorisation"
+        return f"Exact: every value is exact up to rounding (computed by {how})."
+
 
 def laplacian(G: nx.Graph, weight: str | None = "weight") -> sp.csr_matrix:
     """The weighted graph Laplacian ``L = D - W`` in canonical node order.
