@@ -7,8 +7,8 @@ Add a page: write pages/<url-path>.py, whose first statement after its imports i
 (pages/r-eff.py serves /r-eff). Why: until st.navigation has run once in the server
 process, Streamlit 1.67 treats a folder named pages/ as an old-style (v1) multipage app
 and runs a first deep link's file on its own; through_app() turns that mode off and
-reruns through this file, which finds the same page because both modes name a page by
-its url path (specdiff_app/boot.py).
+runs this file in its place, which finds the same page because both modes name a page
+by its url path (specdiff_app/boot.py).
 
 Shared session state (initialised here, once per session, from the link if it has one):
     st.session_state["seed"]        int, the sidebar seed (in the URL as ?seed=)
@@ -27,6 +27,7 @@ import streamlit as st
 from streamlit.runtime.scriptrunner_utils.exceptions import StopException
 
 from specdiff_app import classroom
+from specdiff_app.url import whole_number_in_link
 from specdiff_core.graphs import GraphSpec
 
 classroom.read_flags()
@@ -51,6 +52,7 @@ PAGES = [
 ]
 # fmt: on
 
+SEED_MAX = 2**31 - 1
 GRAPH_LINK_KEYS = ("graph", "edges")  # plus every "g_<param>": owned by _sync_graph_link
 
 
@@ -60,7 +62,10 @@ def _init_session_state() -> None:
     if "graph_spec" not in ss:
         spec, notices = GraphSpec.from_query(st.query_params.to_dict())
         ss["graph_spec"] = spec
-        ss["link_notices"] = notices  # shown once by Graph Lab
+        ss["link_notices"] = notices  # shown once, above the first page
+    ss.setdefault("link_notices", []).extend(
+        whole_number_in_link("seed", 0, SEED_MAX, default=ss.get("seed", 0))
+    )
 
 
 def _sync_graph_link() -> None:
@@ -85,7 +90,7 @@ with st.sidebar:
     st.number_input(
         "Seed",
         min_value=0,
-        max_value=2**31 - 1,
+        max_value=SEED_MAX,
         value=0,
         step=1,
         key="seed",
@@ -95,6 +100,8 @@ with st.sidebar:
     st.caption("Every setting is in the address bar: copy the URL to share or reproduce this view.")
 # Mark which full run completed: a polling fragment redraws the page if the run that drew
 # it was cut short (specdiff_app/duel_panel.py, live_panel). st.stop() is a completed run too.
+for note in st.session_state.pop("link_notices", []):
+    st.warning(note[0].upper() + note[1:], icon=":material/link_off:")
 token = st.session_state["_run_token"] = object()
 try:
     page.run()

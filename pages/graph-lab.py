@@ -76,7 +76,7 @@ with views:
         f"{(graphs.edge_weights(G) * R).sum():.6g}",
         help=f"Foster's theorem: equals n − components = {n - comps} (exactly, for exact R_eff)",
     )
-    for note in [*ss.pop("link_notices", []), *loaded.notices]:
+    for note in loaded.notices:
         st.info(note, icon=":material/info:")
 
     tabs = st.tabs(

@@ -75,3 +75,22 @@ def canonical_numbers(bound: dict[str, Sequence[float]]) -> None:
     if rewrite:
         st.query_params.update(rewrite)
         st.rerun()
+
+
+def whole_number_in_link(key: str, low: int, high: int, default: int) -> list[str]:
+    """Take a whole number the address holds under ``key`` out of it if it is not one
+    from ``low`` to ``high`` (a widget bound to it would drop it without a word); the
+    notice to show says what was wrong and what is used instead."""
+    raw = st.query_params.get(key)
+    if raw is None:
+        return []
+    try:
+        ok = low <= int(raw) <= high and str(int(raw)) == raw.strip()
+    except ValueError:
+        ok = False
+    if ok:
+        return []
+    del st.query_params[key]
+    return [
+        f"the link's {key}={raw!r} is not a whole number from {low} to {high:,}; {key} {default} is used"
+    ]

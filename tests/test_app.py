@@ -264,3 +264,18 @@ def test_graph_lab_says_how_exact_its_numbers_are_in_plain_words():
     family = at.selectbox(key="lab_family")
     assert family.value == "barbell" and "two cliques + one bridge path" not in family.options
     assert any(c.value == "Two cliques + one bridge path." for c in at.caption)
+
+
+def test_a_tampered_link_is_said_and_the_page_stays_consistent():
+    """``g_n=999999&g_p=abc&seed=-5`` once gave Erdős–Rényi n = 2 in the controls, a 'no
+    edges' error and a barbell drawn, and seed 0 without a word."""
+    at = open_app(graph="erdos_renyi", g_n="999999", g_p="abc", seed="-5")
+    said = " ".join(w.value for w in at.warning)
+    assert "p='abc'" in said
+    assert "link's graph cannot be shown" in said and "about 999,999 nodes" in said
+    assert "seed='-5' is not a whole number from 0 to 2,147,483,647" in said
+    assert at.number_input(key="seed").value == 0
+    lab = at.switch_page("pages/graph-lab.py").run()
+    assert not lab.error and lab.selectbox(key="lab_family").value == "barbell"
+    assert lab.number_input(key="lab_barbell_k1").value == 8  # the controls show what is drawn
+    assert not lab.warning  # said once, not on every page

@@ -111,9 +111,15 @@ class GraphSpec:
             raw = str(_first(query[f"g_{k}"]))
             try:
                 params[k] = _coerce(raw, default)
-            except (TypeError, ValueError):
+            except (TypeError, ValueError, OverflowError):
                 notices.append(f"ignored {k}={raw!r} from the link (expected like {default!r})")
-        return cls.of_family(graph, **params), notices
+        try:
+            spec = cls.of_family(graph, **params)
+            build_graph(spec)  # a link's graph must be one the app can show
+        except GraphError as exc:
+            notices.append(f"the link's graph cannot be shown ({exc}); showing the default barbell")
+            spec = cls()
+        return spec, notices
 
 
 def _first(v: Any) -> Any:
