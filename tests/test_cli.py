@@ -348,3 +348,35 @@ def test_sparsify_default_output_path(capsys, examples_dir, tmp_path):
     report = json.loads(capsys.readouterr().out)
     assert code == 0 and report["out"] == str(tmp_path / "barbell_8_8.oracle.edges")
     assert graphs.load_graph(report["out"]).m > 0
+
+
+@pytest.mark.parametrize(
+    ("text", "seeds"),
+    [("3", [0, 1, 2]), ("20-22", [20, 21, 22]), ("3,7,11", [3, 7, 11]), ("0-1,9", [0, 1, 9])],
+)
+def test_seeds_take_a_count_a_range_or_a_list(text, seeds):
+    from specdiff_core.cli.reproduce import parse_seeds
+
+    assert parse_seeds(text) == seeds
+
+
+@pytest.mark.parametrize(
+    ("text", "says"),
+    [
+        ("0", "a count runs from 1 to 1000"),
+        ("10000000000", "a count runs from 1 to 1000"),
+        ("5-3", "runs backwards; write 3-5"),
+        ("1,1", "listed twice"),
+        ("-1", "is not a seed or a range"),
+        ("0-5000", "more than 1000 seeds"),
+        ("2147483648-2147483649", "seeds go up to 2147483647"),
+    ],
+)
+def test_bad_seeds_are_refused_before_anything_is_written(tmp_path, capsys, text, says):
+    out = tmp_path / "out"
+    assert (
+        cli.main(["reproduce", "--experiment", "barbell", "--seeds", text, "--out", str(out)]) == 2
+    )
+    err = capsys.readouterr().err
+    assert says in err and err.count("\n") == 1
+    assert not out.exists()

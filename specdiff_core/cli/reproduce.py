@@ -53,7 +53,12 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
         default=ProtocolConfig.trials,
         help=f"K, trials per method of {PROTOCOL} (default %(default)s, the paper's)",
     )
-    p.add_argument("--seeds", type=int, default=3, help="number of seeds (0..N-1)")
+    p.add_argument(
+        "--seeds",
+        default="3",
+        help="which seeds: a count N (seeds 0..N-1), a range A-B, or a list such as "
+        "3,7,11 or 0-4,9 (default 3)",
+    )
     p.add_argument("--quick", action="store_true", help="small preset (minutes on a laptop)")
     p.add_argument(
         "--graphs",
@@ -118,7 +123,7 @@ def run(args: argparse.Namespace) -> int:
         graphs = [lg.graph for lg in load_graph_dir(args.graphs, limits=limits)]
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
-    seeds = list(range(args.seeds))
+    seeds = parse_seeds(args.seeds)
     results = [
         _reproduce_protocol(args, out)
         if name == PROTOCOL
@@ -130,10 +135,57 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
+MAX_SEEDS = 1000  # seeds one command may run: each is a trained replicate
+SEED_MAX = 2**31 - 1  # what every seed must stay under (torch and NumPy take it)
+
+
+def parse_seeds(text: str) -> list[int]:
+    """``--seeds``: a count ``N`` (0..N-1), a range ``A-B`` (both ends included) or a
+    comma-separated list of seeds and ranges; raises ConfigError on anything else.
+
+    Examples
+    --------
+    >>> parse_seeds("3"), parse_seeds("20-22"), parse_seeds("3,7,11"), parse_seeds("0-1,9")
+    ([0, 1, 2], [20, 21, 22], [3, 7, 11], [0, 1, 9])
+    """
+    raw = str(text).strip()
+    shown = raw if len(raw) <= 40 else raw[:37] + "..."
+    if raw.isdigit():  # a bare number is a count
+        if len(raw) > 12 or not 1 <= int(raw) <= MAX_SEEDS:
+            alone = f" (one seed alone: {raw}-{raw})" if len(raw) <= 10 else ""
+            raise ConfigError(f"--seeds {shown}: a count runs from 1 to {MAX_SEEDS}{alone}")
+        return list(range(int(raw)))
+    seeds: list[int] = []
+    for part in raw.split(","):
+        seeds.extend(_seed_part(part.strip(), shown))
+        if len(seeds) > MAX_SEEDS:
+            raise ConfigError(f"--seeds {shown}: more than {MAX_SEEDS} seeds; run them in parts")
+    if len(set(seeds)) != len(seeds):
+        raise ConfigError(f"--seeds {shown}: a seed is listed twice; give each seed once")
+    return seeds
+
+
+def _seed_part(part: str, whole: str) -> list[int]:
+    lo, sep, hi = part.partition("-")
+    ends = [lo, hi] if sep else [lo]
+    if not all(e.isdigit() and len(e) <= len(str(SEED_MAX)) for e in ends):
+        raise ConfigError(
+            f"--seeds {whole}: {part[:20]!r} is not a seed or a range; use a count (5), a "
+            "range (20-24) or a list (3,7,11)"
+        )
+    a, b = int(ends[0]), int(ends[-1])
+    if b > SEED_MAX:
+        raise ConfigError(f"--seeds {whole}: seeds go up to {SEED_MAX}")
+    if b < a:
+        raise ConfigError(f"--seeds {whole}: the range {part} runs backwards; write {b}-{a}")
+    if b - a >= MAX_SEEDS:
+        raise ConfigError(f"--seeds {whole}: more than {MAX_SEEDS} seeds; run them in parts")
+    return list(range(a, b + 1))
+
+
 def _check(args: argparse.Namespace) -> None:
     """Refuse settings that cannot run, before anything is computed."""
-    if args.seeds < 1:
-        raise ConfigError(f"--seeds must be >= 1, got {args.seeds}")
+    parse_seeds(args.seeds)  # before --out is created
     if args.address and args.backend != "ray":
         raise ConfigError("--address needs --backend ray")
     if args.workers is not None and args.workers < 1:
