@@ -37,10 +37,7 @@ if not presenting():
         "by 1 + λ·R_e. Press **Train** and watch the bridge's keep-probability."
     )
 else:
-    st.markdown(
-        "**Standard** loss (every edge counts the same) vs **spectrally-weighted** loss "
-        "(edge *e* counts 1 + λ·R_e). Same model, data, seed and steps."
-    )
+    st.markdown("**Standard** vs **spectrally-weighted** loss (w = 1 + λ·R): all else equal.")
 
 key = ui.duel_key(family, steps, lam, seed, regime, eps)
 state = ui.duel_state(key)
@@ -75,7 +72,7 @@ def _reset() -> None:
     ui.reset(key)
 
 
-b = st.columns([1, 1, 1, 1, 4])
+b = [st.container(horizontal=True)] * 4  # one row, each button as wide as its label
 b[0].button("▶ Train", key="duel_play", on_click=_play, disabled=duel.done or busy, type="primary")
 b[1].button("Pause", key="duel_pause", icon=":material/pause:", on_click=_pause, disabled=not busy)
 b[2].button(f"Step +{chunk}", key="duel_step", on_click=_step, disabled=duel.done or busy)

@@ -91,7 +91,8 @@ html { font-size: 22px; }
 [data-testid="stMain"] .block-container { max-width: 100%; padding: 1.2rem 2.2rem 3rem; }
 [data-testid="stMarkdownContainer"] p, [data-testid="stMarkdownContainer"] li {
   font-size: 1.2rem; line-height: 1.5; color: #000000; }
-h1 { font-size: 2.6rem !important; font-weight: 800 !important; color: #000000 !important; }
+h1 { font-size: 2.1rem !important; font-weight: 800 !important; color: #000000 !important;
+  padding-top: 0 !important; }
 h2, h3 { font-weight: 750 !important; color: #000000 !important; }
 [data-testid="stCaptionContainer"] { color: #1a1a1a !important; font-size: 1rem; }
 [data-testid="stWidgetLabel"] p { font-size: 1.05rem !important; font-weight: 650; color: #000; }
@@ -99,8 +100,16 @@ button[kind="primary"], button[data-testid="stBaseButton-primary"] {
   background: #08306b !important; border-color: #08306b !important; color: #fff !important; }
 button[data-testid="stBaseButton-primary"] * { color: #fff !important; }
 button[data-testid="stBaseButton-secondary"] { border: 2px solid #000 !important; color: #000 !important; }
-[data-testid="stMetricValue"] { font-size: 2.6rem !important; font-weight: 700; color: #000; }
+[data-testid="stMetricValue"], [data-testid="stMetricValue"] p {
+  font-size: 2.6rem !important; font-weight: 700; color: #000; line-height: 1.15; }
 [data-testid="stMetricLabel"] p { font-size: 1.05rem !important; color: #000; }
+[data-testid="stMetricLabel"] *, button * {  /* wrap a long label instead of cutting it */
+  white-space: normal !important; text-overflow: clip !important; overflow: visible !important; }
+button:disabled {  /* disabled must look disabled from the back row */
+  opacity: 0.45; border-style: dashed !important; cursor: not-allowed; }
+/* The lesson's and Home's SVG graphs: titles and colour-bar ticks readable from afar. */
+[class*="st-key-lesson_graph"] svg text, [class*="st-key-lesson_sample"] svg text,
+.st-key-home_graph svg text { font-size: 20px !important; }
 [data-testid="stProgress"] > div > div > div > div { background-color: #08306b !important; }
 a { color: #08306b !important; text-decoration: underline; }
 header[data-testid="stHeader"] { display: none; }

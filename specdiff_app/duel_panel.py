@@ -95,7 +95,8 @@ def request_samples(state: dict[str, Any], k: int, seed: int, decoder: str = "ch
 def curves_figure(key: tuple, n_rows: int, present: bool, _history: list):
     """The duel's curves for its first ``n_rows`` history rows, built once for everyone:
     a duel's history is the same for the same settings, seed and length."""
-    return style_figure(report.duel_curves(_history[:n_rows]), height=520)
+    # Presenter mode: shorter, so that the curves fit above the fold of a 720-line projector.
+    return style_figure(report.duel_curves(_history[:n_rows]), height=300 if present else 520)
 
 
 def progress_line(state: dict[str, Any], view: JobView | None) -> tuple[float, str]:
@@ -178,7 +179,7 @@ def live_panel(
                     f"This job failed: {state['error']}. Nobody else's work is affected; "
                     "press Reset (or change a setting) to try again."
                 )
-            if not live_duel(state).history and not busy and idle_hint:
+            if not live_duel(state).history and not busy and idle_hint and not presenting():
                 st.info(idle_hint)
             show_curves(state, chart_key=chart_key, running=tview is not None, busy=busy)
             if state["shared"] and tview is None and state["duel"].step_count:

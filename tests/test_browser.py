@@ -323,3 +323,50 @@ def test_lesson_answers_survive_next_and_back(page_at):
     wait_idle(page)
     assert page.get_by_text("More routes around an edge").count() == 1
     assert exceptions_on(page) == [] and page_at.guard.blocked == []
+
+
+PRESENTER_CHECKS = """() => {
+  const cut = (el) => [el, ...el.querySelectorAll('*')].some(
+    (e) => e.clientWidth > 0 && e.scrollWidth > e.clientWidth + 1);
+  const shown = (el) => el.offsetParent !== null;
+  const out = {cut: [], disabled: [], metric: [], labelCut: [], svgText: [], curves: null};
+  for (const b of document.querySelectorAll('button')) {
+    if (!shown(b)) continue;
+    if (cut(b)) out.cut.push(b.innerText.trim());
+    if (b.disabled) out.disabled.push(parseFloat(getComputedStyle(b).opacity));
+  }
+  for (const m of document.querySelectorAll('[data-testid="stMetricValue"]'))
+    out.metric.push(parseFloat(getComputedStyle(m.querySelector('p') || m).fontSize));
+  for (const l of document.querySelectorAll('[data-testid="stMetricLabel"]'))
+    if (cut(l)) out.labelCut.push(l.innerText);
+  for (const t of document.querySelectorAll('[class*="st-key-lesson_graph"] svg text'))
+    out.svgText.push(t.getBoundingClientRect().height);
+  const c = document.querySelector('.st-key-lesson_curves, .st-key-duel_curves');
+  if (c) out.curves = c.getBoundingClientRect().bottom;
+  return out;
+}"""
+
+
+@pytest.mark.parametrize("size", [(1280, 720), (1920, 1080)], ids=["720p", "1080p"])
+def test_presenter_mode_reads_from_the_back_row(page_at, size):
+    """A projector at 1280x720 or 1920x1080: no label cut, disabled buttons look disabled,
+    metric numbers at least as large as in normal mode, graph text legible, and the duel's
+    curves (what the room watches) above the fold."""
+    w, h = size
+    normal = page_at("/lesson?step=bridge", width=w, height=h)
+    normal.locator("[data-testid='stMetricValue']").first.wait_for(timeout=20_000)
+    normal_metric = max(normal.evaluate(PRESENTER_CHECKS)["metric"])
+    for path in ("/lesson?step=bridge", "/lesson?step=reff", "/lesson?step=run", "/duel"):
+        page = page_at(path + ("&" if "?" in path else "?") + "present=true", width=w, height=h)
+        page.locator("[data-testid='stButton']").first.wait_for(timeout=20_000)
+        page.wait_for_timeout(800)  # plotly lays out the curves after the page is idle
+        got = page.evaluate(PRESENTER_CHECKS)
+        name = f"presenter-{w}x{h}-{path.strip('/').replace('?step=', '-')}"
+        screenshot(page, name)
+        assert got["cut"] == [] and got["labelCut"] == [], (name, got)
+        assert all(o <= 0.6 for o in got["disabled"]), (name, got["disabled"])
+        assert all(size >= normal_metric for size in got["metric"]), (name, got["metric"])
+        assert all(th >= 12 for th in got["svgText"]), (name, got["svgText"])
+        if got["curves"] is not None:
+            assert got["curves"] <= h, (name, got["curves"], h)
+        assert_clean(page_at, page)

@@ -8,6 +8,7 @@ import streamlit as st
 from specdiff_core import report
 
 from .. import duel_panel as ui
+from ..classroom import presenting
 from .context import Lesson
 from .widgets import ci, draw, last_rows, pct, quiz, sample_panel, sample_svg, train_controls
 
@@ -74,13 +75,17 @@ def predict(lesson: Lesson) -> None:
 
 
 def run(lesson: Lesson) -> None:
-    st.markdown(
+    explain = (
         "Both models get the same network, the same initial weights, the same batches and "
         f"noise, and the same {lesson.steps} training steps. Only the loss differs: the "
         f"**standard** loss counts every edge the same; the **spectrally-weighted** loss "
         f"counts edge *e* as 1 + {lesson.lam:g}·R_e. Watch the middle panel: how likely each "
         "model is to keep the bridge (solid) and other edges (dotted)."
     )
+    # Presenting, the curves come first: on a projector they are what the room watches,
+    # and the text is what the presenter says.
+    if not presenting():
+        st.markdown(explain)
     state = lesson.duel_state()
 
     def trained() -> None:
@@ -94,6 +99,8 @@ def run(lesson: Lesson) -> None:
         )
 
     train_controls(state, key="lesson", when_trained=trained)
+    if presenting():
+        st.markdown(explain)
     duel = state["duel"]
     if not duel.done:
         st.caption(
