@@ -8,7 +8,7 @@ import sys
 from collections.abc import Sequence
 
 from ..errors import SpecDiffError
-from ..graphs import DEFAULT_LIMITS, Limits, LoadedGraph, load_graph
+from ..graphs import DEFAULT_LIMITS, Limits, LoadedGraph
 
 EXIT_USAGE = 2  # a user's mistake: one line on stderr, no traceback
 
@@ -69,6 +69,8 @@ def add_seed_out(p: argparse.ArgumentParser, out_help: str) -> None:
 
 def load_graph_file(args: argparse.Namespace) -> LoadedGraph:
     """The graph file of ``args`` within its limits, its notices printed on stderr."""
+    from ..graphs import load_graph  # at call time, so that a replaced one is the one used
+
     loaded = load_graph(args.file, fmt=args.format, limits=limits(args))
     print_notices(loaded.notices)
     return loaded
