@@ -8,6 +8,8 @@ every stored result: changing one changes the numbers (and the tests say so).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 EXAMPLE_STRIDE = 1000  # example (or generated graph) i of a set seeded s: s * 1000 + i
 SAMPLE_STRIDE = 100  # test graph j of a run seeded s is sampled with s * 100 + j
 DECODE_OFFSET = 3  # top-k decoding's ties: the sampling seed + 3, apart from the samples
@@ -29,31 +31,22 @@ def sample_seed(seed: int, j: int) -> int:
     return seed * SAMPLE_STRIDE + j
 
 
-def decode_seed(sampling_seed: int) -> int:
-    """The tie-breaking stream of top-k decoding, beside the samples it decodes."""
-    return sampling_seed + DECODE_OFFSET
+@dataclass(frozen=True)
+class OffsetSeed:
+    """A stream seeded a fixed ``offset`` away from the seed it derives from, apart from
+    that seed's own stream: ``OffsetSeed(7)(3) == 10``."""
+
+    offset: int
+
+    def __call__(self, seed: int) -> int:
+        return seed + self.offset
 
 
-def baseline_seed(seed: int) -> int:
-    """The stream of the oracle and uniform baseline draws."""
-    return seed + BASELINE_OFFSET
-
-
-def held_out_graphs_seed(seed: int) -> int:
-    """The seed of a run's held-out test graphs (the training graphs use ``seed``)."""
-    return HELD_OUT_GRAPHS_OFFSET + seed
-
-
-def held_out_examples_seed(seed: int) -> int:
-    """The seed of the test examples' targets (the training examples use ``seed``)."""
-    return HELD_OUT_EXAMPLES_OFFSET + seed
-
-
-def plain_graphs_seed(seed: int) -> int:
-    """The seed of bridged_share's bridgeless training graphs."""
-    return PLAIN_GRAPHS_OFFSET + seed
-
-
-def probe_seed(seed: int) -> int:
-    """The seed of the probe batch's prior draw, apart from the training batches'."""
-    return PROBE_SEED_OFFSET + seed
+# Called with a run's seed (the training graphs and examples use the seed itself), except
+# decode_seed, called with a sampling seed; the offsets above say what each one seeds.
+decode_seed = OffsetSeed(DECODE_OFFSET)
+baseline_seed = OffsetSeed(BASELINE_OFFSET)
+held_out_graphs_seed = OffsetSeed(HELD_OUT_GRAPHS_OFFSET)
+held_out_examples_seed = OffsetSeed(HELD_OUT_EXAMPLES_OFFSET)
+plain_graphs_seed = OffsetSeed(PLAIN_GRAPHS_OFFSET)
+probe_seed = OffsetSeed(PROBE_SEED_OFFSET)

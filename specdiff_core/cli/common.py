@@ -1,4 +1,5 @@
-"""What the commands share: the error a user can fix, graph-size limits, --format, notices."""
+"""What the commands share: the error a user can fix, graph-size limits, --format, notices,
+and the graph file that ``resistance`` and ``sparsify`` read."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import sys
 from collections.abc import Sequence
 
 from ..errors import SpecDiffError
-from ..graphs import DEFAULT_LIMITS, Limits
+from ..graphs import DEFAULT_LIMITS, Limits, LoadedGraph
 
 EXIT_USAGE = 2  # a user's mistake: one line on stderr, no traceback
 
@@ -50,3 +51,26 @@ def add_format(p: argparse.ArgumentParser) -> None:
 def print_notices(notices: Sequence[str]) -> None:
     for note in notices:
         print(f"note: {note}", file=sys.stderr)
+
+
+def add_graph_file(p: argparse.ArgumentParser) -> None:
+    """The graph file a command reads, and its ``--format``."""
+    p.add_argument("file", help="edge list, GML, GraphML or node-link JSON")
+    add_format(p)
+
+
+def add_seed_out(p: argparse.ArgumentParser, out_help: str) -> None:
+    """``--seed``, ``--out`` and the graph-size limits: the last options of a command that
+    reads a graph file (see :func:`load_graph_file`)."""
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--out", help=out_help)
+    add_limits(p)
+
+
+def load_graph_file(args: argparse.Namespace) -> LoadedGraph:
+    """The graph file of ``args`` within its limits, its notices printed on stderr."""
+    from ..graphs import load_graph  # at call time, so that a replaced one is the one used
+
+    loaded = load_graph(args.file, fmt=args.format, limits=limits(args))
+    print_notices(loaded.notices)
+    return loaded

@@ -8,26 +8,22 @@ import json
 import sys
 from pathlib import Path
 
-from .common import add_format, add_limits, limits, print_notices
+from .common import add_graph_file, add_seed_out, load_graph_file
 
 
 def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
     p = sub.add_parser("resistance", help="effective resistance of every edge of a graph file")
-    p.add_argument("file", help="edge list, GML, GraphML or node-link JSON")
-    add_format(p)
+    add_graph_file(p)
     p.add_argument("--method", default="auto", choices=["auto", "dense", "sparse", "approx"])
     p.add_argument("--eps", type=float, default=0.3, help="accuracy of --method approx")
-    p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--out", help="CSV (default: stdout) or .json file")
-    add_limits(p)
+    add_seed_out(p, "CSV (default: stdout) or .json file")
     return p
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..graphs import load_graph, node_labels
+    from ..graphs import node_labels
 
-    loaded = load_graph(args.file, fmt=args.format, limits=limits(args))
-    print_notices(loaded.notices)
+    loaded = load_graph_file(args)
     from ..resistance import effective_resistance
 
     res = effective_resistance(loaded.graph, method=args.method, eps=args.eps, seed=args.seed)

@@ -14,13 +14,12 @@ import networkx as nx
 import numpy as np
 
 from ..errors import ConfigError
-from .common import add_format, add_limits, limits, print_notices
+from .common import add_graph_file, add_seed_out, load_graph_file, print_notices
 
 
 def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
     p = sub.add_parser("sparsify", help="sparsify a graph file with the oracle, uniform or a model")
-    p.add_argument("file", help="edge list, GML, GraphML or node-link JSON")
-    add_format(p)
+    add_graph_file(p)
     p.add_argument("--method", default="oracle", choices=["oracle", "uniform"])
     p.add_argument(
         "--variant",
@@ -36,18 +35,14 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
     )
     p.add_argument("--model", help="a trained model directory (from `train`) to sample from")
     p.add_argument("--samples", type=int, default=16, help="samples to draw with --model")
-    p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--out", help="output path (extension picks the format)")
-    add_limits(p)
+    add_seed_out(p, "output path (extension picks the format)")
     return p
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..graphs import format_of, load_graph, write_graph
+    from ..graphs import format_of, write_graph
 
-    loaded = load_graph(args.file, fmt=args.format, limits=limits(args))
-    print_notices(loaded.notices)
-    G = loaded.graph
+    G = load_graph_file(args).graph
     if args.model:
         report = sparsify_with_model(
             G, args.model, samples=args.samples, seed=args.seed, out=args.out or None

@@ -4,6 +4,7 @@ well?), subgraphs of real networks, and the duel on the user's own graph files."
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 import networkx as nx
@@ -19,20 +20,17 @@ from ..graphs.datasets import (
     sample_subgraphs,
 )
 from ..seeds import held_out_graphs_seed
-from .config import _DUEL_PAIR, ExperimentConfig
+from .config import ExperimentConfig
 from .evaluation import _ci_text, _class_summary, _pct, _relation, _summarise, evaluate_methods
-from .units import Graphs, Partial, Progress, Unit, _combine_methods, _duel_run, _quiet, _with_duel
+from .paper import family_unit
+from .units import Graphs, Partial, Progress, Unit, _combine_methods, _duel_run
 
 if TYPE_CHECKING:  # the network code (torch) loads only when an experiment runs
     pass
 
 
 def _custom_unit(
-    cfg: ExperimentConfig,
-    unit: Unit,
-    *,
-    graphs: Sequence[nx.Graph] | None = None,
-    progress: Progress = None,
+    cfg: ExperimentConfig, unit: Unit, *, graphs: Graphs = None, progress: Progress = None
 ) -> Partial:
     """The duel on a user's graphs, split into train/test per seed."""
     _check_custom(graphs)
@@ -54,11 +52,7 @@ def _check_custom(graphs: Sequence[nx.Graph] | None) -> None:
 
 
 def _custom_combine(
-    cfg: ExperimentConfig,
-    seeds: Sequence[int],
-    parts: Sequence[Partial],
-    *,
-    graphs: Sequence[nx.Graph] | None = None,
+    cfg: ExperimentConfig, seeds: Sequence[int], parts: Sequence[Partial], *, graphs: Graphs = None
 ) -> dict[str, Any]:
     evals = [p["eval"] for p in parts]
     return {
@@ -68,22 +62,8 @@ def _custom_combine(
     }
 
 
-def controls_unit(
-    cfg: ExperimentConfig,
-    unit: Unit,
-    *,
-    family: str,
-    graphs: Graphs = None,
-    progress: Progress = None,
-) -> Partial:
-    """One seed of the duel with every control as an extra player (partial it with the
-    family, as :func:`.paper.family_unit`)."""
-    seed = unit["seed"]
-    c = _quiet(_with_duel(cfg, methods=(*_DUEL_PAIR, *cfg.controls)))
-    duel, tests = _duel_run(family, c, seed, progress=progress)
-    last = {r["method"]: r for r in duel.history if r["step"] == duel.step_count}
-    share = {m: last[m]["grad_share_bridge"] for m in last}
-    return {"eval": evaluate_methods(duel, tests, c, seed), "grad_share_bridge": share}
+# One seed of the duel with every control as an extra player (partial it with the family).
+controls_unit = partial(family_unit, controls=True)
 
 
 def _controls_combine(
@@ -156,11 +136,7 @@ def control_verdicts(
 
 
 def _real_unit(
-    cfg: ExperimentConfig,
-    unit: Unit,
-    *,
-    graphs: Sequence[nx.Graph] | None = None,
-    progress: Progress = None,
+    cfg: ExperimentConfig, unit: Unit, *, graphs: Graphs = None, progress: Progress = None
 ) -> Partial:
     seed = unit["seed"]
     sources = real_sources(cfg, graphs)

@@ -1,6 +1,6 @@
 """The paper's experiments trained in our regime (bridges rare in the graph): the barbell and
 chain families, the flagged-bridge control, the training dynamics and the share of
-bridged training graphs."""
+bridged training graphs. :func:`family_unit` also runs the duel of the controls (docs/beyond.md)."""
 
 from __future__ import annotations
 
@@ -13,9 +13,9 @@ from ..graphs.datasets import (
     family_graphs,
 )
 from ..seeds import plain_graphs_seed
-from .config import ExperimentConfig
+from .config import _DUEL_PAIR, ExperimentConfig
 from .evaluation import _summarise, evaluate_methods
-from .units import Graphs, Partial, Progress, Unit, _duel_run
+from .units import Graphs, Partial, Progress, Unit, _duel_run, _quiet, _with_duel
 
 
 def family_unit(
@@ -24,14 +24,26 @@ def family_unit(
     *,
     family: str,
     visible: bool = False,
+    controls: bool = False,
     graphs: Graphs = None,
     progress: Progress = None,
 ) -> Partial:
     """One seed of the duel on a family (``functools.partial`` it with the family: a
-    module-level function, so that worker processes and Ray can pickle it)."""
+    module-level function, so that worker processes and Ray can pickle it).
+
+    With ``controls`` (docs/beyond.md), every control of ``cfg.controls`` plays beside the
+    duel's pair, only the first and last steps are instrumented, and the result adds each
+    method's gradient share on bridges at the last step.
+    """
     seed = unit["seed"]
+    if controls:
+        cfg = _quiet(_with_duel(cfg, methods=(*_DUEL_PAIR, *cfg.controls)))
     duel, tests = _duel_run(family, cfg, seed, visible=visible, progress=progress)
-    return {"eval": evaluate_methods(duel, tests, cfg, seed)}
+    part: Partial = {"eval": evaluate_methods(duel, tests, cfg, seed)}
+    if controls:
+        last = {r["method"]: r for r in duel.history if r["step"] == duel.step_count}
+        part["grad_share_bridge"] = {m: last[m]["grad_share_bridge"] for m in last}
+    return part
 
 
 def _dynamics_unit(

@@ -114,39 +114,39 @@ def _single_thread_env() -> Iterator[None]:
                 os.environ[k] = v
 
 
-def _run_local(
-    run_unit: Callable[..., dict[str, Any]],
-    cfg: ExperimentConfig,
-    todo: list[tuple[str, dict[str, Any]]],
-    graphs: Sequence[nx.Graph] | None,
-    workers: int,
-    finish: Callable[[str, dict[str, Any]], None],
-) -> None:
+@dataclass(frozen=True)
+class _Batch:
+    """The units a backend has to run: ``run_unit`` with ``cfg`` and ``graphs`` on each
+    ``(uid, unit)`` of ``todo``, every result handed to ``finish(uid, payload)``."""
+
+    run_unit: Callable[..., dict[str, Any]]
+    cfg: ExperimentConfig
+    todo: list[tuple[str, dict[str, Any]]]
+    graphs: Sequence[nx.Graph] | None
+    finish: Callable[[str, dict[str, Any]], None]
+
+
+def _run_local(batch: _Batch, workers: int) -> None:
     ctx = mp.get_context("spawn")
     with _single_thread_env():
         pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx)
     try:
-        futures = {pool.submit(_work, run_unit, cfg, unit, graphs): uid for uid, unit in todo}
+        futures = {
+            pool.submit(_work, batch.run_unit, batch.cfg, unit, batch.graphs): uid
+            for uid, unit in batch.todo
+        }
         pending = set(futures)
         while pending:
             done, pending = wait(pending, return_when=FIRST_COMPLETED)
             for fut in sorted(done, key=lambda f: futures[f]):
-                finish(futures[fut], fut.result())
+                batch.finish(futures[fut], fut.result())
     except BaseException:
         pool.shutdown(wait=False, cancel_futures=True)
         raise
     pool.shutdown(wait=True)
 
 
-def _run_ray(
-    run_unit: Callable[..., dict[str, Any]],
-    cfg: ExperimentConfig,
-    todo: list[tuple[str, dict[str, Any]]],
-    graphs: Sequence[nx.Graph] | None,
-    workers: int,
-    address: str | None,
-    finish: Callable[[str, dict[str, Any]], None],
-) -> None:
+def _run_ray(batch: _Batch, workers: int, address: str | None) -> None:
     try:
         import ray
     except ImportError as exc:
@@ -171,13 +171,15 @@ def _run_ray(
         started = True
     try:
         task = ray.remote(num_cpus=1, max_retries=0)(_work)
-        cfg_ref, graphs_ref = ray.put(cfg), ray.put(graphs)
-        refs = {task.remote(run_unit, cfg_ref, unit, graphs_ref): uid for uid, unit in todo}
+        cfg_ref, graphs_ref = ray.put(batch.cfg), ray.put(batch.graphs)
+        refs = {
+            task.remote(batch.run_unit, cfg_ref, unit, graphs_ref): uid for uid, unit in batch.todo
+        }
         pending = list(refs)
         while pending:
             ready, pending = ray.wait(pending, num_returns=1)
             for ref in ready:
-                finish(refs[ref], ray.get(ref))
+                batch.finish(refs[ref], ray.get(ref))
     except BaseException:
         for ref in refs if "refs" in locals() else ():
             ray.cancel(ref, force=True)
@@ -267,13 +269,14 @@ def run_units(
             on_unit(uid, payload)
 
     n_workers = max(1, min(workers or os.cpu_count() or 1, len(todo) or 1))
+    batch = _Batch(run_unit, cfg, todo, graphs, finish)
     if backend == "serial" or (backend == "local" and n_workers == 1):
         for uid, unit in todo:
             finish(uid, _work(run_unit, cfg, unit, graphs, progress))
     elif backend == "local":
-        _run_local(run_unit, cfg, todo, graphs, n_workers, finish)
+        _run_local(batch, n_workers)
     elif todo:
-        _run_ray(run_unit, cfg, todo, graphs, workers or os.cpu_count() or 1, address, finish)
+        _run_ray(batch, workers or os.cpu_count() or 1, address)
     seconds = sum(done[uid]["seconds"] for uid in ids)
     return RunInfo(
         results=[done[uid]["result"] for uid in ids],

@@ -19,7 +19,6 @@ from .units import (
     Unit,
     _combine_methods,
     _duel_run,
-    _duel_setup,
     _quiet,
     _train,
     _with_duel,
@@ -56,7 +55,7 @@ def _finetune_unit(
     """Standard and spectral from scratch (the duel), then the trained standard model
     fine-tuned with the spectral loss on the same batches; survival at checkpoints."""
     seed = unit["seed"]
-    duel, tests = _duel_setup("barbell", _quiet(cfg), seed)
+    duel, tests = _duel_run("barbell", _quiet(cfg), seed, train=False)
     grid = _grid_steps(cfg.finetune_grid, duel.config.train.steps)
     curve = []
     names = {"standard": "standard", "spectral": "scratch"}

@@ -26,13 +26,13 @@ Progress = Callable[[str], None] | None
 Unit = dict[str, Any]  # one independent piece of an experiment, JSON-able: {"seed": 0}, ...
 
 
-Partial = dict[str, Any]
-Graphs = (
-    Sequence[nx.Graph] | None
-)  # the user's graphs (custom, real_networks), else None  # what a unit returns (JSON-able; see runner)
+Partial = dict[str, Any]  # what a unit returns (JSON-able; see runner)
 
 
-def _duel_setup(
+Graphs = Sequence[nx.Graph] | None  # the user's graphs (custom, real_networks), else None
+
+
+def _duel_run(
     train_family: str,
     cfg: ExperimentConfig,
     seed: int,
@@ -40,8 +40,11 @@ def _duel_setup(
     visible: bool = False,
     train_graphs: Sequence[nx.Graph] | None = None,
     test_graphs: Sequence[nx.Graph] | None = None,
+    train: bool = True,
+    progress: Progress = None,
 ) -> tuple[Duel, list[EdgeExample]]:
-    """The untrained duel of one seed and its held-out test examples."""
+    """The duel of one seed, trained to its full budget (``train=False``: untrained, for a
+    caller that trains it in steps of its own), and its held-out test examples."""
     tr_graphs = (
         train_graphs
         if train_graphs is not None
@@ -52,12 +55,15 @@ def _duel_setup(
         if test_graphs is not None
         else family_graphs(train_family, cfg.n_test, cfg, held_out_graphs_seed(seed))
     )
-    train = _examples(tr_graphs, cfg, seed, visible)
+    examples = _examples(tr_graphs, cfg, seed, visible)
     tests = _examples(te_graphs, cfg, held_out_examples_seed(seed), visible)
     from ..training import Duel
 
     duel_cfg = replace(cfg.duel, train=replace(cfg.duel.train, seed=seed))
-    return Duel(duel_cfg, train, probe=tests), tests
+    duel = Duel(duel_cfg, examples, probe=tests)
+    if train:
+        _train(duel, seed, progress)
+    return duel, tests
 
 
 def _train(duel: Duel, seed: int, progress: Progress = None, until: int | None = None) -> None:
@@ -69,28 +75,6 @@ def _train(duel: Duel, seed: int, progress: Progress = None, until: int | None =
         duel.step(min(chunk, until - duel.step_count))
         if progress:
             progress(f"seed {seed}: step {duel.step_count}/{steps}")
-
-
-def _duel_run(
-    train_family: str,
-    cfg: ExperimentConfig,
-    seed: int,
-    *,
-    visible: bool = False,
-    train_graphs: Sequence[nx.Graph] | None = None,
-    test_graphs: Sequence[nx.Graph] | None = None,
-    progress: Progress = None,
-) -> tuple[Duel, list[EdgeExample]]:
-    duel, tests = _duel_setup(
-        train_family,
-        cfg,
-        seed,
-        visible=visible,
-        train_graphs=train_graphs,
-        test_graphs=test_graphs,
-    )
-    _train(duel, seed, progress)
-    return duel, tests
 
 
 def _with_duel(cfg: ExperimentConfig, **changes: Any) -> ExperimentConfig:

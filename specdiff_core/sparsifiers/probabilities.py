@@ -109,13 +109,10 @@ def oracle_keep_probabilities(G: nx.Graph, *, budget: float, resistance: Any = N
 
     Parameters
     ----------
-    G : networkx.Graph
-        A canonical graph (see :func:`specdiff_core.graphs.validate_graph`).
-    budget : float
-        Target expected number of kept edges: a fraction in ``(0, 1]`` of the edges or
-        an absolute count ``> 1``. Raised to ``sum_e min(1, w_e R_e)`` if below it.
-    resistance : array of shape (m,) or ResistanceResult, optional
-        Precomputed effective resistances aligned with ``edge_array(G)``.
+    G, budget, resistance
+        As for :func:`specdiff_core.sparsifiers.spectral_oracle`, whose independent variant
+        keeps each edge with these probabilities (a budget below ``sum_e min(1, w_e R_e)``
+        is raised to it).
 
     Returns
     -------
