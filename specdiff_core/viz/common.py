@@ -3,6 +3,8 @@ segments, and the edge table."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import networkx as nx
 import numpy as np
 import pandas as pd
@@ -159,3 +161,46 @@ def fitted_height(pos: np.ndarray, *, width: int = 820, lo: int = 280, hi: int =
 
 def _node_size(n: int) -> int:
     return 11 if n <= 40 else 8 if n <= 150 else 5 if n <= 600 else 3
+
+
+@dataclass(frozen=True)
+class _Drawing:
+    """What every view of a graph draws: the edges (canonical order) and their values,
+    which are bridges and which kept, the colour scale and the line widths."""
+
+    edges: np.ndarray  # (m, 2)
+    values: np.ndarray  # (m,)
+    is_bridge: np.ndarray  # (m,) bool
+    keep: np.ndarray  # (m,) bool
+    scale: tuple[float, float]  # (lo, hi) of the colour scale
+    widths: tuple[float, float]  # (edge, bridge)
+
+    @property
+    def colours(self) -> list[str]:
+        """Each edge's colour on the scale."""
+        lo, hi = self.scale
+        return edge_colours(self.values, cmin=lo, cmax=hi)
+
+
+def _drawing(
+    G: nx.Graph,
+    values: np.ndarray,
+    bridges: np.ndarray | None,
+    kept: np.ndarray | None,
+    value_label: str,
+    cmin: float | None,
+    cmax: float | None,
+) -> _Drawing:
+    """The checked inputs of a graph view (one value per edge; no ``kept``: all kept)."""
+    edges = edge_array(G)
+    m = len(edges)
+    values = np.asarray(values, dtype=np.float64)
+    _check_aligned(values, edges, value_label)
+    return _Drawing(
+        edges=edges,
+        values=values,
+        is_bridge=_bridges_or_none(bridges, m),
+        keep=np.ones(m, dtype=bool) if kept is None else np.asarray(kept, dtype=bool),
+        scale=_scale_range(values, cmin, cmax),
+        widths=_widths(m),
+    )
