@@ -204,3 +204,20 @@ def _drawing(
         scale=_scale_range(values, cmin, cmax),
         widths=_widths(m),
     )
+
+
+def _histogram_data(
+    values: np.ndarray, bridges: np.ndarray | None
+) -> tuple[np.ndarray, np.ndarray, float]:
+    """A histogram's values, which of them are bridges, and where its x axis ends (past
+    R = 1, so that the line there always shows)."""
+    values = np.asarray(values, dtype=np.float64)
+    is_bridge = _bridges_or_none(bridges, len(values))
+    hi = max(1.05, float(values.max()) * 1.02) if len(values) else 1.05
+    return values, is_bridge, hi
+
+
+def _chart_colours() -> tuple[str, str]:
+    """The charts' two colours: other edges mid-scale, bridges dark."""
+    mid_colour, dark = edge_colours(np.array([0.45, 0.95]))
+    return mid_colour, dark

@@ -14,9 +14,10 @@ from ..graphs import node_labels
 from .common import (
     BRIDGE_COLOUR,
     DROPPED_COLOUR,
-    _bridges_or_none,
+    _chart_colours,
     _Drawing,
     _drawing,
+    _histogram_data,
     _node_size,
     edge_colours,
     fitted_height,
@@ -172,16 +173,14 @@ def histogram_svg(
     height: int = 280,
 ) -> str:
     """:func:`reff_histogram` as one static SVG (bridges stacked, dark and hatched)."""
-    values = np.asarray(values, dtype=np.float64)
-    is_bridge = _bridges_or_none(bridges, len(values))
-    hi = max(1.05, float(values.max()) * 1.02) if len(values) else 1.05
+    values, is_bridge, hi = _histogram_data(values, bridges)
     edges_x = np.linspace(0.0, hi, nbins + 1)
     other = np.histogram(values[~is_bridge], edges_x)[0]
     brid = np.histogram(values[is_bridge], edges_x)[0]
     top = max(1, int((other + brid).max()))
     step = _nice_step(top / 4)
     f = _Frame(width, height, hi, step * np.ceil(top / step))
-    mid_colour, dark = edge_colours(np.array([0.45, 0.95]))
+    mid_colour, dark = _chart_colours()
     label = _svg_text(value_label)
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="100%" '
