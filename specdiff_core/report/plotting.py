@@ -1,0 +1,44 @@
+"""What the report's plotly figures share: panels side by side, a labelled reference line
+and the two trained models' rows of a history. Plotly is imported only when a figure is
+made."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any
+
+
+def side_by_side(*titles: str) -> Any:
+    """A figure of one row of panels, one per title."""
+    from plotly.subplots import make_subplots
+
+    return make_subplots(rows=1, cols=len(titles), subplot_titles=titles)
+
+
+def labelled_line(
+    add: Callable[..., Any],
+    at: float,
+    text: str,
+    position: str | None = None,
+    *,
+    dash: str = "dot",
+    colour: str | None = "#555",
+    **panel: Any,
+) -> None:
+    """A reference line at ``at`` with its label: ``add`` is a figure's ``add_hline`` or
+    ``add_vline``; dotted grey unless told, at plotly's default colour for ``colour=None``;
+    ``panel`` (``row``, ``col``) puts it on one panel only."""
+    style: dict[str, Any] = {"line_dash": dash, "annotation_text": text, **panel}
+    if colour is not None:
+        style["line_color"] = colour
+    if position is not None:
+        style["annotation_position"] = position
+    add(at, **style)
+
+
+def by_model(rows: Sequence[dict[str, Any]]) -> Iterator[tuple[str, list[dict[str, Any]]]]:
+    """The standard and the spectral model's rows of a history, each model that has any."""
+    for m in ("standard", "spectral"):
+        mine = [r for r in rows if r["method"] == m]
+        if mine:
+            yield m, mine
