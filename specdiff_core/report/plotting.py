@@ -1,11 +1,19 @@
-"""What the report's plotly figures share: panels side by side, a labelled reference line
-and the two trained models' rows of a history. Plotly is imported only when a figure is
-made."""
+"""What the report's plotly figures share: panels side by side, a labelled reference line,
+the two trained models' rows of a history and the colour scale of connected shares.
+Plotly is imported only when a figure is made."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
+
+# Heatmaps of a connected share: 0 to 100% on one scale, with its colour bar
+CONNECTED_HEATMAP = {
+    "zmin": 0,
+    "zmax": 1,
+    "colorscale": "Viridis",
+    "colorbar": {"title": "connected", "tickformat": ".0%"},
+}
 
 
 def side_by_side(*titles: str) -> Any:
