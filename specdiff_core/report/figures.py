@@ -12,7 +12,7 @@ import numpy as np
 from .duel_figures import duel_curves, gradient_scatter, gradient_share_figure, rbin_figure
 from .markdown import all_methods
 from .paper_figures import learned_figures, learned_map_figure, protocol_figures
-from .plotting import by_model, labelled_line, side_by_side
+from .plotting import SHARE_AXIS, by_model, labelled_line, side_by_side
 from .styles import (
     METHOD_COLOUR,
     METHOD_LABEL,
@@ -67,7 +67,7 @@ def bars_figure(methods: dict[str, dict[str, Any]], title: str) -> Any:
     fig.update_layout(
         barmode="group",
         title=title,
-        yaxis={"range": [0, 1.05], "tickformat": ".0%"},
+        yaxis=SHARE_AXIS,
         height=360,
         legend={"orientation": "h", "y": -0.2},
         margin={"t": 50, "b": 10},
@@ -115,7 +115,7 @@ def result_figures(res: dict[str, Any]) -> dict[str, Any]:
         fig.update_layout(
             title="bridge survival vs share of bridged training graphs",
             xaxis={"type": "log", "tickformat": ".0%"},
-            yaxis={"range": [0, 1.05], "tickformat": ".0%"},
+            yaxis=SHARE_AXIS,
             height=380,
         )
         figs["rarity"] = fig
@@ -148,7 +148,7 @@ def finetune_figure(ft: dict[str, Any]) -> Any:
     fig.update_layout(
         title="bridge survival while training (fine-tuning starts from the trained standard model)",
         xaxis_title="training steps (fine-tuning steps for the fine-tuned model)",
-        yaxis={"range": [0, 1.05], "tickformat": ".0%", "title": "bridge survival"},
+        yaxis={**SHARE_AXIS, "title": "bridge survival"},
         height=380,
         legend={"orientation": "h", "y": -0.25},
     )
@@ -174,7 +174,7 @@ def grid_figure(grid: Sequence[dict[str, Any]], title: str) -> Any:
         )
     fig.update_layout(
         title=f"{title}: bridge survival per setting (95% CI; * = default)",
-        yaxis={"range": [0, 1.05], "tickformat": ".0%"},
+        yaxis=SHARE_AXIS,
         height=400,
         legend={"orientation": "h", "y": -0.35},
     )
@@ -206,7 +206,7 @@ def bridge_class_figure(classes: dict[str, dict[str, Any]]) -> Any:
     fig.update_layout(
         barmode="group",
         title="bridge survival by kind of bridge (95% CI)",
-        yaxis={"range": [0, 1.05], "tickformat": ".0%"},
+        yaxis=SHARE_AXIS,
         height=380,
         legend={"orientation": "h", "y": -0.2},
     )

@@ -1,11 +1,14 @@
-"""What the report's plotly figures share: panels side by side, a labelled reference line,
-the two trained models' rows of a history and the colour scale of connected shares.
-Plotly is imported only when a figure is made."""
+"""What the report's plotly figures share: the axis of a share, panels side by side, a
+labelled reference line, the two trained models' rows of a history and the colour scale
+of connected shares. Plotly is imported only when a figure is made."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
+
+# The y axis of a share (connected, bridge survival): 0 to 105%, in percent
+SHARE_AXIS = {"range": [0, 1.05], "tickformat": ".0%"}
 
 # Heatmaps of a connected share: 0 to 100% on one scale, with its colour bar
 CONNECTED_HEATMAP = {

@@ -6,7 +6,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from ..plotting import CONNECTED_HEATMAP, side_by_side
+from ..plotting import CONNECTED_HEATMAP, SHARE_AXIS, side_by_side
 from ..styles import LEARNED_ROWS, error_bars
 
 
@@ -37,7 +37,7 @@ def learned_figures(res: dict[str, Any]) -> dict[str, Any]:
         fig.update_layout(
             barmode="group",
             title=f"{st['label']}: connected (trained: 95% t-interval over seeds)",
-            yaxis={"range": [0, 1.05], "tickformat": ".0%"},
+            yaxis=SHARE_AXIS,
             height=380,
             legend={"orientation": "h", "y": -0.3},
         )

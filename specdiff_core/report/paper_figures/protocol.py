@@ -10,7 +10,7 @@ from typing import Any
 import numpy as np
 
 from ...experiments.protocol import PAPER_THICKNESS
-from ..plotting import CONNECTED_HEATMAP, labelled_line, side_by_side
+from ..plotting import CONNECTED_HEATMAP, SHARE_AXIS, labelled_line, side_by_side
 from ..styles import EXP_TITLE, PROTOCOL_COLOUR, error_bars, protocol_label
 
 
@@ -47,7 +47,7 @@ def protocol_bars(table: dict[str, Any], title: str) -> Any:
             row=1,
             col=col,
         )
-    fig.update_yaxes(range=[0, 1.05], row=1, col=1, tickformat=".0%")
+    fig.update_yaxes(SHARE_AXIS, row=1, col=1)
     fig.update_yaxes(range=[0, 1.05], row=1, col=2)
     fig.update_layout(
         title=title,
