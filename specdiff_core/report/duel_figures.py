@@ -9,7 +9,7 @@ from typing import Any
 
 import numpy as np
 
-from .plotting import by_model, labelled_line, side_by_side
+from .plotting import by_model, labelled_line, method_curve, side_by_side
 from .styles import METHOD_COLOUR, METHOD_LABEL, method_line
 
 
@@ -98,12 +98,7 @@ def gradient_share_figure(history: Sequence[dict[str, Any]]) -> Any:
 
     fig = go.Figure()
     for m, rows in by_model(history):
-        fig.add_scatter(
-            x=[r["step"] for r in rows],
-            y=[r["grad_share_bridge"] for r in rows],
-            name=METHOD_LABEL[m],
-            line=method_line(m),
-        )
+        method_curve(fig, m, [r["step"] for r in rows], [r["grad_share_bridge"] for r in rows])
     if history:
         fig.add_scatter(
             x=[r["step"] for r in history],

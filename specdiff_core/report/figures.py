@@ -12,7 +12,7 @@ import numpy as np
 from .duel_figures import duel_curves, gradient_scatter, gradient_share_figure, rbin_figure
 from .markdown import all_methods
 from .paper_figures import learned_figures, learned_map_figure, protocol_figures
-from .plotting import SHARE_AXIS, by_model, labelled_line, side_by_side
+from .plotting import SHARE_AXIS, by_model, labelled_line, method_curve, side_by_side
 from .styles import (
     METHOD_COLOUR,
     METHOD_LABEL,
@@ -102,16 +102,10 @@ def result_figures(res: dict[str, Any]) -> dict[str, Any]:
         figs["dynamics"] = dynamics_figure(res["series"])
     if res.get("sweep"):
         fig = go.Figure()
+        xs = [row["bridged_fraction"] for row in res["sweep"]]
         for m in ("standard", "spectral"):
-            xs = [row["bridged_fraction"] for row in res["sweep"]]
             ys = [row["methods"][m]["bridge_survival"] for row in res["sweep"]]
-            fig.add_scatter(
-                x=xs,
-                y=ys,
-                name=METHOD_LABEL[m],
-                mode="lines+markers",
-                line=method_line(m),
-            )
+            method_curve(fig, m, xs, ys, mode="lines+markers")
         fig.update_layout(
             title="bridge survival vs share of bridged training graphs",
             xaxis={"type": "log", "tickformat": ".0%"},
@@ -163,12 +157,12 @@ def grid_figure(grid: Sequence[dict[str, Any]], title: str) -> Any:
     labels = [g["label"] + (" *" if g.get("default") else "") for g in grid]
     for m in ("standard", "spectral"):
         vals = [g["methods"][m]["bridge_survival"] for g in grid]
-        fig.add_scatter(
-            x=labels,
-            y=vals,
-            name=METHOD_LABEL[m],
+        method_curve(
+            fig,
+            m,
+            labels,
+            vals,
             mode="markers+lines",
-            line=method_line(m),
             marker={"symbol": METHOD_SYMBOL[m], "size": 10},
             error_y=error_bars(vals, [g["methods"][m]["bridge_survival_ci"] for g in grid]),
         )
@@ -223,16 +217,7 @@ def dynamics_figure(series: Sequence[dict[str, Any]]) -> Any:
         for col, key in ((1, "p_keep_bridge"), (2, "grad_share_bridge")):
             vals = [[r[key] for r in rows if r["step"] == s] for s in steps]
             mean = [float(np.nanmean(v)) for v in vals]
-            fig.add_scatter(
-                x=steps,
-                y=mean,
-                name=METHOD_LABEL[m],
-                legendgroup=m,
-                showlegend=col == 1,
-                line=method_line(m),
-                row=1,
-                col=col,
-            )
+            method_curve(fig, m, steps, mean, legendgroup=m, showlegend=col == 1, row=1, col=col)
     edge_share = [r["edge_share_bridge"] for r in series]
     if edge_share:
         share = float(np.mean(edge_share))

@@ -1,11 +1,13 @@
 """What the report's plotly figures share: the axis of a share, panels side by side, a
-labelled reference line, the two trained models' rows of a history and the colour scale
-of connected shares. Plotly is imported only when a figure is made."""
+labelled reference line, the two trained models' rows of a history, a method's curve and
+the colour scale of connected shares. Plotly is imported only when a figure is made."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
+
+from .styles import METHOD_LABEL, method_line
 
 # The y axis of a share (connected, bridge survival): 0 to 105%, in percent
 SHARE_AXIS = {"range": [0, 1.05], "tickformat": ".0%"}
@@ -53,3 +55,9 @@ def by_model(rows: Sequence[dict[str, Any]]) -> Iterator[tuple[str, list[dict[st
         mine = [r for r in rows if r["method"] == m]
         if mine:
             yield m, mine
+
+
+def method_curve(fig: Any, m: str, x: Sequence[Any], y: Sequence[Any], **trace: Any) -> None:
+    """Method ``m``'s curve on ``fig``, named and drawn as that method (``trace`` adds to
+    or overrides it)."""
+    fig.add_scatter(x=x, y=y, **{"name": METHOD_LABEL[m], "line": method_line(m), **trace})
