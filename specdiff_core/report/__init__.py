@@ -5,7 +5,8 @@ in their own labelled columns, beside our run of the paper's protocol.
 Modules: ``styles`` (every method's label, colour, dash and marker, and how numbers are
 written), ``markdown`` and ``figures`` (trained experiments), ``duel_figures`` (a live duel
 and its gradients), ``paper_tables`` and ``paper_figures`` (packages: the paper's protocol
-and the trained models in its regimes), ``png`` (static pictures and :func:`write_report`).
+and the trained models in its regimes), ``png`` (static pictures and :func:`write_report`),
+``plotting`` (what the plotly figures share: panels, reference lines, axes, a method's curve).
 """
 
 from . import paper_figures, paper_tables

@@ -1,5 +1,6 @@
 """What every view of a graph shares: limits, colours, the seeded layout, edge colours and
-segments, and the edge table."""
+segments, the edge table, a view's checked inputs (:class:`_Drawing`) and the histograms'
+range and colours."""
 
 from __future__ import annotations
 
