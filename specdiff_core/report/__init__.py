@@ -5,9 +5,11 @@ in their own labelled columns, beside our run of the paper's protocol.
 Modules: ``styles`` (every method's label, colour, dash and marker, and how numbers are
 written), ``markdown`` and ``figures`` (trained experiments), ``duel_figures`` (a live duel
 and its gradients), ``paper_tables`` and ``paper_figures`` (packages: the paper's protocol
-and the trained models in its regimes), ``png`` (static pictures and :func:`write_report`).
+and the trained models in its regimes), ``png`` (static pictures and :func:`write_report`),
+``plotting`` (what the plotly figures share: panels, reference lines, axes, a method's curve).
 """
 
+from . import paper_figures, paper_tables
 from .duel_figures import duel_curves, gradient_scatter, gradient_share_figure, rbin_figure
 from .figures import (
     bars_figure,
@@ -18,25 +20,8 @@ from .figures import (
     result_figures,
 )
 from .markdown import PAPER_MARKDOWN, all_methods, experiment_markdown, summary_markdown
-from .paper_figures import (
-    learned_figures,
-    learned_map_figure,
-    learned_png,
-    protocol_bars,
-    protocol_figures,
-    protocol_png,
-    regime_map_figure,
-    single_logit_figure,
-    thickness_figure,
-)
-from .paper_tables import (
-    findings,
-    learned_map_markdown,
-    learned_markdown,
-    map_sentence,
-    protocol_markdown,
-    protocol_table_markdown,
-)
+from .paper_figures import *  # noqa: F403 (its __all__, added to ours below)
+from .paper_tables import *  # noqa: F403 (likewise)
 from .png import write_report
 from .styles import (
     EXP_TITLE,
@@ -87,19 +72,6 @@ __all__ = [
     "gradient_share_figure",
     "rbin_figure",
     "write_report",
-    "protocol_markdown",
-    "protocol_table_markdown",
-    "map_sentence",
-    "learned_markdown",
-    "learned_map_markdown",
-    "findings",
-    "protocol_bars",
-    "thickness_figure",
-    "single_logit_figure",
-    "regime_map_figure",
-    "protocol_figures",
-    "protocol_png",
-    "learned_figures",
-    "learned_map_figure",
-    "learned_png",
 ]
+__all__ += paper_tables.__all__
+__all__ += paper_figures.__all__

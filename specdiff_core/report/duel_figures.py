@@ -9,36 +9,22 @@ from typing import Any
 
 import numpy as np
 
-from .styles import METHOD_COLOUR, METHOD_LABEL
+from .plotting import by_model, labelled_line, method_curve, side_by_side
+from .styles import METHOD_COLOUR, METHOD_LABEL, method_line
 
 
 def duel_curves(history: Sequence[dict[str, Any]]) -> Any:
     """Live training curves of a duel: loss, bridges' keep-probability, gradient share."""
-    from plotly.subplots import make_subplots
-
-    fig = make_subplots(
-        rows=1,
-        cols=3,
-        subplot_titles=(
-            "training loss",
-            "P(keep): bridges (solid) vs other edges (dotted)",
-            "bridges' share of the gradient",
-        ),
+    fig = side_by_side(
+        "training loss",
+        "P(keep): bridges (solid) vs other edges (dotted)",
+        "bridges' share of the gradient",
     )
-    for m in ("standard", "spectral"):
-        rows = [r for r in history if r["method"] == m]
-        if rows:
-            _add_duel_traces(fig, m, rows)
+    for m, rows in by_model(history):
+        _add_duel_traces(fig, m, rows)
     if history:
-        fig.add_hline(
-            y=float(np.mean([r["edge_share_bridge"] for r in history])),
-            line_dash="dot",
-            line_color="#555",
-            row=1,
-            col=3,
-            annotation_text="share of edges",
-            annotation_position="top left",
-        )
+        share = float(np.mean([r["edge_share_bridge"] for r in history]))
+        labelled_line(fig.add_hline, share, "share of edges", "top left", row=1, col=3)
     fig.update_yaxes(range=[0, 1.02], row=1, col=2)
     fig.update_yaxes(range=[0, 1.02], row=1, col=3)
     fig.update_xaxes(title_text="training step")
@@ -53,45 +39,21 @@ def duel_curves(history: Sequence[dict[str, Any]]) -> Any:
 def _add_duel_traces(fig: Any, m: str, rows: Sequence[dict[str, Any]]) -> None:
     """One model's curves on the three panels of :func:`duel_curves` (one legend entry)."""
     x = [r["step"] for r in rows]
-    style = {"color": METHOD_COLOUR[m], "dash": "solid" if m == "spectral" else "dash"}
-    fig.add_scatter(
-        x=x,
-        y=[r["loss"] for r in rows],
-        name=METHOD_LABEL[m],
-        legendgroup=m,
-        line=style,
-        row=1,
-        col=1,
-    )
-    fig.add_scatter(
-        x=x,
-        y=[r["p_keep_bridge"] for r in rows],
-        name=METHOD_LABEL[m],
-        legendgroup=m,
-        showlegend=False,
-        line={**style, "width": 3},
-        row=1,
-        col=2,
-    )
-    fig.add_scatter(
-        x=x,
-        y=[r["p_keep_other"] for r in rows],
-        legendgroup=m,
+    style = method_line(m)
+
+    def curve(col: int, key: str, **trace: Any) -> None:
+        fig.add_scatter(x=x, y=[r[key] for r in rows], legendgroup=m, row=1, col=col, **trace)
+
+    curve(1, "loss", name=METHOD_LABEL[m], line=style)
+    curve(2, "p_keep_bridge", name=METHOD_LABEL[m], showlegend=False, line={**style, "width": 3})
+    curve(
+        2,
+        "p_keep_other",
         showlegend=False,
         line={"color": METHOD_COLOUR[m], "dash": "dot", "width": 1},
         hoverinfo="skip",
-        row=1,
-        col=2,
     )
-    fig.add_scatter(
-        x=x,
-        y=[r["grad_share_bridge"] for r in rows],
-        legendgroup=m,
-        showlegend=False,
-        line=style,
-        row=1,
-        col=3,
-    )
+    curve(3, "grad_share_bridge", showlegend=False, line=style)
 
 
 def gradient_scatter(R: np.ndarray, grads: dict[str, np.ndarray], bridges: np.ndarray) -> Any:
@@ -135,15 +97,8 @@ def gradient_share_figure(history: Sequence[dict[str, Any]]) -> Any:
     import plotly.graph_objects as go
 
     fig = go.Figure()
-    for m in ("standard", "spectral"):
-        rows = [r for r in history if r["method"] == m]
-        if rows:
-            fig.add_scatter(
-                x=[r["step"] for r in rows],
-                y=[r["grad_share_bridge"] for r in rows],
-                name=METHOD_LABEL[m],
-                line={"color": METHOD_COLOUR[m], "dash": "solid" if m == "spectral" else "dash"},
-            )
+    for m, rows in by_model(history):
+        method_curve(fig, m, [r["step"] for r in rows], [r["grad_share_bridge"] for r in rows])
     if history:
         fig.add_scatter(
             x=[r["step"] for r in history],
@@ -168,10 +123,7 @@ def rbin_figure(history: Sequence[dict[str, Any]], bins: Sequence[float]) -> Any
 
     fig = go.Figure()
     labels = [f"{lo:.2f}–{min(hi, 1.0):.2f}" for lo, hi in zip(bins[:-1], bins[1:], strict=True)]
-    for m in ("standard", "spectral"):
-        rows = [r for r in history if r["method"] == m]
-        if not rows:
-            continue
+    for m, rows in by_model(history):
         last = rows[-1]
         fig.add_bar(
             x=labels,

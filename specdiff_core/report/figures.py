@@ -12,13 +12,14 @@ import numpy as np
 from .duel_figures import duel_curves, gradient_scatter, gradient_share_figure, rbin_figure
 from .markdown import all_methods
 from .paper_figures import learned_figures, learned_map_figure, protocol_figures
+from .plotting import SHARE_AXIS, by_model, labelled_line, method_curve, side_by_side
 from .styles import (
     METHOD_COLOUR,
-    METHOD_DASH,
     METHOD_LABEL,
     METHOD_ORDER,
     METHOD_SYMBOL,
     error_bars,
+    method_line,
 )
 
 __all__ = [
@@ -66,7 +67,7 @@ def bars_figure(methods: dict[str, dict[str, Any]], title: str) -> Any:
     fig.update_layout(
         barmode="group",
         title=title,
-        yaxis={"range": [0, 1.05], "tickformat": ".0%"},
+        yaxis=SHARE_AXIS,
         height=360,
         legend={"orientation": "h", "y": -0.2},
         margin={"t": 50, "b": 10},
@@ -101,20 +102,14 @@ def result_figures(res: dict[str, Any]) -> dict[str, Any]:
         figs["dynamics"] = dynamics_figure(res["series"])
     if res.get("sweep"):
         fig = go.Figure()
+        xs = [row["bridged_fraction"] for row in res["sweep"]]
         for m in ("standard", "spectral"):
-            xs = [row["bridged_fraction"] for row in res["sweep"]]
             ys = [row["methods"][m]["bridge_survival"] for row in res["sweep"]]
-            fig.add_scatter(
-                x=xs,
-                y=ys,
-                name=METHOD_LABEL[m],
-                mode="lines+markers",
-                line={"color": METHOD_COLOUR[m], "dash": "solid" if m == "spectral" else "dash"},
-            )
+            method_curve(fig, m, xs, ys, mode="lines+markers")
         fig.update_layout(
             title="bridge survival vs share of bridged training graphs",
             xaxis={"type": "log", "tickformat": ".0%"},
-            yaxis={"range": [0, 1.05], "tickformat": ".0%"},
+            yaxis=SHARE_AXIS,
             height=380,
         )
         figs["rarity"] = fig
@@ -139,21 +134,15 @@ def finetune_figure(ft: dict[str, Any]) -> Any:
             y=vals,
             name=label,
             mode="lines+markers",
-            line={"color": METHOD_COLOUR[m], "dash": METHOD_DASH[m], "width": 2},
+            line={**method_line(m), "width": 2},
             marker={"symbol": METHOD_SYMBOL[m], "size": 9, "line": {"color": "#222", "width": 1}},
             error_y=error_bars(vals, [r["bridge_survival_ci"] for r in rows]),
         )
-    fig.add_hline(
-        y=ft["threshold"],
-        line_dash="dot",
-        line_color="#555",
-        annotation_text="recovered",
-        annotation_position="bottom right",
-    )
+    labelled_line(fig.add_hline, ft["threshold"], "recovered", "bottom right")
     fig.update_layout(
         title="bridge survival while training (fine-tuning starts from the trained standard model)",
         xaxis_title="training steps (fine-tuning steps for the fine-tuned model)",
-        yaxis={"range": [0, 1.05], "tickformat": ".0%", "title": "bridge survival"},
+        yaxis={**SHARE_AXIS, "title": "bridge survival"},
         height=380,
         legend={"orientation": "h", "y": -0.25},
     )
@@ -168,18 +157,18 @@ def grid_figure(grid: Sequence[dict[str, Any]], title: str) -> Any:
     labels = [g["label"] + (" *" if g.get("default") else "") for g in grid]
     for m in ("standard", "spectral"):
         vals = [g["methods"][m]["bridge_survival"] for g in grid]
-        fig.add_scatter(
-            x=labels,
-            y=vals,
-            name=METHOD_LABEL[m],
+        method_curve(
+            fig,
+            m,
+            labels,
+            vals,
             mode="markers+lines",
-            line={"color": METHOD_COLOUR[m], "dash": METHOD_DASH[m]},
             marker={"symbol": METHOD_SYMBOL[m], "size": 10},
             error_y=error_bars(vals, [g["methods"][m]["bridge_survival_ci"] for g in grid]),
         )
     fig.update_layout(
         title=f"{title}: bridge survival per setting (95% CI; * = default)",
-        yaxis={"range": [0, 1.05], "tickformat": ".0%"},
+        yaxis=SHARE_AXIS,
         height=400,
         legend={"orientation": "h", "y": -0.35},
     )
@@ -211,7 +200,7 @@ def bridge_class_figure(classes: dict[str, dict[str, Any]]) -> Any:
     fig.update_layout(
         barmode="group",
         title="bridge survival by kind of bridge (95% CI)",
-        yaxis={"range": [0, 1.05], "tickformat": ".0%"},
+        yaxis=SHARE_AXIS,
         height=380,
         legend={"orientation": "h", "y": -0.2},
     )
@@ -220,42 +209,18 @@ def bridge_class_figure(classes: dict[str, dict[str, Any]]) -> Any:
 
 def dynamics_figure(series: Sequence[dict[str, Any]]) -> Any:
     """Bridge keep-probability and gradient share over steps (mean over seeds, band = min..max)."""
-    from plotly.subplots import make_subplots
-
-    fig = make_subplots(
-        rows=1,
-        cols=2,
-        subplot_titles=(
-            "P(keep) of bridges (probe graphs, t = T)",
-            "bridges' share of the gradient norm",
-        ),
+    fig = side_by_side(
+        "P(keep) of bridges (probe graphs, t = T)", "bridges' share of the gradient norm"
     )
-    for m in ("standard", "spectral"):
-        rows = [r for r in series if r["method"] == m]
-        if not rows:
-            continue
+    for m, rows in by_model(series):
         steps = sorted({r["step"] for r in rows})
         for col, key in ((1, "p_keep_bridge"), (2, "grad_share_bridge")):
             vals = [[r[key] for r in rows if r["step"] == s] for s in steps]
             mean = [float(np.nanmean(v)) for v in vals]
-            fig.add_scatter(
-                x=steps,
-                y=mean,
-                name=METHOD_LABEL[m],
-                legendgroup=m,
-                showlegend=col == 1,
-                line={"color": METHOD_COLOUR[m], "dash": "solid" if m == "spectral" else "dash"},
-                row=1,
-                col=col,
-            )
+            method_curve(fig, m, steps, mean, legendgroup=m, showlegend=col == 1, row=1, col=col)
     edge_share = [r["edge_share_bridge"] for r in series]
     if edge_share:
-        fig.add_hline(
-            y=float(np.mean(edge_share)),
-            line_dash="dot",
-            row=1,
-            col=2,
-            annotation_text="bridges' share of edges",
-        )
+        share = float(np.mean(edge_share))
+        labelled_line(fig.add_hline, share, "bridges' share of edges", colour=None, row=1, col=2)
     fig.update_layout(height=380, xaxis_title="training step", xaxis2_title="training step")
     return fig

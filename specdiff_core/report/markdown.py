@@ -65,35 +65,36 @@ def experiment_markdown(res: dict[str, Any]) -> str:
     """One experiment's table (ours beside the paper's), sweep and per-seed figures."""
     if res.get("experiment") in PAPER_MARKDOWN:
         return PAPER_MARKDOWN[res["experiment"]](res) + "\n"
-    lines: list[str] = [
-        "| method | connectivity | bridge survival | interval over | connectivity, pooled | "
-        "edge retention | spectral error |",
-        "|---|---|---|---|---|---|---|",
-    ]
+    lines = _head(
+        "method",
+        "connectivity",
+        "bridge survival",
+        "interval over",
+        "connectivity, pooled",
+        "edge retention",
+        "spectral error",
+    )
     methods = all_methods(res)
     for m, r in methods.items():
         pooled = r.get("connectivity_pooled", r["connectivity"])
         pooled_ci = r.get("connectivity_pooled_ci", r["connectivity_ci"])
         lines.append(
-            f"| {METHOD_LABEL.get(m, m)} | {pct(r['connectivity'])}{ci_suffix(r['connectivity_ci'])} | "
-            f"{pct(r['bridge_survival'])}{ci_suffix(r['bridge_survival_ci'])} | "
-            f"{r.get('ci_over', 'samples')} | {pct(pooled)}{ci_suffix(pooled_ci)} | "
-            f"{pct(r['edge_retention'])} | {_fmt_spectral(r['spectral_error'])} |"
+            _row(
+                METHOD_LABEL.get(m, m),
+                _share(r, "connectivity"),
+                _share(r, "bridge_survival"),
+                str(r.get("ci_over", "samples")),
+                f"{pct(pooled)}{ci_suffix(pooled_ci)}",
+                pct(r["edge_retention"]),
+                _fmt_spectral(r["spectral_error"]),
+            )
         )
     if "sweep" in res:
+        settings = [(pct(row["bridged_fraction"]), row["methods"]) for row in res["sweep"]]
         lines += [
             "",
-            "| bridged share of training graphs | standard: bridge survival | "
-            "spectral: bridge survival |",
-            "|---|---|---|",
+            *_models_table("bridged share of training graphs", settings, ("bridge_survival",)),
         ]
-        for row in res["sweep"]:
-            s, w = row["methods"]["standard"], row["methods"]["spectral"]
-            lines.append(
-                f"| {pct(row['bridged_fraction'])} | {pct(s['bridge_survival'])}"
-                f"{ci_suffix(s['bridge_survival_ci'])} | {pct(w['bridge_survival'])}"
-                f"{ci_suffix(w['bridge_survival_ci'])} |"
-            )
     lines += _beyond_markdown(res)
     lines += [
         "",
@@ -107,6 +108,32 @@ def experiment_markdown(res: dict[str, Any]) -> str:
         "",
     ]
     return "\n".join(lines)
+
+
+def _row(*cells: str) -> str:
+    """One row of a markdown table."""
+    return "| " + " | ".join(cells) + " |"
+
+
+def _head(*cells: str) -> list[str]:
+    """A markdown table's header row and the line under it."""
+    return [_row(*cells), "|" + "---|" * len(cells)]
+
+
+def _share(r: dict[str, Any], key: str) -> str:
+    """A share and its interval (``key`` and ``key_ci`` of a method's result)."""
+    return f"{pct(r[key])}{ci_suffix(r[f'{key}_ci'])}"
+
+
+def _models_table(
+    first: str, settings: Sequence[tuple[str, dict[str, Any]]], keys: Sequence[str]
+) -> list[str]:
+    """Both trained models per setting (label, methods): a column per measure and model."""
+    models = ("standard", "spectral")
+    lines = _head(first, *(f"{m}: {k.replace('_', ' ')}" for k in keys for m in models))
+    for label, by_method in settings:
+        lines.append(_row(label, *(_share(by_method[m], k) for k in keys for m in models)))
+    return lines
 
 
 def _beyond_markdown(res: dict[str, Any]) -> list[str]:
@@ -151,8 +178,7 @@ def _bridge_classes_markdown(classes: dict[str, Any]) -> list[str]:
         "Bridge survival by kind of bridge (pendant: an endpoint of degree 1; core: both "
         "sides hold a cycle, a bridge between dense parts; tree: the rest):",
         "",
-        "| method | pendant bridges | core bridges | tree bridges |",
-        "|---|---|---|---|",
+        *_head("method", "pendant bridges", "core bridges", "tree bridges"),
     ]
     for m in (m for m in METHOD_ORDER if m in classes):
         row = classes[m]
@@ -160,7 +186,7 @@ def _bridge_classes_markdown(classes: dict[str, Any]) -> list[str]:
             f"{pct(row[c]['survival'])}{ci_suffix(row[c]['ci'])} (n={row[c]['n_bridges']})"
             for c in ("pendant", "core", "tree")
         ]
-        lines.append(f"| {METHOD_LABEL.get(m, m)} | " + " | ".join(cells) + " |")
+        lines.append(_row(METHOD_LABEL.get(m, m), *cells))
     return lines
 
 
@@ -212,22 +238,12 @@ def _finetune_markdown(ft: dict[str, Any]) -> list[str]:
 
 def _grid_markdown(res: dict[str, Any]) -> list[str]:
     """A sensitivity sweep: both models' survival and connectivity per setting."""
-    lines = [
+    settings = [
+        (g["label"] + (" (default)" if g.get("default") else ""), g["methods"]) for g in res["grid"]
+    ]
+    return [
         "",
         res.get("grid_statement", ""),
         "",
-        "| setting | standard: bridge survival | spectral: bridge survival | "
-        "standard: connectivity | spectral: connectivity |",
-        "|---|---|---|---|---|",
+        *_models_table("setting", settings, ("bridge_survival", "connectivity")),
     ]
-    for g in res["grid"]:
-        s_, w = g["methods"]["standard"], g["methods"]["spectral"]
-        mark = " (default)" if g.get("default") else ""
-        lines.append(
-            f"| {g['label']}{mark} | {pct(s_['bridge_survival'])}"
-            f"{ci_suffix(s_['bridge_survival_ci'])} | {pct(w['bridge_survival'])}"
-            f"{ci_suffix(w['bridge_survival_ci'])} | {pct(s_['connectivity'])}"
-            f"{ci_suffix(s_['connectivity_ci'])} | {pct(w['connectivity'])}"
-            f"{ci_suffix(w['connectivity_ci'])} |"
-        )
-    return lines

@@ -29,20 +29,16 @@ def _png(res: dict[str, Any], path: Path) -> None:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    extra = ("series", "sweep", "finetune", "grid", "bridge_classes")
-    ncols = 2 if any(res.get(k) for k in extra) else 1
+    second = next((panel for panel in _SECOND_PANELS if res.get(panel[0])), None)
+    ncols = 1 if second is None else 2
     fig, axes = plt.subplots(1, ncols, figsize=(6 * ncols, 3.6), squeeze=False)
     _bars_panel(axes[0, 0], res)
-    if ncols == 2 and not (res.get("series") or res.get("sweep")):
-        _png_beyond(res, axes[0, 1])
-    elif ncols == 2:
+    if second is not None:
+        key, draw, legend_size = second
         ax = axes[0, 1]
-        if res.get("series"):
-            _series_panel(ax, res["series"])
-        else:
-            _sweep_panel(ax, res["sweep"])
+        draw(ax, res[key])
         ax.set_ylim(0, 1.05)
-        ax.legend(fontsize=8)
+        ax.legend(fontsize=legend_size)
     fig.tight_layout()
     fig.savefig(path, dpi=110)
     plt.close(fig)
@@ -120,18 +116,6 @@ _MPL_DASH = {"solid": "-", "dash": "--", "dot": ":", "dashdot": "-.", "longdash"
 _MPL_MARK = {"square": "s", "circle": "o", "star": "*", "triangle-up": "^", "diamond": "D"}
 
 
-def _png_beyond(res: dict[str, Any], ax: Any) -> None:
-    """Second panel of the PNG for the experiments beyond the paper."""
-    if res.get("finetune"):
-        _finetune_panel(ax, res["finetune"])
-    elif res.get("grid"):
-        _grid_panel(ax, res["grid"])
-    else:
-        _classes_panel(ax, res["bridge_classes"])
-    ax.set_ylim(0, 1.05)
-    ax.legend(fontsize=7)
-
-
 def _finetune_panel(ax: Any, ft: dict[str, Any]) -> None:
     """Bridge survival over steps: standard, spectral from scratch, fine-tuned."""
     for model, m in (
@@ -197,6 +181,16 @@ def _classes_panel(ax: Any, classes: dict[str, Any]) -> None:
         )
     ax.set_xticks(np.arange(3), [f"{k} bridges" for k in kinds])
     ax.set_ylabel("bridge survival")
+
+
+# The PNG's second panel: the first of these parts a result has, with its legend's font size
+_SECOND_PANELS = (
+    ("series", _series_panel, 8),
+    ("sweep", _sweep_panel, 8),
+    ("finetune", _finetune_panel, 7),  # the experiments beyond the paper
+    ("grid", _grid_panel, 7),
+    ("bridge_classes", _classes_panel, 7),
+)
 
 
 def write_report(results: Sequence[dict[str, Any]], out: str | Path) -> str:

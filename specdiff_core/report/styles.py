@@ -42,6 +42,11 @@ METHOD_DASH = {m: s.dash for m, s in STYLES.items()}
 METHOD_SYMBOL = {m: s.symbol for m, s in STYLES.items()}
 
 
+def method_line(m: str) -> dict[str, str]:
+    """A method's line in a plotly figure: its colour and dash."""
+    return {"color": METHOD_COLOUR[m], "dash": METHOD_DASH[m]}
+
+
 REGIME_TEXT = {
     "oracle": "Spectral Oracle samples, which keep every bridge (rare in the graph)",
     "rare": "the paper's frequencies, bridges in few targets (rare in the data)",

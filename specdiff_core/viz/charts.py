@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
-from .common import _bridges_or_none, edge_colours
+from .common import _bridges_or_none, _chart_colours, _histogram_data
 
 
 def reff_histogram(
@@ -18,11 +18,9 @@ def reff_histogram(
     height: int = 320,
 ) -> go.Figure:
     """Histogram of a per-edge value, bridges stacked on top in a hatched, dark bar."""
-    values = np.asarray(values, dtype=np.float64)
-    is_bridge = _bridges_or_none(bridges, len(values))
-    hi = max(1.05, float(values.max()) * 1.02) if len(values) else 1.05
+    values, is_bridge, hi = _histogram_data(values, bridges)
     size = hi / nbins
-    mid_colour, dark = edge_colours(np.array([0.45, 0.95]))
+    mid_colour, dark = _chart_colours()
     fig = go.Figure()
     fig.add_trace(
         go.Histogram(
@@ -89,7 +87,7 @@ def exact_vs_approx_figure(
     fig = go.Figure()
     for trace in _reference_lines(hi, eps):
         fig.add_trace(trace)
-    mid_colour, dark = edge_colours(np.array([0.45, 0.95]))
+    mid_colour, dark = _chart_colours()
     for mask, name, symbol, colour in (
         (~is_bridge, "edges", "circle", mid_colour),
         (is_bridge, "bridges", "diamond", dark),

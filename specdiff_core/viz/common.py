@@ -1,7 +1,10 @@
 """What every view of a graph shares: limits, colours, the seeded layout, edge colours and
-segments, and the edge table."""
+segments, the edge table, a view's checked inputs (:class:`_Drawing`) and the histograms'
+range and colours."""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import networkx as nx
 import numpy as np
@@ -159,3 +162,63 @@ def fitted_height(pos: np.ndarray, *, width: int = 820, lo: int = 280, hi: int =
 
 def _node_size(n: int) -> int:
     return 11 if n <= 40 else 8 if n <= 150 else 5 if n <= 600 else 3
+
+
+@dataclass(frozen=True)
+class _Drawing:
+    """What every view of a graph draws: the edges (canonical order) and their values,
+    which are bridges and which kept, the colour scale and the line widths."""
+
+    edges: np.ndarray  # (m, 2)
+    values: np.ndarray  # (m,)
+    is_bridge: np.ndarray  # (m,) bool
+    keep: np.ndarray  # (m,) bool
+    scale: tuple[float, float]  # (lo, hi) of the colour scale
+    widths: tuple[float, float]  # (edge, bridge)
+
+    @property
+    def colours(self) -> list[str]:
+        """Each edge's colour on the scale."""
+        lo, hi = self.scale
+        return edge_colours(self.values, cmin=lo, cmax=hi)
+
+
+def _drawing(
+    G: nx.Graph,
+    values: np.ndarray,
+    bridges: np.ndarray | None,
+    kept: np.ndarray | None,
+    value_label: str,
+    cmin: float | None,
+    cmax: float | None,
+) -> _Drawing:
+    """The checked inputs of a graph view (one value per edge; no ``kept``: all kept)."""
+    edges = edge_array(G)
+    m = len(edges)
+    values = np.asarray(values, dtype=np.float64)
+    _check_aligned(values, edges, value_label)
+    return _Drawing(
+        edges=edges,
+        values=values,
+        is_bridge=_bridges_or_none(bridges, m),
+        keep=np.ones(m, dtype=bool) if kept is None else np.asarray(kept, dtype=bool),
+        scale=_scale_range(values, cmin, cmax),
+        widths=_widths(m),
+    )
+
+
+def _histogram_data(
+    values: np.ndarray, bridges: np.ndarray | None
+) -> tuple[np.ndarray, np.ndarray, float]:
+    """A histogram's values, which of them are bridges, and where its x axis ends (past
+    R = 1, so that the line there always shows)."""
+    values = np.asarray(values, dtype=np.float64)
+    is_bridge = _bridges_or_none(bridges, len(values))
+    hi = max(1.05, float(values.max()) * 1.02) if len(values) else 1.05
+    return values, is_bridge, hi
+
+
+def _chart_colours() -> tuple[str, str]:
+    """The charts' two colours: other edges mid-scale, bridges dark."""
+    mid_colour, dark = edge_colours(np.array([0.45, 0.95]))
+    return mid_colour, dark

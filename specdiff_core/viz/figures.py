@@ -3,12 +3,13 @@ in :mod:`.charts` (importable from here as before)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import networkx as nx
 import numpy as np
 import plotly.graph_objects as go
 
 from ..graphs import (
-    edge_array,
     edge_weights,
     graph_fingerprint,
     node_labels,
@@ -18,12 +19,10 @@ from .common import (
     BRIDGE_COLOUR,
     COLORSCALE,
     DROPPED_COLOUR,
-    _bridges_or_none,
-    _check_aligned,
+    _Drawing,
+    _drawing,
     _node_size,
-    _scale_range,
     _segments,
-    _widths,
     edge_colours,
     fitted_height,
 )
@@ -62,26 +61,15 @@ def graph_figure(
         Pixels; by default the height is fitted to the layout's aspect ratio at about
         ``width_hint`` pixels wide (wide graphs get short plots).
     """
-    edges = edge_array(G)
-    m = len(edges)
-    values = np.asarray(values, dtype=np.float64)
-    _check_aligned(values, edges, value_label)
-    is_bridge = _bridges_or_none(bridges, m)
-    keep = np.ones(m, dtype=bool) if kept is None else np.asarray(kept, dtype=bool)
-    lo, hi = _scale_range(values, cmin, cmax)
-    widths = _widths(m)
+    d = _drawing(G, values, bridges, kept, value_label, cmin, cmax)
     labels = node_labels(G)
     fig = go.Figure()
-    _add_kept_edges(
-        fig, pos, edges, values, keep & ~is_bridge, keep & is_bridge, lo, hi, n_bins, widths
-    )
-    _add_dropped_edges(fig, pos, edges, ~keep & ~is_bridge, ~keep & is_bridge, widths)
-    status = np.where(is_bridge, "bridge", "")
+    _add_kept_edges(fig, pos, d, n_bins)
+    _add_dropped_edges(fig, pos, d)
+    status = np.where(d.is_bridge, "bridge", "")
     if kept is not None:
-        status = np.char.add(status, np.where(keep, " (kept)", " (dropped)"))
-    fig.add_trace(
-        _hover_trace(G, pos, edges, values, status, labels, (lo, hi), value_label, show_colorbar)
-    )
+        status = np.char.add(status, np.where(d.keep, " (kept)", " (dropped)"))
+    fig.add_trace(_hover_trace(G, pos, d, status, labels, value_label, show_colorbar))
     fig.add_trace(_node_trace(G, pos, labels))
     if height is None:
         height = fitted_height(pos, width=width_hint)
@@ -100,36 +88,22 @@ def graph_figure(
     return fig
 
 
-def _add_kept_edges(
-    fig: go.Figure,
-    pos: np.ndarray,
-    edges: np.ndarray,
-    values: np.ndarray,
-    plain: np.ndarray,
-    bridge: np.ndarray,
-    lo: float,
-    hi: float,
-    n_bins: int,
-    widths: tuple[float, float],
-) -> None:
-    """Kept edges (``plain``) and kept bridges (``bridge``, dashed and thick): one trace per
-    colour bin, as plotly lines cannot vary colour along a trace."""
-    w_edge, w_bridge = widths
-    bins = np.clip(((values - lo) / (hi - lo) * n_bins).astype(int), 0, n_bins - 1)  # (m,)
+def _add_kept_edges(fig: go.Figure, pos: np.ndarray, d: _Drawing, n_bins: int) -> None:
+    """Kept edges, and kept bridges dashed and thick: one trace per colour bin, as plotly
+    lines cannot vary colour along a trace."""
+    (lo, hi), (w_edge, w_bridge) = d.scale, d.widths
+    bins = np.clip(((d.values - lo) / (hi - lo) * n_bins).astype(int), 0, n_bins - 1)  # (m,)
     centres = lo + (np.arange(n_bins) + 0.5) * (hi - lo) / n_bins
     colours = edge_colours(centres, cmin=lo, cmax=hi)
-    for bridge_pass, sel in ((False, plain), (True, bridge)):
+    for bridge_pass, sel in ((False, d.keep & ~d.is_bridge), (True, d.keep & d.is_bridge)):
         for b in range(n_bins):
             idx = np.flatnonzero((bins == b) & sel)
             if len(idx) == 0:
                 continue
-            xs, ys = _segments(pos, edges[idx])
             fig.add_trace(
-                go.Scatter(
-                    x=xs,
-                    y=ys,
-                    mode="lines",
-                    hoverinfo="skip",
+                _lines(
+                    pos,
+                    d.edges[idx],
                     line={
                         "color": colours[b],
                         "width": w_bridge if bridge_pass else w_edge,
@@ -140,47 +114,35 @@ def _add_kept_edges(
                     showlegend=False,
                 )
             )
-    if np.any(bridge):  # one legend entry for all bridge bins
+    if np.any(d.keep & d.is_bridge):  # one legend entry for all bridge bins
         fig.add_trace(_legend_line("bridge: dashed, thick", colours[-1], w_bridge, "dash"))
 
 
-def _add_dropped_edges(
-    fig: go.Figure,
-    pos: np.ndarray,
-    edges: np.ndarray,
-    plain: np.ndarray,
-    lost: np.ndarray,
-    widths: tuple[float, float],
-) -> None:
+def _add_dropped_edges(fig: go.Figure, pos: np.ndarray, d: _Drawing) -> None:
     """Dropped edges pale and dotted; a dropped bridge dotted in vermillion with a cross."""
-    w_edge, w_bridge = widths
+    w_edge, w_bridge = d.widths
+    plain, lost = ~d.keep & ~d.is_bridge, ~d.keep & d.is_bridge
     if np.any(plain):
-        xs, ys = _segments(pos, edges[plain])
         fig.add_trace(
-            go.Scatter(
-                x=xs,
-                y=ys,
-                mode="lines",
-                hoverinfo="skip",
+            _lines(
+                pos,
+                d.edges[plain],
                 name="dropped edge",
                 line={"color": DROPPED_COLOUR, "width": max(w_edge * 0.7, 0.6), "dash": "dot"},
             )
         )
     if not np.any(lost):
         return
-    xs, ys = _segments(pos, edges[lost])
     fig.add_trace(
-        go.Scatter(
-            x=xs,
-            y=ys,
-            mode="lines",
-            hoverinfo="skip",
+        _lines(
+            pos,
+            d.edges[lost],
             name="dropped bridge",
             legendgroup="lost",
             line={"color": BRIDGE_COLOUR, "width": w_bridge, "dash": "dot"},
         )
     )
-    mid = pos[edges[lost]].mean(axis=1)  # (k, 2)
+    mid = pos[d.edges[lost]].mean(axis=1)  # (k, 2)
     fig.add_trace(
         go.Scatter(
             x=mid[:, 0],
@@ -198,18 +160,23 @@ def _add_dropped_edges(
     )
 
 
+def _lines(pos: np.ndarray, edges: np.ndarray, **style: Any) -> go.Scatter:
+    """Many edges as one trace of line segments, no hover (the hover trace carries that)."""
+    xs, ys = _segments(pos, edges)
+    return go.Scatter(x=xs, y=ys, mode="lines", hoverinfo="skip", **style)
+
+
 def _hover_trace(
     G: nx.Graph,
     pos: np.ndarray,
-    edges: np.ndarray,
-    values: np.ndarray,
+    d: _Drawing,
     status: np.ndarray,
     labels: list,
-    scale: tuple[float, float],
     value_label: str,
     show_colorbar: bool,
 ) -> go.Scatter:
     """Invisible midpoint markers that carry each edge's hover text and the colour bar."""
+    edges, values, scale = d.edges, d.values, d.scale
     m = len(edges)
     mid = pos[edges].mean(axis=1) if m else np.zeros((0, 2))  # (m, 2)
     w = edge_weights(G, edges)

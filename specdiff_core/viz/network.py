@@ -13,20 +13,14 @@ from pathlib import Path
 import networkx as nx
 import numpy as np
 
-from ..graphs import (
-    edge_array,
-    edge_weights,
-    node_labels,
-)
+from ..graphs import edge_weights, node_labels
 from ..paths import ASSETS_DIR
 from .common import (
     BRIDGE_COLOUR,
     DROPPED_COLOUR,
-    _bridges_or_none,
-    _check_aligned,
+    _Drawing,
+    _drawing,
     _node_size,
-    _scale_range,
-    _widths,
     edge_colours,
     fitted_height,
 )
@@ -51,25 +45,16 @@ def pyvis_html(
     pyvis package inlined (:mod:`specdiff_core.offline`). Nodes sit at ``pos`` (the
     same layout as the plotly view); they can be dragged, the view zoomed and panned.
     """
-    edges = edge_array(G)
-    m = len(edges)
-    values = np.asarray(values, dtype=np.float64)
-    _check_aligned(values, edges, value_label)
-    is_bridge = _bridges_or_none(bridges, m)
-    keep = np.ones(m, dtype=bool) if kept is None else np.asarray(kept, dtype=bool)
-    lo, hi = _scale_range(values, cmin, cmax)
-    colours = edge_colours(values, cmin=lo, cmax=hi)
+    d = _drawing(G, values, bridges, kept, value_label, cmin, cmax)
     labels = node_labels(G)
-    links = _vis_edges(
-        G, edges, values, colours, is_bridge, keep, kept is not None, labels, value_label
-    )
+    links = _vis_edges(G, d, kept is not None, labels, value_label)
     spec = {"nodes": _vis_nodes(G, pos, labels), "edges": links, "options": _vis_options(len(pos))}
     return _page(
         script_json(json.dumps(spec)),
         value_label,
-        (lo, hi),
+        d.scale,
         height or fitted_height(pos, lo=360),
-        _widths(m)[1],
+        d.widths[1],
     )
 
 
@@ -91,19 +76,12 @@ def _vis_nodes(G: nx.Graph, pos: np.ndarray, labels: list) -> list[dict]:
 
 
 def _vis_edges(
-    G: nx.Graph,
-    edges: np.ndarray,
-    values: np.ndarray,
-    colours: list[str],
-    is_bridge: np.ndarray,
-    keep: np.ndarray,
-    tag_kept: bool,
-    labels: list,
-    value_label: str,
+    G: nx.Graph, d: _Drawing, tag_kept: bool, labels: list, value_label: str
 ) -> list[dict]:
     """vis-network edges: coloured by value, bridges wide and dashed, dropped ones pale and
     dotted (a dropped bridge in vermillion), each with its exact value on hover."""
-    w_edge, w_bridge = _widths(len(edges))
+    edges, values, is_bridge, keep, colours = d.edges, d.values, d.is_bridge, d.keep, d.colours
+    w_edge, w_bridge = d.widths
     weights = edge_weights(G, edges)
     links = []
     for j, (u, v) in enumerate(edges):

@@ -10,18 +10,15 @@ from typing import Any
 import networkx as nx
 import numpy as np
 
-from ..graphs import (
-    edge_array,
-    node_labels,
-)
+from ..graphs import node_labels
 from .common import (
     BRIDGE_COLOUR,
     DROPPED_COLOUR,
-    _bridges_or_none,
-    _check_aligned,
+    _chart_colours,
+    _Drawing,
+    _drawing,
+    _histogram_data,
     _node_size,
-    _scale_range,
-    _widths,
     edge_colours,
     fitted_height,
 )
@@ -47,14 +44,7 @@ def graph_svg(
     The SVG is one line and its text is escaped for HTML and for Markdown, so it can go
     through ``st.markdown(svg, unsafe_allow_html=True)`` (``st.html`` strips SVG).
     """
-    edges = edge_array(G)
-    m = len(edges)
-    values = np.asarray(values, dtype=np.float64)
-    _check_aligned(values, edges, value_label)
-    is_bridge = _bridges_or_none(bridges, m)
-    keep = np.ones(m, dtype=bool) if kept is None else np.asarray(kept, dtype=bool)
-    lo, hi = _scale_range(values, cmin, cmax)
-    colours = edge_colours(values, cmin=lo, cmax=hi)
+    d = _drawing(G, values, bridges, kept, value_label, cmin, cmax)
     labels = [_svg_text(x) for x in node_labels(G)]
     label = _svg_text(value_label)
 
@@ -69,10 +59,10 @@ def graph_svg(
     ]
     if title:
         out.append(f'<text x="8" y="20" font-weight="600" fill="#31333f">{_svg_text(title)}</text>')
-    out += _svg_edges(xy, edges, values, colours, is_bridge, keep, labels, label)
+    out += _svg_edges(xy, d, labels, label)
     out += _svg_nodes(G, xy, labels)
     bar = (plot_w + 34, top + 26, max(80.0, min(220.0, height - top - 90)))  # x, y, height
-    out += _svg_key(bar, (lo, hi), label, _widths(m)[1] if is_bridge.any() else None)
+    out += _svg_key(bar, d.scale, label, d.widths[1] if d.is_bridge.any() else None)
     out.append("</svg>")
     return "".join(out)
 
@@ -88,19 +78,11 @@ def _pixels(pos: np.ndarray, plot_w: int, height: int, top: int) -> np.ndarray:
     ])  # fmt: skip
 
 
-def _svg_edges(
-    xy: np.ndarray,
-    edges: np.ndarray,
-    values: np.ndarray,
-    colours: list[str],
-    is_bridge: np.ndarray,
-    keep: np.ndarray,
-    labels: list[str],
-    label: str,
-) -> list[str]:
+def _svg_edges(xy: np.ndarray, d: _Drawing, labels: list[str], label: str) -> list[str]:
     """Each edge with its exact value on hover (and a wide transparent line to hover on):
     dropped ones first and bridges last, so that these are drawn on top."""
-    w_edge, w_bridge = _widths(len(edges))
+    edges, values, is_bridge, keep, colours = d.edges, d.values, d.is_bridge, d.keep, d.colours
+    w_edge, w_bridge = d.widths
     out = []
     for j in np.lexsort((is_bridge, keep)):
         (x1, y1), (x2, y2) = xy[edges[j, 0]], xy[edges[j, 1]]
@@ -191,16 +173,14 @@ def histogram_svg(
     height: int = 280,
 ) -> str:
     """:func:`reff_histogram` as one static SVG (bridges stacked, dark and hatched)."""
-    values = np.asarray(values, dtype=np.float64)
-    is_bridge = _bridges_or_none(bridges, len(values))
-    hi = max(1.05, float(values.max()) * 1.02) if len(values) else 1.05
+    values, is_bridge, hi = _histogram_data(values, bridges)
     edges_x = np.linspace(0.0, hi, nbins + 1)
     other = np.histogram(values[~is_bridge], edges_x)[0]
     brid = np.histogram(values[is_bridge], edges_x)[0]
     top = max(1, int((other + brid).max()))
     step = _nice_step(top / 4)
     f = _Frame(width, height, hi, step * np.ceil(top / step))
-    mid_colour, dark = edge_colours(np.array([0.45, 0.95]))
+    mid_colour, dark = _chart_colours()
     label = _svg_text(value_label)
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="100%" '

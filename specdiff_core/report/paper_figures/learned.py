@@ -6,6 +6,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from ..plotting import CONNECTED_HEATMAP, SHARE_AXIS, side_by_side
 from ..styles import LEARNED_ROWS, error_bars
 
 
@@ -36,7 +37,7 @@ def learned_figures(res: dict[str, Any]) -> dict[str, Any]:
         fig.update_layout(
             barmode="group",
             title=f"{st['label']}: connected (trained: 95% t-interval over seeds)",
-            yaxis={"range": [0, 1.05], "tickformat": ".0%"},
+            yaxis=SHARE_AXIS,
             height=380,
             legend={"orientation": "h", "y": -0.3},
         )
@@ -45,23 +46,18 @@ def learned_figures(res: dict[str, Any]) -> dict[str, Any]:
 
 
 def learned_map_figure(res: dict[str, Any]) -> Any:
-    from plotly.subplots import make_subplots
-
     names = ("standard", "spectral", "spectral_pos", "score_shift")
-    fig = make_subplots(rows=1, cols=4, subplot_titles=[LEARNED_ROWS[m][0][:28] for m in names])
+    fig = side_by_side(*(LEARNED_ROWS[m][0][:28] for m in names))
     for col, m in enumerate(names, start=1):
         z = [[c["mean"] for c in row] for row in res["connectivity"][m]]
         fig.add_heatmap(
             x=[f"{e:g}" for e in res["eps"]],
             y=[f"{lam:g}" for lam in res["lam"]],
             z=z,
-            zmin=0,
-            zmax=1,
-            colorscale="Viridis",
             showscale=col == 4,
-            colorbar={"title": "connected", "tickformat": ".0%"},
             row=1,
             col=col,
+            **CONNECTED_HEATMAP,
         )
     fig.update_xaxes(title_text="eps", type="category")
     fig.update_yaxes(title_text="λ", type="category", row=1, col=1)

@@ -10,16 +10,15 @@ from typing import Any
 import numpy as np
 
 from ...experiments.protocol import PAPER_THICKNESS
+from ..plotting import CONNECTED_HEATMAP, SHARE_AXIS, labelled_line, side_by_side
 from ..styles import EXP_TITLE, PROTOCOL_COLOUR, error_bars, protocol_label
 
 
 def protocol_bars(table: dict[str, Any], title: str) -> Any:
     """Connectivity and RSE per method: ours (95% interval) beside the paper's figure."""
-    from plotly.subplots import make_subplots
-
     keys = list(table["methods"])
     labels = [protocol_label(k, table["methods"][k]) for k in keys]
-    fig = make_subplots(rows=1, cols=2, subplot_titles=("connected", "relative spectral error"))
+    fig = side_by_side("connected", "relative spectral error")
     for col, metric, ci_key in ((1, "connectivity", "connectivity_ci"), (2, "rse_mean", "rse_ci")):
         vals = [table["methods"][k][metric] for k in keys]
         cis = [table["methods"][k][ci_key] for k in keys]
@@ -48,7 +47,7 @@ def protocol_bars(table: dict[str, Any], title: str) -> Any:
             row=1,
             col=col,
         )
-    fig.update_yaxes(range=[0, 1.05], row=1, col=1, tickformat=".0%")
+    fig.update_yaxes(SHARE_AXIS, row=1, col=1)
     fig.update_yaxes(range=[0, 1.05], row=1, col=2)
     fig.update_layout(
         title=title,
@@ -89,13 +88,8 @@ def thickness_figure(th: dict[str, Any], variants: Sequence[dict[str, Any]] = ()
                 visible="legendonly",
             )
     if th.get("at_paper_settings", True):
-        fig.add_vline(
-            x=PAPER_THICKNESS["transition"],
-            line_dash="dot",
-            line_color="#555",
-            annotation_text="paper: standard's transition",
-            annotation_position="top left",
-        )
+        at = PAPER_THICKNESS["transition"]
+        labelled_line(fig.add_vline, at, "paper: standard's transition", "top left")
     fig.update_layout(
         title="Exp III: connected vs thickness k (other readings in the legend)",
         xaxis_title="k parallel edges",
@@ -132,28 +126,12 @@ def single_logit_figure(dyn: dict[str, Any]) -> Any:
             name=f"{m}: mean over {len(traj)} seeds",
             line={"color": colour, "width": 3, "dash": "dash" if m == "standard" else "solid"},
         )
-    fig.add_hline(
-        y=dyn["fixed_point"],
-        line_dash="dot",
-        line_color="#0072B2",
-        annotation_text=f"closed form p* = {dyn['fixed_point']:.3f}",
-        annotation_position="bottom right",
-    )
-    fig.add_hline(
-        y=dyn["fixed_point_standard"],
-        line_dash="dot",
-        line_color="#D55E00",
-        annotation_text=f"ε = {dyn['fixed_point_standard']:g}",
-        annotation_position="top right",
-    )
+    fp, fps = dyn["fixed_point"], dyn["fixed_point_standard"]
+    labelled_line(fig.add_hline, fp, f"closed form p* = {fp:.3f}", "bottom right", colour="#0072B2")
+    labelled_line(fig.add_hline, fps, f"ε = {fps:g}", "top right", colour="#D55E00")
     if "paper" in dyn:
-        fig.add_hline(
-            y=dyn["paper"]["weighted"],
-            line_dash="dash",
-            line_color="#555",
-            annotation_text="paper: weighted p → 1",
-            annotation_position="bottom left",
-        )
+        paper = dyn["paper"]["weighted"]
+        labelled_line(fig.add_hline, paper, "paper: weighted p → 1", "bottom left", dash="dash")
     fig.update_layout(
         title="Exp IV: a single logit under SGD",
         xaxis_title="SGD step",
@@ -167,27 +145,20 @@ def single_logit_figure(dyn: dict[str, Any]) -> Any:
 def regime_map_figure(rm: dict[str, Any], axis: str = "lam") -> Any:
     """Heatmaps of connectivity, standard beside weighted, over eps x lambda (``axis =
     "lam"``, with the analytic rescue boundary) or eps x rho (``axis = "rho"``)."""
-    from plotly.subplots import make_subplots
-
     ys = rm[axis]
-    fig = make_subplots(
-        rows=1, cols=2, subplot_titles=("standard: S = P_freq", "weighted: S = P_freq + λR")
-    )
+    fig = side_by_side("standard: S = P_freq", "weighted: S = P_freq + λR")
     for col, m in ((1, "standard"), (2, "weighted")):
         z = rm[f"{m}_eps_{axis}"]
         fig.add_heatmap(
             x=rm["eps"],
             y=list(range(len(ys))) if axis == "lam" else ys,  # lambda: one row per value
             z=z,
-            zmin=0,
-            zmax=1,
-            colorscale="Viridis",
             showscale=col == 2,
-            colorbar={"title": "connected", "tickformat": ".0%"},
             text=[[f"{y:g}"] * len(rm["eps"]) for y in ys],
             hovertemplate="eps %{x}<br>" + axis + " %{text}<br>connected %{z:.0%}<extra></extra>",
             row=1,
             col=col,
+            **CONNECTED_HEATMAP,
         )
     if axis == "lam":
         lam_pos = {lam: i for i, lam in enumerate(ys)}
