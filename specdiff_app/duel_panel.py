@@ -9,6 +9,7 @@ pool and the student's session id, and draws.
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
 import streamlit as st
@@ -69,18 +70,47 @@ def shared_examples(family: str, seed: int, regime: str = "oracle", eps: float |
     return experiments.demo_examples(seed, family=family, regime=regime, eps=eps)
 
 
+RUN_PARAM = "duel_run"  # in the address once a duel trains: which duel, up to which step
+
+
+def run_tag(key: tuple, until: int) -> str:
+    """The address's name for 'duel ``key`` trained up to ``until``' (short and stable)."""
+    return hashlib.sha1(repr(key).encode()).hexdigest()[:8] + f"-{int(until)}"
+
+
 def duel_state(key: tuple) -> dict[str, Any]:
-    """This session's state for duel ``key`` (see ``server.session.duel_state``)."""
-    return session.duel_state(ss, key, shared_examples)
+    """This session's state for duel ``key`` (see ``server.session.duel_state``).
+
+    A reload starts a new session with nothing in it; the address still holds the duel's
+    settings and, once it trained, :data:`RUN_PARAM`. A fresh state whose tag is in the
+    address asks the pool for that training again: the pool joins the running job, or
+    hands back the finished one it remembers (or, long after, trains it again: the same
+    settings give the same models), and the samples follow as they do after training.
+    """
+    state = session.duel_state(ss, key, shared_examples)
+    tag = st.query_params.get(RUN_PARAM, "")
+    fresh = state["duel"].step_count == 0 and state["train_ticket"] is None
+    if fresh and not state["error"] and tag.startswith(run_tag(key, 0)[:9]):
+        until = tag[9:]
+        if until.isdigit():
+            session.train(state, int(until), pool=job_pool(), owner=session_id())
+    return state
 
 
 def reset(key: tuple) -> None:
     session.reset(ss, key)
+    if RUN_PARAM in st.query_params:
+        del st.query_params[RUN_PARAM]
 
 
 def train(state: dict[str, Any], until: int) -> None:
-    """Ask the server's pool to train this duel up to step ``until`` for this session."""
+    """Ask the server's pool to train this duel up to step ``until`` for this session (and
+    say so in the address, so that a reload finds it: :func:`duel_state`)."""
     session.train(state, until, pool=job_pool(), owner=session_id())
+    if state["train_ticket"] is not None:
+        st.query_params[RUN_PARAM] = run_tag(
+            state["key"], min(until, state["duel"].config.train.steps)
+        )
 
 
 def request_samples(state: dict[str, Any], k: int, seed: int, decoder: str = "chain") -> None:

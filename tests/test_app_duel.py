@@ -238,3 +238,22 @@ def test_an_old_experiment_name_in_a_link_opens_that_experiment():
     at = open_page("pages/experiments.py", exp_name="rarity")
     assert at.selectbox(key="exp_name").value == "bridged_share"
     assert at.query_params["exp_name"] == "bridged_share"
+
+
+def test_a_reload_finds_the_trained_duel_and_its_samples():
+    """A reload is a new session: the address (settings + duel_run) is all it has. It must
+    show the duel trained, from the pool's finished job, not 'step 0 / press Train'."""
+    at = open_page("pages/duel.py", duel_steps="100", duel_k="8")
+    at.button(key="duel_play").click().run()
+    run_until(at, lambda at: len(at.dataframe) > 0, timeout=300)
+    from specdiff_app.classroom import job_pool
+
+    link = dict(at.query_params)
+    assert link["duel_run"].endswith("-100")
+    computed = job_pool().stats()["computed"]
+    again = open_page("pages/duel.py", **link)  # a new session on the same address
+    run_until(again, lambda at: len(at.dataframe) > 0, timeout=300)
+    assert "step 100 / 100" in progress_text(again)
+    assert job_pool().stats()["computed"] == computed  # the same jobs, handed back
+    again.button(key="duel_reset").click().run()
+    assert "duel_run" not in again.query_params  # a reset forgets it

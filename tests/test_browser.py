@@ -58,7 +58,7 @@ PAGES = {  # name -> (path, screenshot height, text the page must show, a drawin
         "A bridge",
         ".st-key-lesson_graph svg line",
     ),
-    "duel-presenter": ("/duel?present=true", 800, "Curves appear", "[data-testid='stButton']"),
+    "duel-presenter": ("/duel?present=true", 800, "all else equal", "[data-testid='stButton']"),
 }
 
 

@@ -1117,7 +1117,7 @@ def test_edgelist_round_trip_property(rows):
     text = "".join(f"{u} {v}{'' if w is None else f' {w!r}'}\n" for u, v, w in rows)
     # What the file means, worked out independently: tokens are ints only if all are.
     tokens = {t for u, v, _ in rows for t in (u, v)}
-    as_int = all(t.lstrip("-").isdigit() and str(int(t)) == t for t in tokens)
+    as_int = all(re.fullmatch(r"-?(0|[1-9][0-9]*)", t) and t != "-0" for t in tokens)
     conv = int if as_int else str
     expected: dict[frozenset, float] = {}
     for u, v, w in rows:
