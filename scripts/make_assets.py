@@ -1,7 +1,7 @@
 """Regenerate the example graph files in ``assets/examples`` (nothing there is typed by hand).
 
 Usage: ``python scripts/make_assets.py [OUT_DIR]`` (default ``assets/examples``).
-``tests/test_graphs.py`` checks that the committed files equal this script's output.
+``tests/graphs/test_graphs.py`` checks that the committed files equal this script's output.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Drive the real app in Debian's chromium through Playwright's Python package.
 
-Used by tests/test_browser.py and benchmarks/app_speed.py. Nothing here downloads a
+Used by tests/app/test_browser.py and benchmarks/app_speed.py. Nothing here downloads a
 browser: chromium comes from the system (``apt-get install chromium``), never from
 ``playwright install``.
 

@@ -8,7 +8,7 @@ tickets of jobs in flight, and the last error. At most :data:`MAX_DUELS` are kep
 forgotten one cancels its jobs. When the session ends its store goes, and the models too.
 
 Sharing. A duel is deterministic given its settings and seed, and how its steps are
-chunked does not change it (tests/test_jobs.py checks this), so the pool computes a
+chunked does not change it (tests/server/test_jobs.py checks this), so the pool computes a
 request like "train duel K from step a to step b" once, however many sessions ask for it
 while it is queued, running or recently done; every session then gets its own copy of the
 result, which it can pause, step or reset on its own. Pausing a shared run hands the

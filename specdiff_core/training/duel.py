@@ -51,7 +51,9 @@ class Duel:
 
     Examples
     --------
+    >>> from specdiff_core.config import DuelConfig, TrainConfig
     >>> from specdiff_core.graphs import barbell
+    >>> from specdiff_core.training import make_example
     >>> ex = [make_example(barbell(5, 5, seed=s), seed=s) for s in range(2)]
     >>> duel = Duel(DuelConfig(train=TrainConfig(steps=2, log_every=1)), ex)
     >>> _ = duel.step(2)

@@ -21,7 +21,7 @@ import pytest
 from specdiff_core import cli, graphs
 from specdiff_core.errors import GraphError
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
+REPO_ROOT = Path(__file__).resolve().parents[2]
 COMMANDS = ("resistance", "sparsify")
 
 

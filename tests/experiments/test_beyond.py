@@ -227,7 +227,7 @@ def test_experiments_page_renders_the_bundled_results(name):
 
     from streamlit.testing.v1 import AppTest
 
-    app = str(Path(__file__).resolve().parents[1] / "app.py")
+    app = str(Path(__file__).resolve().parents[2] / "app.py")
     at = AppTest.from_file(app, default_timeout=120)
     at.run()
     at.switch_page("pages/experiments.py")

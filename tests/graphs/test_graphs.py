@@ -1156,7 +1156,7 @@ def test_edgelist_round_trip_property(rows):
 def _make_assets_module():
     import importlib.util
 
-    path = Path(__file__).resolve().parents[1] / "scripts" / "make_assets.py"
+    path = Path(__file__).resolve().parents[2] / "scripts" / "make_assets.py"
     spec = importlib.util.spec_from_file_location("make_assets", path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
