@@ -80,7 +80,7 @@ def run(lesson: Lesson) -> None:
         f"noise, and the same {lesson.steps} training steps. Only the loss differs: the "
         f"**standard** loss counts every edge the same; the **spectrally-weighted** loss "
         f"counts edge *e* as 1 + {lesson.lam:g}·R_e. Watch the middle panel: how likely each "
-        "model is to keep the bridge (solid) and other edges (dotted)."
+        "model is to keep the bridge (thick lines) and other edges (thin, dotted)."
     )
     # Presenting, the curves come first: on a projector they are what the room watches,
     # and the text is what the presenter says.
@@ -118,7 +118,7 @@ def run(lesson: Lesson) -> None:
         ["Only the standard model", "Only the spectrally-weighted model", "Neither", "Both"],
         correct,
         "That is what the middle panel shows at the last step.",
-        "Read the solid lines of the middle panel at the last step.",
+        "Read the thick lines of the middle panel at the last step.",
     )
 
 

@@ -17,7 +17,7 @@ def duel_curves(history: Sequence[dict[str, Any]]) -> Any:
     """Live training curves of a duel: loss, bridges' keep-probability, gradient share."""
     fig = side_by_side(
         "training loss",
-        "P(keep): bridges (solid) vs other edges (dotted)",
+        "P(keep): bridges (thick) vs other edges (thin, dotted)",
         "bridges' share of the gradient",
     )
     for m, rows in by_model(history):
@@ -25,6 +25,19 @@ def duel_curves(history: Sequence[dict[str, Any]]) -> Any:
     if history:
         share = float(np.mean([r["edge_share_bridge"] for r in history]))
         labelled_line(fig.add_hline, share, "share of edges", "top left", row=1, col=3)
+    else:  # no axes that mean nothing (a loss from -1 to 4, steps 0 to 6): say what comes
+        fig.update_xaxes(showticklabels=False)
+        fig.update_yaxes(showticklabels=False, row=1, col=1)
+        for col in (1, 2, 3):
+            fig.add_annotation(
+                text="appears when training starts",
+                showarrow=False,
+                font={"color": "#777"},
+                xref="x domain" if col == 1 else f"x{col} domain",
+                yref="y domain" if col == 1 else f"y{col} domain",
+                x=0.5,
+                y=0.5,
+            )
     fig.update_yaxes(range=[0, 1.02], row=1, col=2)
     fig.update_yaxes(range=[0, 1.02], row=1, col=3)
     fig.update_xaxes(title_text="training step")
@@ -84,7 +97,14 @@ def gradient_scatter(R: np.ndarray, grads: dict[str, np.ndarray], bridges: np.nd
             )
     fig.update_layout(
         xaxis_title="effective resistance R_eff",
-        yaxis={"title": "mean |dL/dlogit| per edge", "type": "log"},
+        # one tick per decade as 10^k: plotly's default labels the minor ticks of a log axis
+        # with bare digits ("5 4 3 2 0.001 9 8 7 ...")
+        yaxis={
+            "title": "mean |dL/dlogit| per edge",
+            "type": "log",
+            "dtick": 1,
+            "exponentformat": "power",
+        },
         height=380,
         margin={"t": 30, "b": 10},
         legend={"orientation": "h", "y": -0.25},

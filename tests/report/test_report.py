@@ -1,4 +1,5 @@
-"""Plain readings say what the numbers they are given show, and nothing else."""
+"""The report: plain readings say what the numbers they are given show and nothing else;
+the duel's figures say how their lines are drawn."""
 
 from __future__ import annotations
 
@@ -49,3 +50,35 @@ def test_the_numbers_in_the_text_are_the_ones_given():
     assert "keeps the bridge less often than other edges" in text
     assert "at least as much error left" in text
     assert "**0.30** (other edges 0.60)" in text and "**0.90** (other edges 0.60)" in text
+
+
+def test_duel_curves_say_how_their_lines_are_drawn_and_draw_no_meaningless_axes():
+    from specdiff_core.report import duel_curves
+
+    empty = duel_curves([])
+    titles = [a.text for a in empty.layout.annotations]
+    assert "P(keep): bridges (thick) vs other edges (thin, dotted)" in titles
+    assert sum(a.text == "appears when training starts" for a in empty.layout.annotations) == 3
+    assert empty.layout.xaxis.showticklabels is False and empty.layout.yaxis.showticklabels is False
+    row = {"loss": 0.5, "p_keep_bridge": 0.6, "p_keep_other": 0.6, "grad_share_bridge": 0.1}
+    history = [
+        {"method": m, "step": s, "edge_share_bridge": 0.01, **row}
+        for s in (10, 20)
+        for m in ("standard", "spectral")
+    ]
+    fig = duel_curves(history)
+    bridge_lines = [t for t in fig.data if t.xaxis == "x2" and t.line.width == 3]
+    other_lines = [t for t in fig.data if t.xaxis == "x2" and t.line.width == 1]
+    assert len(bridge_lines) == 2 and all(t.line.dash == "dot" for t in other_lines)
+
+
+def test_the_gradient_scatter_labels_decades_not_minor_ticks():
+    import numpy as np
+
+    from specdiff_core.report import gradient_scatter
+
+    fig = gradient_scatter(
+        np.array([0.2, 1.0]), {"standard": np.array([1e-3, 1e-2])}, np.array([False, True])
+    )
+    assert fig.layout.yaxis.type == "log" and fig.layout.yaxis.dtick == 1
+    assert fig.layout.yaxis.exponentformat == "power"
