@@ -122,6 +122,28 @@ def validate_graph(
         raise GraphError(f"{source}: expected a networkx graph, got {type(G).__name__}")
     if duplicates not in ("max", "sum"):
         raise GraphError(f"duplicates must be 'max' or 'sum', got {duplicates!r}")
+    _check_size(G, source, limits)
+    nodes = list(G.nodes())
+    merged, counts = _merged_edges(G, nodes, weight, duplicates, source)
+    notices = _merge_notices(G, counts, duplicates)
+    m = len(merged)
+    if m == 0:
+        raise GraphError(
+            f"{source}: the graph has no edges (after dropping self-loops); "
+            "sparsification needs at least one edge"
+        )
+    if m > limits.max_edges:
+        raise GraphError(
+            f"{source}: {m:,} edges exceeds the limit of {limits.max_edges:,}; "
+            "use a smaller graph or raise the limit (CLI: --max-edges)"
+        )
+    H = _canonical_copy(G, nodes, merged)
+    notices += _shape_notices(H)
+    return LoadedGraph(graph=H, notices=notices, source=source)
+
+
+def _check_size(G: nx.Graph, source: str, limits: Limits) -> None:
+    """Refuse an empty or oversized graph before anything is copied."""
     n = G.number_of_nodes()
     if n == 0:
         raise GraphError(f"{source}: the graph is empty (no nodes); give at least one edge")
@@ -137,8 +159,12 @@ def validate_graph(
             "use a smaller graph or raise the limit (CLI: --max-edges)"
         )
 
-    notices: list[str] = []
-    nodes = list(G.nodes())
+
+def _merged_edges(
+    G: nx.Graph, nodes: list, weight: str | None, duplicates: str, source: str
+) -> tuple[dict[tuple[int, int], float], tuple[int, int, int]]:
+    """Each undirected edge once, as (u, v) with u < v in node positions, with its weight;
+    and the counts (self-loops dropped, duplicates merged, duplicates whose weights differ)."""
     index = {v: i for i, v in enumerate(nodes)}
     merged: dict[tuple[int, int], float] = {}
     n_self = n_dup = n_conflict = 0
@@ -159,6 +185,13 @@ def validate_graph(
             merged[key] = old + w if duplicates == "sum" else max(old, w)
         else:
             merged[key] = w
+    return merged, (n_self, n_dup, n_conflict)
+
+
+def _merge_notices(G: nx.Graph, counts: tuple[int, int, int], duplicates: str) -> list[str]:
+    """What merging changed: symmetrised arcs, merged duplicates, dropped self-loops."""
+    n_self, n_dup, n_conflict = counts
+    notices: list[str] = []
     if G.is_directed():
         notices.append(
             f"directed input symmetrised: every arc u->v became the undirected edge u-v "
@@ -171,18 +204,11 @@ def validate_graph(
         notices.append(msg)
     if n_self:
         notices.append(f"{n_self} self-loop(s) dropped (they carry no current)")
-    m = len(merged)
-    if m == 0:
-        raise GraphError(
-            f"{source}: the graph has no edges (after dropping self-loops); "
-            "sparsification needs at least one edge"
-        )
-    if m > limits.max_edges:
-        raise GraphError(
-            f"{source}: {m:,} edges exceeds the limit of {limits.max_edges:,}; "
-            "use a smaller graph or raise the limit (CLI: --max-edges)"
-        )
+    return notices
 
+
+def _canonical_copy(G: nx.Graph, nodes: list, merged: dict[tuple[int, int], float]) -> nx.Graph:
+    """Nodes 0..n-1 (the original label kept as ``label``), edges in canonical order."""
     H = nx.Graph()
     H.graph.update({k: v for k, v in G.graph.items() if isinstance(k, str)})
     for i, v in enumerate(nodes):
@@ -190,7 +216,12 @@ def validate_graph(
         H.add_node(i, label=v, **attrs)
     for (a, b), w in sorted(merged.items()):
         H.add_edge(a, b, weight=w)
+    return H
 
+
+def _shape_notices(H: nx.Graph) -> list[str]:
+    """Isolated nodes and several components: allowed, but said."""
+    notices: list[str] = []
     isolated = sum(1 for _, d in H.degree() if d == 0)
     if isolated:
         notices.append(f"{isolated} isolated node(s) kept (they have no edges to sparsify)")
@@ -200,7 +231,7 @@ def validate_graph(
             f"the graph has {comps} connected components (ignoring isolated nodes); "
             "effective resistance is computed per component"
         )
-    return LoadedGraph(graph=H, notices=notices, source=source)
+    return notices
 
 
 def _require_canonical(G: nx.Graph) -> None:
