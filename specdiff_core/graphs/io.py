@@ -108,6 +108,14 @@ def parse_edgelist(text: str, *, source: str = "edge list") -> nx.MultiGraph:
     return G
 
 
+def _too_big(source: str, size: int, limits: Limits) -> str:
+    return (
+        f"{source}: {size:,} bytes exceeds the limit of {limits.max_bytes:,} bytes "
+        f"({size / 1e6:.1f} MB against {limits.max_bytes / 1e6:g} MB); use a smaller file, "
+        "or the command line for large graphs"
+    )
+
+
 def _is_header(parts: list[str]) -> bool:
     """A first row of column names (``source,target,weight``), not an edge."""
     if len(parts) not in (2, 3) or any(_number(p) is not None for p in parts):
@@ -260,16 +268,14 @@ def load_graph(
             raise GraphError(f"{path}: no such file")
         size = path.stat().st_size
         if size > limits.max_bytes:
-            raise GraphError(
-                f"{source}: {size:,} bytes exceeds the limit of {limits.max_bytes:,} bytes"
-            )
+            raise GraphError(_too_big(source, size, limits))
         try:
             data = path.read_bytes()
         except OSError as exc:
             raise GraphError(f"{path}: cannot read the file ({exc.strerror})") from None
         name = name or path.name
     if len(data) > limits.max_bytes:
-        raise GraphError(f"{source}: {len(data):,} bytes exceeds the limit of {limits.max_bytes:,}")
+        raise GraphError(_too_big(source, len(data), limits))
     if not data.strip():
         raise GraphError(f"{source}: the file is empty; give at least one edge")
     fmt = fmt or _detect_format(name, data)

@@ -1206,3 +1206,17 @@ def test_messages_name_formats_and_graphs_with_the_right_article():
         g.load_graph(b"\x00\x01binary", fmt="edgelist")
     _, notices = g.GraphSpec.from_query({"graph": "upload"})
     assert notices[0].startswith("the link names an uploaded graph whose contents")
+
+
+def test_an_upload_above_the_apps_limit_says_its_size_in_megabytes():
+    """A 6 MB upload reaches the app (the uploader takes up to 50 MB) and is refused with
+    its size, not with the uploader's bare red icon."""
+    import tomllib
+
+    data = b"1 2\n" * 1_500_000  # 6 MB
+    with pytest.raises(GraphError, match=r"\(6\.0 MB against 5 MB\); use a smaller file"):
+        g.build_graph(g.GraphSpec(kind="upload", name="big.edges", data=data))
+    cfg = tomllib.loads(
+        (Path(__file__).resolve().parents[2] / ".streamlit/config.toml").read_text()
+    )
+    assert cfg["server"]["maxUploadSize"] * 1e6 > g.APP_LIMITS.max_bytes
