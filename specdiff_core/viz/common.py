@@ -42,15 +42,22 @@ def layout(G: nx.Graph, *, seed: int = 0) -> np.ndarray:
     """Node positions ``(n, 2)`` in ``[-1, 1]``, the same for the same graph and seed.
 
     Uses the nodes' own ``pos`` attribute when every node has one (random geometric
-    graphs); otherwise a seeded spring layout (spectral start for large graphs).
+    graphs). A graph made of dense blocks joined by bridges (barbells, chains of cliques)
+    gets each block as a ring and the rings laid out along the bridges, each bridge's ends
+    facing each other (:func:`_block_layout`): a spring layout squashes a K60 into a blob,
+    crosses a chain's bridges and stretches a barbell into a thin strip. Anything else: a
+    seeded spring layout (spectral start for large graphs).
     """
     n = G.number_of_nodes()
     if n == 0:
         return np.zeros((0, 2))
+    blocks = _blocks(G) if n <= 2_000 else None
     if all("pos" in d for _, d in G.nodes(data=True)):
         pos = np.array([G.nodes[i]["pos"] for i in range(n)], dtype=np.float64)  # (n, 2)
     elif n == 1:
         pos = np.zeros((1, 2))
+    elif blocks is not None:
+        pos = _block_layout(G, blocks)
     else:
         init = None
         iterations = 100 if n <= 100 else 50
@@ -66,6 +73,71 @@ def layout(G: nx.Graph, *, seed: int = 0) -> np.ndarray:
     pos = pos @ vt.T
     scale = np.abs(pos).max()
     return pos / scale if scale > 0 else pos
+
+
+def _blocks(G: nx.Graph) -> tuple[list[list[int]], list[tuple[int, int]]] | None:
+    """The 2-edge-connected blocks of G (what is left when its bridges are cut), when G is
+    connected and at least two blocks have 4 or more nodes and they hold most nodes;
+    else None (no block structure worth drawing)."""
+    if not nx.is_connected(G):
+        return None
+    bridges = list(nx.bridges(G))
+    cut = G.copy()
+    cut.remove_edges_from(bridges)
+    blocks = sorted((sorted(c) for c in nx.connected_components(cut)), key=lambda b: b[0])
+    big = [b for b in blocks if len(b) >= 4]
+    if len(big) < 2 or sum(map(len, big)) < 0.6 * G.number_of_nodes():
+        return None
+    return blocks, bridges
+
+
+def _block_layout(G: nx.Graph, found: tuple[list[list[int]], list[tuple[int, int]]]) -> np.ndarray:
+    """Each block a ring of radius ~sqrt(size), ring centres placed by a Kamada-Kawai layout
+    of the block tree (edge length: the two radii and a gap), each ring turned so that its
+    bridge ends face the blocks they join."""
+    blocks, bridges = found
+    of = {v: i for i, b in enumerate(blocks) for v in b}
+    radius = [0.0 if len(b) == 1 else 0.5 * np.sqrt(len(b)) for b in blocks]
+    tree = nx.Graph()
+    tree.add_nodes_from(range(len(blocks)))
+    ends: dict[int, list[tuple[int, int]]] = {i: [] for i in range(len(blocks))}
+    for u, v in bridges:
+        a, b = of[u], of[v]
+        tree.add_edge(a, b, length=1.5 * (radius[a] + radius[b]) + 1.0)  # the bridge shows
+        ends[a].append((u, b))
+        ends[b].append((v, a))
+    centre = nx.kamada_kawai_layout(tree, weight="length", scale=1.0)
+    dist = dict(nx.shortest_path_length(tree, weight="length"))
+    span = max(max(d.values()) for d in dist.values())
+    pos = np.zeros((G.number_of_nodes(), 2))
+    for i, block in enumerate(blocks):
+        c = np.asarray(centre[i]) * span / 2  # back to the lengths' units
+        if len(block) == 1:
+            pos[block[0]] = c
+            continue
+        pos[block] = c + _ring(block, ends[i], c, centre, span, radius[i])
+    return pos
+
+
+def _ring(block, ends, c, centre, span, r) -> np.ndarray:
+    """A block's nodes on a circle of radius r round c: the first bridge end at the angle
+    towards its neighbour block, a second one opposite, the others evenly in between."""
+    k = len(block)
+    attached = [u for u, _ in ends]
+    order = [u for u in block if u not in attached]
+    if attached:
+        order.insert(0, attached[0])
+    if len(attached) > 1:
+        order.insert(k // 2, attached[1])
+    order += [u for u in attached[2:] if u not in order]
+    start = 0.0
+    if ends:
+        toward = np.asarray(centre[ends[0][1]]) * span / 2 - c
+        start = float(np.arctan2(toward[1], toward[0]))
+    angles = start + 2 * np.pi * np.arange(k) / k
+    slot = {u: j for j, u in enumerate(order)}
+    at = np.array([slot[u] for u in block])
+    return r * np.stack([np.cos(angles[at]), np.sin(angles[at])], axis=1)  # (k, 2)
 
 
 def edge_table(

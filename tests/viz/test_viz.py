@@ -74,3 +74,36 @@ def test_layout_is_the_same_for_the_same_graph_and_seed():
     a, b = viz.layout(G, seed=1), viz.layout(G, seed=1)
     assert a.shape == (G.number_of_nodes(), 2) and np.array_equal(a, b)
     assert np.abs(a).max() == pytest.approx(1.0)
+
+
+def test_blocks_joined_by_bridges_are_drawn_as_rings_facing_each_other():
+    """A K60 barbell is two rings (not two blobs), side by side, the bridge between them;
+    a chain's bridges do not cross."""
+    G = graphs.barbell(60, 60, seed=0)
+    pos = viz.layout(G, seed=0)
+    cut = G.copy()
+    cut.remove_edges_from(nx.bridges(G))
+    blocks = sorted((sorted(c) for c in nx.connected_components(cut)), key=lambda b: pos[b[0]][0])
+    left, right = pos[blocks[0]], pos[blocks[1]]
+    for ring in (left, right):
+        r = np.linalg.norm(ring - ring.mean(axis=0), axis=1)
+        assert r.std() < 1e-9 * r.mean() + 1e-12  # every node on the circle
+    assert left[:, 0].max() < right[:, 0].min()  # two rings, apart
+    ((u, v),) = [tuple(e) for e in graphs.edge_array(G)[graphs.bridge_mask(G)]]
+    assert pos[u][0] == left[:, 0].max() or pos[u][0] == right[:, 0].min()  # ends face
+    chain = graphs.make_graph("asymmetric_chain", seed=0)
+    cpos = viz.layout(chain, seed=0)
+    segs = [cpos[list(e)] for e in graphs.edge_array(chain)[graphs.bridge_mask(chain)]]
+    for i in range(len(segs)):
+        for j in range(i + 1, len(segs)):
+            assert not _cross(segs[i], segs[j])
+
+
+def _cross(a: np.ndarray, b: np.ndarray) -> bool:
+    def side(p, q, r):
+        return np.sign((q[0] - p[0]) * (r[1] - p[1]) - (q[1] - p[1]) * (r[0] - p[0]))
+
+    return (
+        side(a[0], a[1], b[0]) * side(a[0], a[1], b[1]) < 0
+        and side(b[0], b[1], a[0]) * side(b[0], b[1], a[1]) < 0
+    )
