@@ -140,7 +140,13 @@ def sample_gallery(state: dict[str, Any], result, k_drawn: int, seed: int) -> No
             st.plotly_chart(
                 style_figure(
                     viz.graph_figure(
-                        G, test.resistance, pos=pos, bridges=bridges, kept=mask, show_colorbar=False
+                        G,
+                        test.resistance,
+                        pos=pos,
+                        bridges=bridges,
+                        kept=mask,
+                        show_colorbar=False,
+                        width_hint=480,  # half the page: fit the height to that, not to 820
                     )
                 ),
                 key=f"duel_graph_{method}",

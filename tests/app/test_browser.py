@@ -404,9 +404,10 @@ def _poke(page, kind: str, el) -> None:
     elif kind == "selectbox":
         el.click()
         options = page.locator('[role="option"]')
-        options.nth(min(1, options.count() - 1)).click(timeout=5_000)
+        options.first.wait_for(timeout=15_000)  # the list opens after a round trip
+        options.nth(1 if options.count() > 1 else 0).click(timeout=15_000)
     else:
-        el.click(timeout=5_000)
+        el.click(timeout=15_000)
 
 
 @pytest.mark.parametrize("path", WALK_PAGES)
