@@ -47,14 +47,14 @@ REGIME_LABEL = {
 EPS_OPTIONS = [0.01, 0.02, 0.05, 0.1, 0.2, 0.3, 0.5]  # the bridge's frequency, regime "rare"
 DECODER_OPTIONS = ["chain", "topk"]  # config.DECODERS
 DECODER_LABEL = {"chain": "reverse chain", "topk": "top ρ|E| (the paper's)"}
-DEFAULT = {  # the app's default duel
-    "family": "barbell",
-    "steps": 600,
-    "lam": 10.0,
-    "k": 32,
-    "regime": "oracle",
+DEFAULT = {  # the app's default duel: the library's (experiments.DEMO), in one place
+    "family": experiments.DEMO.family,
+    "steps": experiments.DEMO.steps,
+    "lam": experiments.DEMO.lam,
+    "k": experiments.DEMO.k,
+    "regime": experiments.DEMO.regime,
     "eps": session.DEFAULT_EPS,
-    "decoder": "chain",
+    "decoder": experiments.DEMO.decoder,
 }
 
 IDLE_POLL_SECONDS = 2.0  # with nothing in flight: how often to check the last full run ended

@@ -24,7 +24,15 @@ experiments add their own keys (``series``, ``sweep``, ``verdict``, ``grid``, ..
 """
 
 from .beyond import control_verdicts
-from .config import _DUEL_PAIR, PAPER_REPORTED, PRESETS, ExperimentConfig, demo_duel_config
+from .config import (
+    _DUEL_PAIR,
+    DEMO,
+    PAPER_REPORTED,
+    PRESETS,
+    DemoSettings,
+    ExperimentConfig,
+    demo_duel_config,
+)
 from .evaluation import (
     BASELINES,
     DuelSamples,
@@ -43,6 +51,8 @@ __all__ = [
     "_DUEL_PAIR",
     "ExperimentConfig",
     "PRESETS",
+    "DEMO",
+    "DemoSettings",
     "demo_duel_config",
     "demo_examples",
     "baseline_draws",

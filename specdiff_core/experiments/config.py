@@ -162,11 +162,38 @@ PRESETS: dict[str, ExperimentConfig] = {
 }
 
 
+@dataclass(frozen=True)
+class DemoSettings:
+    """The app's default duel, in one place: the Diffusion Duel page's and the Lesson's
+    defaults (``specdiff_app.duel_panel.DEFAULT`` reads them), ``bench diffusion`` and
+    ``benchmarks/demo_seeds.py``. None of the bundled results (assets/results) uses it:
+    they come from ``PRESETS``."""
+
+    family: str = "barbell"  # graphs of the duel (demo_examples)
+    regime: str = "oracle"  # where its training targets come from (config.REGIMES)
+    k: int = 32  # samples per model of the held-out graph
+    decoder: str = "chain"  # how samples become graphs (config.DECODERS)
+    duel: DuelConfig = PRESETS["quick"].duel  # both models' settings; steps and lambda
+    # are the page's defaults, which a student may change
+
+    @property
+    def steps(self) -> int:
+        return self.duel.train.steps
+
+    @property
+    def lam(self) -> float:
+        return self.duel.weighting.lam
+
+
+DEMO = DemoSettings()
+
+
 def demo_duel_config(
     seed: int = 0, steps: int | None = None, lam: float | None = None
 ) -> DuelConfig:
-    """The default duel of the app and of ``bench diffusion``: the quick preset's settings."""
-    duel = PRESETS["quick"].duel
+    """The default duel of the app and of ``bench diffusion`` (:data:`DEMO`) for ``seed``,
+    with the student's ``steps`` and ``lam`` when given."""
+    duel = DEMO.duel
     train = replace(duel.train, seed=seed, steps=steps if steps is not None else duel.train.steps)
     weighting = duel.weighting if lam is None else replace(duel.weighting, lam=float(lam))
     return replace(duel, train=train, weighting=weighting)
