@@ -398,13 +398,23 @@ WIDGETS = {  # what a newcomer does to each kind of widget, once
 
 
 def _poke(page, kind: str, el) -> None:
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
     if kind == "slider":
         el.focus()
         el.press("ArrowRight")
     elif kind == "selectbox":
-        el.click()
         options = page.locator('[role="option"]')
-        options.first.wait_for(timeout=15_000)  # the list opens after a round trip
+        for _ in range(3):  # a rerun that lands mid-click closes the list: open it again
+            el.click()
+            try:
+                options.first.wait_for(timeout=10_000)
+                break
+            except PlaywrightTimeout:
+                page.keyboard.press("Escape")
+                wait_idle(page, timeout=60)
+        else:
+            raise AssertionError(f"the select {el.inner_text()!r} never opened its list")
         options.nth(1 if options.count() > 1 else 0).click(timeout=15_000)
     else:
         el.click(timeout=15_000)
