@@ -8,7 +8,7 @@ import re
 from pathlib import Path
 
 import pytest
-from test_protocol import table_shapes_ok
+from tables import table_shapes_ok
 
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]

@@ -187,7 +187,7 @@ def test_learned_fixed_points_follow_the_losses_in_the_papers_regime():
 
 
 def test_paper_learned_report_tables_are_well_formed():
-    from test_protocol import table_shapes_ok
+    from tables import table_shapes_ok
 
     from specdiff_core import report
 

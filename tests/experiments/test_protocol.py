@@ -9,6 +9,7 @@ from dataclasses import replace
 import networkx as nx
 import numpy as np
 import pytest
+from tables import table_shapes_ok
 
 from specdiff_core.errors import ConfigError
 from specdiff_core.experiments import protocol as P
@@ -258,24 +259,6 @@ def test_reproduce_paper_protocol_writes_the_documented_json(tmp_path, capsys):
         == 2
     )
     assert capsys.readouterr().err.startswith("error: trials must be")
-
-
-def table_shapes_ok(markdown: str) -> bool:
-    """Every row of every markdown table has as many cells as its header (an unescaped
-    '|' inside a cell, as in rho|E|, would split it)."""
-    import re
-
-    cells = None
-    for line in markdown.splitlines():
-        if not line.startswith("|"):
-            cells = None
-            continue
-        n = len(re.split(r"(?<!\\)\|", line))
-        if cells is None:
-            cells = n
-        elif n != cells:
-            return False
-    return True
 
 
 def test_protocol_report_tables_are_well_formed(cfg):
