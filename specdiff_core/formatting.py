@@ -17,8 +17,8 @@ def pct(x: float | None, digits: int = 1) -> str:
 
     Examples
     --------
-    >>> pct(0.896), pct(0.896, digits=0), pct(float("nan"))
-    ('89.6%', '90%', 'n/a')
+    >>> pct(0.123), pct(0.123, digits=0), pct(float("nan"))
+    ('12.3%', '12%', 'n/a')
     """
     return "n/a" if _missing(x) else f"{100 * float(x):.{digits}f}%"
 
