@@ -404,18 +404,20 @@ def _poke(page, kind: str, el) -> None:
         el.focus()
         el.press("ArrowRight")
     elif kind == "selectbox":
+        # A rerun (a polling fragment, the previous widget's own rerun) that lands between
+        # opening the list and clicking an option closes the list: retry the whole
+        # open-and-pick, not only the opening.
         options = page.locator('[role="option"]')
-        for _ in range(3):  # a rerun that lands mid-click closes the list: open it again
+        for _ in range(4):
+            wait_idle(page, timeout=60)
             el.click()
             try:
                 options.first.wait_for(timeout=10_000)
-                break
+                options.nth(1 if options.count() > 1 else 0).click(timeout=5_000)
+                return
             except PlaywrightTimeout:
                 page.keyboard.press("Escape")
-                wait_idle(page, timeout=60)
-        else:
-            raise AssertionError(f"the select {el.inner_text()!r} never opened its list")
-        options.nth(1 if options.count() > 1 else 0).click(timeout=15_000)
+        raise AssertionError(f"the select {el.inner_text()!r} never let an option be picked")
     else:
         el.click(timeout=15_000)
 
