@@ -3,6 +3,7 @@ defaults without loading the network code. Each field's comment says what it doe
 
 from __future__ import annotations
 
+import math
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
@@ -127,12 +128,33 @@ class TrainConfig:
     seed: int = 0  # initial weights, data order, noise
     device: str = "auto"  # "auto" (CUDA when present), "cpu" or "cuda"
     threads: int = 1  # CPU threads for torch (tiny graphs: 1 is fastest; 0 = torch's default)
+    lr_hold: float = 1.0  # share of the steps at the full lr, then a cosine decay toward 0
+    # over the rest (1 = constant lr, no schedule); see lr_factor
 
     def __post_init__(self) -> None:
         if self.steps < 0 or self.batch_graphs < 1 or self.log_every < 1:
             raise ConfigError("steps must be >= 0, batch_graphs and log_every >= 1")
         if not 0 < self.lr < 1:
             raise ConfigError(f"learning rate must be in (0, 1), got {self.lr}")
+        if not 0 <= self.lr_hold <= 1:
+            raise ConfigError(f"lr_hold is a share of the steps in [0, 1], got {self.lr_hold}")
+
+    def lr_factor(self, step: int) -> float:
+        """The learning rate of optimiser step ``step`` (1-based) as a share of ``lr``: 1
+        for the first ``lr_hold`` of the steps, then ``(1 + cos(pi x)) / 2`` with ``x`` going
+        from 0 toward 1 over the remaining steps (the last step's lr is small, not 0).
+
+        Examples
+        --------
+        >>> cfg = TrainConfig(steps=10, lr_hold=0.5)
+        >>> [round(cfg.lr_factor(s), 3) for s in (1, 5, 6, 7, 10)]
+        [1.0, 1.0, 1.0, 0.905, 0.095]
+        """
+        hold = self.lr_hold * self.steps
+        if step - 1 < hold or self.steps <= hold:
+            return 1.0
+        x = (step - 1 - hold) / (self.steps - hold)
+        return 0.5 * (1.0 + math.cos(math.pi * x))
 
 
 @dataclass(frozen=True)

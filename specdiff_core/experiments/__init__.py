@@ -41,6 +41,7 @@ from .evaluation import (
     demo_examples,
     evaluate_methods,
     sample_duel,
+    train_demo_duel,
 )
 from .learned import PAPER_DECODERS, PAPER_ROWS, PAPER_TRAINED, paper_statement
 from .registry import ALIASES, EXPERIMENTS, Experiment, resolve_name, run_experiment
@@ -59,6 +60,7 @@ __all__ = [
     "evaluate_methods",
     "DuelSamples",
     "sample_duel",
+    "train_demo_duel",
     "BASELINES",
     "decode_samples",
     "Progress",

@@ -33,6 +33,7 @@ from ..seeds import (
 from .config import PRESETS, ExperimentConfig
 
 if TYPE_CHECKING:  # the network code (torch) loads only when an experiment runs
+    from ..config import DuelConfig
     from ..training import Duel, EdgeExample
 
 
@@ -215,6 +216,25 @@ def sample_duel(
         decoder=decoder,
         rho=rho,
     )
+
+
+def train_demo_duel(
+    seed: int = 0, config: DuelConfig | None = None, *, k: int | None = None
+) -> tuple[Duel, DuelSamples]:
+    """The app's default duel for ``seed`` (:data:`~.config.DEMO`), trained to the end, and
+    its held-out graph sampled as the Duel page and the Lesson do: the demo's examples,
+    ``Duel(config, train, probe=[test])``, then :func:`sample_duel` with the demo's ``k``
+    and decoder and the duel's seed as the sample seed. ``config`` replaces
+    ``demo_duel_config(seed)`` (to measure other settings); ``k`` the demo's samples."""
+    from ..training import Duel
+    from .config import DEMO, demo_duel_config
+
+    train, test = demo_examples(seed, family=DEMO.family, regime=DEMO.regime)
+    config = config if config is not None else demo_duel_config(seed)
+    duel = Duel(config, train, probe=[test])
+    duel.step(config.train.steps)
+    k = DEMO.k if k is None else k
+    return duel, sample_duel(duel, test, k=k, seed=seed, decoder=DEMO.decoder)
 
 
 def _concat(parts: Sequence[dict[str, np.ndarray]]) -> dict[str, np.ndarray]:

@@ -34,6 +34,8 @@ __all__ = [
     "store_result",
     "result_key",
     "ident",
+    "config_identity",
+    "NEUTRAL_SETTINGS",
     "graphs_digest",
     "UnitStore",
 ]
@@ -61,6 +63,25 @@ def graphs_digest(graphs: Sequence[nx.Graph] | None) -> str:
     return h.hexdigest()[:16]
 
 
+# Settings added after results were stored, with the value at which they change nothing
+# (today's behaviour): at that value a setting is left out of a result's identity, so that
+# results stored before it existed (assets/results among them) still match.
+NEUTRAL_SETTINGS: dict[tuple[str, ...], Any] = {("duel", "train", "lr_hold"): 1.0}
+
+
+def config_identity(config: dict[str, Any]) -> dict[str, Any]:
+    """A normalised configuration without the settings of :data:`NEUTRAL_SETTINGS` that
+    sit at their neutral value (a copy; ``config`` is left as it is)."""
+    out = normalise(config)
+    for (*parents, leaf), neutral in NEUTRAL_SETTINGS.items():
+        d = out
+        for key in parents:
+            d = d.get(key) if isinstance(d, dict) else None
+        if isinstance(d, dict) and leaf in d and d[leaf] == neutral:
+            del d[leaf]
+    return out
+
+
 def ident(
     name: str,
     cfg: ExperimentConfig,
@@ -74,7 +95,7 @@ def ident(
     out: dict[str, Any] = {
         "experiment": name,
         "version": __version__,
-        "config": normalise(asdict(cfg)),
+        "config": config_identity(asdict(cfg)),
     }
     if seeds is not None:
         out["seeds"] = [int(s) for s in seeds]
@@ -93,7 +114,10 @@ def result_key(name: str, cfg: ExperimentConfig, seeds: Sequence[int]) -> str:
 
 def _matches(res: dict[str, Any], name: str, cfg: ExperimentConfig, seeds: Sequence[int]) -> bool:
     want = ident(name, cfg, seeds=seeds)
-    return all(normalise(res.get(k)) == v for k, v in want.items())
+    have = {k: normalise(res.get(k)) for k in want}
+    if isinstance(have["config"], dict):
+        have["config"] = config_identity(have["config"])
+    return have == want
 
 
 def find_result(

@@ -2,10 +2,10 @@
 
 Every method's model starts from the same weights (one network, deep-copied), sees the
 same batches (drawn once per step and fed to all) with the same diffusion noise, and is
-optimised by the same Adam for the same steps; the only difference is the per-edge
-weights handed to the one loss (:mod:`.losses`). Probes (:mod:`.probes`) read the
-models without changing them. ``state()`` and ``from_state()`` carry a duel to a worker
-process and back without its (large, read-only) examples.
+optimised by the same Adam on the same learning-rate schedule for the same steps; the
+only difference is the per-edge weights handed to the one loss (:mod:`.losses`). Probes
+(:mod:`.probes`) read the models without changing them. ``state()`` and ``from_state()``
+carry a duel to a worker process and back without its (large, read-only) examples.
 """
 
 from __future__ import annotations
@@ -211,6 +211,10 @@ class Duel:
         loss.backward()
         if self.config.train.grad_clip > 0:
             torch.nn.utils.clip_grad_norm_(model.parameters(), self.config.train.grad_clip)
+        if self.config.train.lr_hold < 1:  # a schedule (config.TrainConfig.lr_factor)
+            lr = self.config.train.lr * self.config.train.lr_factor(self.step_count)
+            for group in opt.param_groups:
+                group["lr"] = lr
         opt.step()
         return row
 
