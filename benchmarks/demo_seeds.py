@@ -2,8 +2,9 @@
 
     python benchmarks/demo_seeds.py                    # seeds 0-19, the demo's settings
     python benchmarks/demo_seeds.py --seeds 0-9        # or a count (--seeds 10), or 0,2,7
-    python benchmarks/demo_seeds.py --seeds 0,2,7 --steps 800 --lr 0.005 --lam 30
+    python benchmarks/demo_seeds.py --seeds 0,2,7 --steps 600 --lam 10 --lr-hold 1  # the old default
     python benchmarks/demo_seeds.py --set train.batch_graphs=16 --set train.grad_clip=0
+    python benchmarks/demo_seeds.py --check-k 128    # also each model's own rate (128 samples)
 
 For each seed: the app's training graphs and held-out graph (``demo_examples``), the app's
 duel (``demo_duel_config`` at the demo's steps and lambda, with any overrides given here),
@@ -37,6 +38,7 @@ from specdiff_core.experiments import DEMO, demo_duel_config  # noqa: E402
 
 SURVIVAL_TARGET = 0.9  # weighted bridge survival on every seed
 GAP_TARGET = 0.3  # weighted minus standard bridge survival on every seed
+QUIZ_P = 0.8  # the Lesson's question: which model gives the bridge a keep-probability >= this
 CHECK_SEED = 1_000  # --check-k draws its samples with this seed + the duel's (apart from k's)
 
 
@@ -93,6 +95,8 @@ def duel_config(seed: int, args: argparse.Namespace) -> DuelConfig:
         sets.append(f"train.lr={args.lr}")
     if args.batch is not None:
         sets.append(f"train.batch_graphs={args.batch}")
+    if args.lr_hold is not None:
+        sets.append(f"train.lr_hold={args.lr_hold}")
     return override(cfg, sets)
 
 
@@ -189,6 +193,7 @@ def summarise(rows: list[dict[str, Any]], check_k: int = 0) -> list[str]:
     def mean(key: str) -> float:
         return statistics.fmean(r[key] for r in rows)
 
+    quiz = sum(r["weighted_p"] >= QUIZ_P > r["standard_p"] for r in rows)
     checked = []
     if check_k:
         w, st = f"spectral_{check_k}", f"standard_{check_k}"
@@ -211,6 +216,8 @@ def summarise(rows: list[dict[str, Any]], check_k: int = 0) -> list[str]:
         f"max {max(r['cpu_s'] for r in rows):.1f} s (training's wall time: mean "
         f"{mean('train_wall_s'):.1f} s)",
         *checked,
+        f"the Lesson's quiz (final p_keep_bridge >= {QUIZ_P:g}) answers 'Only the "
+        f"spectrally-weighted model' on {quiz} of {len(rows)} seeds",
         f"seeds missing a target: {missing if missing else 'none'} ({len(missing)} of {len(rows)})",
         f"target: weighted bridge survival >= {SURVIVAL_TARGET:g} on every seed: "
         f"{worst['weighted']:.3f} at seed {worst['seed']} (target {SURVIVAL_TARGET:g}): "
@@ -228,6 +235,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--lam", type=float, default=DEMO.lam, help="lambda of w = 1 + lambda R")
     ap.add_argument("--lr", type=float, default=None, help="learning rate (default: the demo's)")
     ap.add_argument("--batch", type=int, default=None, help="training graphs per step")
+    ap.add_argument(
+        "--lr-hold",
+        type=float,
+        default=None,
+        help="share of the steps at the full lr before its cosine decay (1 = constant lr)",
+    )
     ap.add_argument(
         "--set",
         action="append",

@@ -114,7 +114,7 @@ def test_home_show_me_the_failure_lands_on_a_running_duel():
     at.button(key="home_show_failure").click().run()
     assert not at.exception, at.exception
     assert at.session_state["duel_playing"] is True
-    assert "/ 600" in progress_text(at)  # the duel page, with its default settings, training
+    assert f"/ {experiments.DEMO.steps}" in progress_text(at)  # the duel page, its defaults
     state = at.session_state["duels"][at.session_state["duel_current"]]
     assert state["train_ticket"] is not None  # a training job is queued or running
     run_until(at, lambda at: not progress_text(at).startswith("step 0 /"), timeout=60)
