@@ -126,6 +126,50 @@ def test_duel_with_equal_methods_stays_identical(examples):
     assert all(torch.equal(a[k], b[k]) for k in a)
 
 
+def test_lr_schedule_holds_then_decays_and_is_off_by_default(examples):
+    """TrainConfig.lr_hold: the full lr for that share of the steps, then a cosine decay;
+    at 1 (the default) the lr stays constant and the optimiser is never touched."""
+    f = TrainConfig(steps=8, lr_hold=0.5).lr_factor
+    factors = [f(s) for s in range(1, 9)]
+    assert factors[:5] == [1.0] * 5 and all(
+        a > b > 0 for a, b in zip(factors[4:-1], factors[5:], strict=True)
+    )
+    assert all(TrainConfig(steps=8).lr_factor(s) == 1.0 for s in range(1, 9))
+    for bad in (-0.1, 1.5):
+        with pytest.raises(ConfigError, match="lr_hold"):
+            TrainConfig(lr_hold=bad)
+
+    duel = small_duel(examples, steps=8, lr_hold=0.5)
+    duel.step(7)
+    for player in duel.players.values():
+        assert player.opt.param_groups[0]["lr"] == pytest.approx(3e-3 * f(7))
+    constant = small_duel(examples, steps=8)
+    constant.step(8)
+    assert all(p.opt.param_groups[0]["lr"] == 3e-3 for p in constant.players.values())
+    # the schedule is shared: two duels differing only in it diverge, both models alike
+    a = small_duel(examples, steps=8, lr_hold=0.0)
+    a.step(8)
+    w = {m: constant.players[m].model.state_dict() for m in constant.players}
+    v = {m: a.players[m].model.state_dict() for m in a.players}
+    assert all(any(not torch.equal(w[m][k], v[m][k]) for k in w[m]) for m in w)
+
+
+def test_a_setting_at_its_neutral_value_leaves_stored_results_matching():
+    """Results stored before lr_hold existed have no such key: at 1 (no schedule) it is
+    left out of their identity, at any other value it counts."""
+    from dataclasses import asdict, replace
+
+    from specdiff_core.experiments import PRESETS, store
+
+    cfg = PRESETS["quick"]
+    stored = asdict(cfg)
+    del stored["duel"]["train"]["lr_hold"]  # as written before the setting existed
+    assert store.config_identity(stored) == store.ident("x", cfg)["config"]
+    scheduled = replace(cfg, duel=replace(cfg.duel, train=replace(cfg.duel.train, lr_hold=0.5)))
+    assert store.ident("x", scheduled)["config"]["duel"]["train"]["lr_hold"] == 0.5
+    assert store.ident("x", scheduled) != store.ident("x", cfg)
+
+
 def test_history_rows_and_callback(examples):
     seen = []
     duel = small_duel(examples, steps=3)
