@@ -14,7 +14,7 @@ Prints two figures per page (targets from issue 4, on a 2-core machine):
   hit) and time until the new value is on screen and the script is idle (target < 0.5 s).
 * the duel while it trains (``--duel``, or part of the full run): the page's live updates
   must never block it for more than 1 s. Three figures, taken while the default duel
-  (600 steps) trains: the longest the browser's main thread was stalled (a 50 ms
+  (the app's default steps) trains: the longest the browser's main thread was stalled (a 50 ms
   heartbeat's longest gap, and the longest "long task" Chromium reports); the time from a
   key press on a setting (Step size) to the new value on the page, repeated every ~2 s;
   and the longest gap between two updates of the progress line.
@@ -31,6 +31,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from browser_utils import (  # noqa: E402
     AppServer,
     OfflineGuard,
@@ -147,8 +148,12 @@ def redraws_lab(browser, base: str, runs: int) -> list[float]:
     return times
 
 
-def duel_while_training(browser, base: str, steps: int = 600) -> dict[str, list[float]]:
-    """Train the duel from its page and measure how blocked the page is meanwhile."""
+def duel_while_training(browser, base: str, steps: int | None = None) -> dict[str, list[float]]:
+    """Train the duel from its page (default: the app's own step count) and measure how
+    blocked the page is meanwhile."""
+    from specdiff_core.experiments import DEMO
+
+    steps = DEMO.steps if steps is None else steps
     ctx = browser.new_context(viewport={"width": 1400, "height": 1100})
     OfflineGuard().attach(ctx)
     page = ctx.new_page()

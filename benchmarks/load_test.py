@@ -36,6 +36,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from browser_utils import (  # noqa: E402
     ARTIFACTS,
     CHROMIUM_ARGS,
@@ -422,7 +423,9 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--sessions", type=int, default=30)
     ap.add_argument("--browsers", type=int, default=3, help="sessions run in real chromium")
-    ap.add_argument("--steps", type=int, default=600, help="training steps of the duel")
+    ap.add_argument(
+        "--steps", type=int, default=None, help="training steps of the duel (default: the app's)"
+    )
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--distinct-seeds", action="store_true", help="session i uses seed i")
     ap.add_argument("--ramp", type=float, default=3.0, help="sessions start within this many s")
@@ -440,6 +443,10 @@ def main() -> int:
     )
     ap.add_argument("--save", help="also write the report to this file (README's Classroom)")
     args = ap.parse_args()
+    if args.steps is None:
+        from specdiff_core.experiments import DEMO
+
+        args.steps = DEMO.steps
 
     server = sampler = None
     if args.url:
