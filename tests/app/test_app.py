@@ -166,7 +166,13 @@ def test_graph_spec_round_trips_through_a_link():
 @pytest.mark.parametrize(
     ("page", "key", "link", "value", "spelled"),
     [
-        ("pages/duel.py", "duel_lam", "30.0", 30.0, "30"),
+        (
+            "pages/duel.py",
+            "duel_lam",
+            "3.0",
+            3.0,
+            "3",
+        ),  # not the default (a default leaves the link)
         ("pages/duel.py", "duel_eps", "0.10", 0.1, "0.1"),
         ("pages/protocol.py", "proto_lam", "1.20", 1.2, "1.2"),
         ("pages/protocol.py", "proto_omega", "5", 5.0, "5"),

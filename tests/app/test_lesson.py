@@ -9,6 +9,8 @@ from app_utils import no_jobs_left_behind, run_until  # noqa: F401 - an autouse 
 from app_utils import open_app as _open_app
 from streamlit.testing.v1 import AppTest
 
+from specdiff_core import experiments
+
 LESSON = "pages/lesson.py"
 DUEL = "pages/duel.py"
 SLUGS = ["reff", "bridge", "predict", "run", "fail", "why", "fix", "rare", "own"]
@@ -139,7 +141,7 @@ def test_answers_survive_going_back_and_forth():
 
 @pytest.mark.parametrize(
     ("link", "value", "spelled"),
-    [("0", 0.0, "0"), ("0.0", 0.0, "0"), ("30", 30.0, "30"), ("3.0", 3.0, "3")],
+    [("0", 0.0, "0"), ("0.0", 0.0, "0"), ("10", 10.0, "10"), ("3.0", 3.0, "3")],  # not DEMO.lam
 )
 def test_a_teachers_number_in_a_link_sets_the_slider(link, value, spelled):
     """``/lesson?step=fix&lesson_fix_lam=0`` (docs/classroom.md) opens at λ = 0, and the
@@ -152,7 +154,7 @@ def test_a_teachers_number_in_a_link_sets_the_slider(link, value, spelled):
 
 def test_a_number_that_is_no_option_is_said_not_dropped_in_silence():
     at = open_app(step="fix", lesson_fix_lam="abc")
-    assert at.select_slider(key="lesson_fix_lam").value == 10.0
+    assert at.select_slider(key="lesson_fix_lam").value == experiments.DEMO.lam
     assert any("lesson_fix_lam=abc" in w.value for w in at.warning)
     assert "lesson_fix_lam" not in at.query_params
 
