@@ -1,6 +1,7 @@
-"""``export``: a duel or the paper's protocol taken to slides: animated GIFs of the app's
-figures and an offline HTML page, written into a directory (never over a file unless
-``--force``)."""
+"""``export``: a duel or the paper's protocol taken to slides (animated GIFs of the app's
+figures and an offline HTML page), or the bridge atlas of the shipped real networks (its
+table and one certified sparsifier per network), written into a directory (never over a
+file unless ``--force``)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from .common import CLIError
 
 DUEL_PARTS = ("curves", "chain", "html")
 PROTOCOL_PARTS = ("regime", "html")
+ATLAS_PARTS = ("table", "graphml", "json")
 
 
 def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
@@ -26,7 +28,7 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
         description="Train the app's duel with these settings (or run the paper's protocol) "
         "and write animated GIFs of its figures and an offline HTML page into --out.",
     )
-    p.add_argument("source", choices=["duel", "protocol"], help="what to export")
+    p.add_argument("source", choices=["duel", "protocol", "atlas"], help="what to export")
     p.add_argument("--out", required=True, help="directory to write into (created if needed)")
     p.add_argument("--force", action="store_true", help="overwrite files already in --out")
     p.add_argument("--size", default="960x540", help=f"GIF size: {', '.join(SIZES)}")
@@ -46,11 +48,14 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
     g.add_argument("--axis", choices=["lam", "rho"], default="lam", help="the regime map's y axis")
     g.add_argument("--trials", type=int, default=ProtocolConfig.trials, help="K per method")
     g.add_argument("--map-trials", type=int, default=ProtocolConfig.map_trials, help="K per cell")
+    a = p.add_argument_group("atlas")
+    a.add_argument("--budget", type=float, default=0.9, help="expected share of edges kept")
+    a.add_argument("--draws", type=int, default=200, help="oracle and uniform draws per network")
     return p
 
 
 def _parts(args: argparse.Namespace) -> list[str]:
-    allowed = DUEL_PARTS if args.source == "duel" else PROTOCOL_PARTS
+    allowed = {"duel": DUEL_PARTS, "protocol": PROTOCOL_PARTS, "atlas": ATLAS_PARTS}[args.source]
     if not args.what:
         return list(allowed)
     parts = [w.strip() for w in args.what.split(",") if w.strip()]
@@ -67,6 +72,15 @@ def _names(args: argparse.Namespace, parts: list[str]) -> dict[str, str]:
         tag = f"{args.family}_{args.regime}{eps}_lam{args.lam:g}_{tag}"
         files = {"curves": f"duel_curves_{tag}.gif", "chain": f"duel_chain_{tag}.gif"}
         return {p: files.get(p, f"duel_{tag}.html") for p in parts}
+    if args.source == "atlas":
+        from ..graphs.real import NETWORKS
+
+        tag = f"b{args.budget:g}_{tag}"
+        out = {"table": f"bridge_atlas_{tag}.md"} if "table" in parts else {}
+        for fmt in ("graphml", "json"):
+            if fmt in parts:
+                out.update({f"{fmt}:{k}": f"{k}_oracle_{tag}.{fmt}" for k in NETWORKS})
+        return out
     files = {"regime": f"protocol_regime_{args.axis}_{tag}.gif", "html": f"protocol_{tag}.html"}
     return {p: files[p] for p in parts}
 
@@ -82,8 +96,8 @@ def run(args: argparse.Namespace) -> int:
     there = [n for n in names.values() if (Path(args.out) / n).exists()]
     if there and not args.force:  # before any work: training takes a while
         raise CLIError(f"{', '.join(there)} exists in {args.out}: pass --force to overwrite it")
-    make = _duel if args.source == "duel" else _protocol
-    files = {names[p]: content for p, content in make(args, parts, size).items()}
+    make = {"duel": _duel, "protocol": _protocol, "atlas": _atlas}[args.source]
+    files = {names[p]: content for p, content in make(args, list(names), size).items()}
     for path in write_new(files, args.out, force=args.force):
         print(f"{path} ({path.stat().st_size / 1024:.0f} KiB)")
     return 0
@@ -137,4 +151,29 @@ def _protocol(args: argparse.Namespace, parts: list[str], size: tuple[int, int])
         out["html"] = export.protocol_html(
             res, rm, note=f"K = {cfg.trials} trials, seed {cfg.seed}."
         )
+    return out
+
+
+def _atlas(args: argparse.Namespace, parts: list[str], size: tuple[int, int]) -> dict[str, Any]:
+    from ..experiments import atlas
+
+    cfg = atlas.AtlasConfig(budget=args.budget, draws=args.draws, seed=args.seed)
+    out: dict[str, Any] = {}
+    if "table" in parts:
+        rows = atlas.bridge_atlas(cfg=cfg)
+        out["table"] = "\n".join(atlas.atlas_markdown(rows)) + "\n"
+        print("\n".join(atlas.atlas_markdown(rows)))
+    certs: dict[str, dict[str, Any]] = {}
+    for part in parts:
+        if ":" in part:
+            fmt, name = part.split(":")
+            if name not in certs:
+                certs[name] = atlas.certified_sparsifier(name, budget=args.budget, seed=args.seed)
+                c = certs[name]["certificate"]
+                print(
+                    f"{name}: lambda_2 {c['lambda2_original']:.4g} -> {c['lambda2_sparsifier']:.4g}, "
+                    f"spectral error {c['spectral_error']:.3f}, {c['kept_edges']} of {c['m']} edges, "
+                    f"bridges kept {c['bridges_kept']}/{c['bridges']}"
+                )
+            out[part] = atlas.certificate_bytes(certs[name], fmt)
     return out

@@ -1,9 +1,11 @@
-"""AppTest for the slides' buttons: the Duel page (after a duel has samples) and the Paper
-protocol page offer GIFs and offline HTML, made only when a button is clicked."""
+"""AppTest for the pages' exports, made only when a button is clicked: the slides (the Duel
+page, after a duel has samples, and the Paper protocol page offer GIFs and offline HTML)
+and the Bridge atlas's certified sparsifier."""
 
 from __future__ import annotations
 
 import io
+import json
 
 import pytest
 from app_utils import no_jobs_left_behind, open_app, run_until  # noqa: F401 - an autouse fixture
@@ -64,3 +66,18 @@ def test_duel_page_offers_slides_once_it_has_samples(managers):
     assert curves.n_frames > 1
     page = download(at, managers, "dl_slides_duel_html").decode()
     assert "Training curves" in page and "family=barbell" in page
+
+
+def test_bridge_atlas_shows_a_network_and_its_certificate(managers):
+    at = open_app("pages/bridge-atlas.py")
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["nodes, edges"] == "14, 20" and metrics["bridges"].startswith("1 ")
+    assert metrics["oracle keeps of the bridges"] == "100%"
+    at.selectbox(key="atlas_net").set_value("celegans_gap").run()
+    assert not at.exception
+    assert {m.label: m.value for m in at.metric}["nodes, edges"] == "248, 511"
+    assert any("largest" in c.value for c in at.caption)  # the component used, said so
+    cert = json.loads(download(at, managers, "atlas_dl_json"))
+    assert cert["graph"]["network"] == "celegans_gap"
+    assert cert["graph"]["bridges_kept"] == cert["graph"]["bridges"] == 42
+    assert "<graphml" in download(at, managers, "atlas_dl_graphml").decode()

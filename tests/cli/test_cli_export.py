@@ -73,3 +73,14 @@ def test_export_user_errors(capsys, tmp_path):
     )
     assert code == 2 and "not a directory" in err
     assert not list(tmp_path.iterdir())[1:]  # nothing written beside the file
+
+
+def test_export_atlas_writes_the_table_and_a_certificate_per_network(capsys, tmp_path):
+    code, out, err = run(
+        capsys, "export", "atlas", "--out", str(tmp_path), "--what", "table,json", "--draws", "5"
+    )
+    assert code == 0, err
+    names = {p.name for p in tmp_path.iterdir()}
+    assert "bridge_atlas_b0.9_s0.md" in names and "case118_oracle_b0.9_s0.json" in names
+    assert len(names) == 8  # the table and seven networks
+    assert "case118: lambda_2" in out and "bridges kept 9/9" in out
