@@ -10,6 +10,7 @@ import streamlit as st
 
 from specdiff_app import duel_controls as controls
 from specdiff_app import duel_panel as ui
+from specdiff_app import slides
 from specdiff_app.boot import through_app
 from specdiff_app.classroom import presenting
 
@@ -114,4 +115,5 @@ if decoded_by == "topk":
 controls.sample_gallery(state, result, k_drawn, seed)
 controls.scoreboard(result, k_drawn)
 controls.downloads(duel, result, family, seed)
+slides.duel_downloads(state, seed)
 st.page_link("pages/gradients.py", label="Why? See the gradients", icon=":material/insights:")

@@ -13,6 +13,7 @@ from dataclasses import replace
 
 import streamlit as st
 
+from specdiff_app import slides
 from specdiff_app.boot import through_app
 from specdiff_app.classroom import presenting, style_figure
 from specdiff_app.url import canonical_numbers, number_label
@@ -242,3 +243,4 @@ with tab5:
         config={"displaylogo": False},
     )
     st.caption(report.map_sentence(rm))
+    slides.protocol_downloads(cfg, res, rm)

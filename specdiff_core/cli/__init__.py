@@ -17,12 +17,12 @@ import sys
 from collections.abc import Sequence
 
 from ..errors import SpecDiffError
-from . import bench, reproduce, resistance, sparsify, train
+from . import bench, export, reproduce, resistance, sparsify, train
 from .common import EXIT_USAGE, CLIError
 
 __all__ = ["COMMANDS", "EXIT_USAGE", "CLIError", "build_parser", "main"]
 
-COMMANDS = (resistance, sparsify, bench, train, reproduce)  # in the order of --help
+COMMANDS = (resistance, sparsify, bench, train, reproduce, export)  # in the order of --help
 
 
 def build_parser() -> argparse.ArgumentParser:

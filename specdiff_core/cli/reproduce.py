@@ -120,7 +120,10 @@ def run(args: argparse.Namespace) -> int:
         from ..graphs import load_graph_dir
 
         limits = Limits(max_nodes=args.max_nodes, max_edges=args.max_edges)
-        graphs = [lg.graph for lg in load_graph_dir(args.graphs, limits=limits)]
+        graphs = []
+        for lg in load_graph_dir(args.graphs, limits=limits):
+            lg.graph.graph.setdefault("source", Path(lg.source).stem)  # names the dataset's sources
+            graphs.append(lg.graph)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     seeds = parse_seeds(args.seeds)

@@ -44,6 +44,7 @@ PAGES = {  # name -> (path, screenshot height, text the page must show, a drawin
     "experiments": ("/experiments", 1500, "as the paper ran it", PLOTLY),
     "protocol": ("/protocol", 1300, "a scoring simulation", PLOTLY),
     "protocol-off-paper": ("/protocol?proto_eps=1.0&proto_lam=1.0", 1300, "differ from", PLOTLY),
+    "bridge-atlas": ("/bridge-atlas", 1300, "Bridge atlas", PLOTLY),
     "lesson-rare": ("/lesson?step=rare", 1100, "Rare in the graph", "[data-testid='stMetric']"),
     "lesson": ("/lesson", 1000, "Effective resistance", ".st-key-lesson_graph svg line"),
     "lesson-predict-hidden": (
@@ -384,6 +385,7 @@ WALK_PAGES = [  # every page; short trainings so that pressing Train costs secon
     "/gradients",
     "/experiments",
     "/protocol",
+    "/bridge-atlas",
 ]
 WIDGETS = {  # what a newcomer does to each kind of widget, once
     "slider": '[data-testid="stSlider"] [role="slider"]',

@@ -103,7 +103,7 @@ def test_real_networks_from_a_user_directory(tmp_path, monkeypatch):
     argv = ["reproduce", "--experiment", "real_networks", "--graphs", str(gdir), "--seeds", "1"]
     assert main([*argv, "--quick", "--backend", "serial", "--out", str(out)]) == 0
     res = json.loads((out / "real_networks.json").read_text())
-    assert res["dataset"]["sources"] == ["graph 0", "graph 1"]
+    assert res["dataset"]["sources"] == ["g0", "g1"]  # named after their files
     assert res["bridge_classes"]["oracle"]["core"]["survival"] == 1.0
     assert main([*argv[:2], "barbell", *argv[3:], "--out", str(out)]) == 2  # --graphs + barbell
 

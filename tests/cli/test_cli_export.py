@@ -1,0 +1,86 @@
+"""``export``: files written from a duel run and from the protocol, never over a file
+without --force, and one-line errors for bad choices."""
+
+from __future__ import annotations
+
+import io
+
+from PIL import Image
+
+from specdiff_core import cli
+
+
+def run(capsys, *argv: str) -> tuple[int, str, str]:
+    code = cli.main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_export_protocol_writes_a_gif_and_a_page(capsys, tmp_path):
+    args = ("export", "protocol", "--out", str(tmp_path), "--trials", "50", "--map-trials", "20")
+    code, out, _ = run(capsys, *args)
+    assert code == 0
+    gif = tmp_path / "protocol_regime_lam_s0.gif"
+    im = Image.open(io.BytesIO(gif.read_bytes()))
+    assert im.n_frames == 21 and gif.stat().st_size < 5 * 2**20
+    assert "<script src" not in (tmp_path / "protocol_s0.html").read_text()
+    before = gif.read_bytes()
+    code, _, err = run(capsys, *args)
+    assert code == 2 and "--force" in err and err.count("\n") == 1
+    assert gif.read_bytes() == before
+    assert run(capsys, *args, "--force", "--what", "regime")[0] == 0
+
+
+def test_export_duel_writes_the_chain_and_the_page(capsys, tmp_path):
+    code, out, err = run(
+        capsys,
+        "export",
+        "duel",
+        "--out",
+        str(tmp_path),
+        "--steps",
+        "5",
+        "--samples",
+        "2",
+        "--what",
+        "chain,html",
+    )
+    assert code == 0, err
+    names = sorted(p.name for p in tmp_path.iterdir())
+    assert names == ["duel_barbell_oracle_lam10_s0.html", "duel_chain_barbell_oracle_lam10_s0.gif"]
+    im = Image.open(tmp_path / names[1])
+    assert im.n_frames == 26 and im.size == (960, 540)
+
+
+def test_export_user_errors(capsys, tmp_path):
+    code, _, err = run(capsys, "export", "duel", "--out", str(tmp_path), "--what", "movie")
+    assert code == 2 and "curves,chain,html" in err
+    code, _, err = run(capsys, "export", "protocol", "--out", str(tmp_path), "--size", "huge")
+    assert code == 2 and "960x540" in err
+    (tmp_path / "file").write_text("x")
+    code, _, err = run(
+        capsys,
+        "export",
+        "protocol",
+        "--out",
+        str(tmp_path / "file"),
+        "--what",
+        "html",
+        "--trials",
+        "20",
+        "--map-trials",
+        "5",
+    )
+    assert code == 2 and "not a directory" in err
+    assert not list(tmp_path.iterdir())[1:]  # nothing written beside the file
+
+
+def test_export_atlas_writes_the_table_and_a_certificate_per_network(capsys, tmp_path):
+    code, out, err = run(
+        capsys, "export", "atlas", "--out", str(tmp_path), "--what", "table,json", "--draws", "5"
+    )
+    assert code == 0, err
+    names = {p.name for p in tmp_path.iterdir()}
+    assert "bridge_atlas_b0.9_s0.md" in names and "case118_oracle_b0.9_s0.json" in names
+    assert len(names) == 8  # the table and seven networks
+    assert "case118: lambda_2" in out and "bridges kept 9/9" in out
