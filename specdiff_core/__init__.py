@@ -6,5 +6,5 @@ This package never imports streamlit; the app in ``app.py``/``pages/`` is a thin
 
 from .errors import CheckpointError, ConfigError, GraphError, SpecDiffError
 
-__version__ = "0.2.0"
+__version__ = "0.3.0"
 __all__ = ["CheckpointError", "ConfigError", "GraphError", "SpecDiffError", "__version__"]

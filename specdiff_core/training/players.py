@@ -1,5 +1,5 @@
 """What a duel's methods share and what each owns: the batch drawn once per step
-(:class:`Batch`), and a method's model, optimiser and loss weights (:class:`Player`)."""
+(:class:`Batch`), and a method's model and loss weights (:class:`Player`)."""
 
 from __future__ import annotations
 
@@ -30,10 +30,9 @@ class Batch:
 
 @dataclass
 class Player:
-    """One method's model, optimiser and loss weights."""
+    """One method's model and loss weights (the duel's one optimiser trains them all)."""
 
     model: EdgeDenoiser
-    opt: torch.optim.Optimizer
     weights: list[np.ndarray | None]  # fixed per-edge weights, per training example
     focal_gamma: float = 0.0  # focal modulation of the loss terms (0 = off)
     balanced: bool = False  # class-balanced weights from each batch's targets

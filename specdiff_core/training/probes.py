@@ -1,10 +1,10 @@
 """Probes: what the models learned and where their gradient comes from, read without
 changing training (tested: with or without them the weights stay bit-identical).
 
-- :func:`instrument`: one history row of a model on the batch it just saw: loss, the exact
+- :func:`instrument`: one history row per model on the batch it just saw: loss, the exact
   per-edge gradient ``|dL/dlogit_e|`` (bridges vs the rest) and each edge group's share of
-  the parameter-gradient norm (bridges, the rest, and five R_eff bins), one exact backward
-  pass per group;
+  the parameter-gradient norm (bridges, the rest, and five R_eff bins), every group of
+  every model in one exact batched backward pass;
 - :func:`probe_keep`: the keep-probability of bridges vs other edges on held-out probe
   graphs at ``t = T`` (from pure noise: what the model believes from structure alone);
 - :func:`keep_marginals`: each edge's keep-probability at ``t = T``, the quantity a
@@ -25,7 +25,8 @@ from ..diffusion import MarginalEdgeDiffusion
 from ..model import EdgeDenoiser, GraphTensors, batch_graphs
 from ..seeds import probe_seed
 from .examples import EdgeExample
-from .losses import _edge_terms, logit_gradients
+from .grouped import GroupedDenoiser
+from .losses import logit_gradients
 from .players import Batch, Player
 
 __all__ = [
@@ -73,65 +74,88 @@ def probe_keep(model: EdgeDenoiser, probe: ProbeBatch) -> dict[str, float]:
     model.eval()
     p = torch.sigmoid(model(probe.g, probe.x_t, probe.t)).cpu().numpy()
     model.train()
-    br = probe.bridges
-    return {
-        "bridge": float(p[br].mean()) if br.any() else float("nan"),
-        "other": float(p[~br].mean()) if (~br).any() else float("nan"),
-    }
+    return _keep_means(p, probe.bridges)
 
 
 def _group_norms(
-    terms: torch.Tensor, groups: Mapping[str, torch.Tensor], params: list[torch.Tensor]
-) -> dict[str, float]:
-    """``‖∇θ sum(terms[group])‖`` for each group, one exact backward pass each."""
-    norms: dict[str, float] = {}
-    for name, sel in groups.items():
-        if not bool(sel.any()):
-            norms[name] = 0.0
-            continue
-        grads = torch.autograd.grad(terms[sel].sum(), params, retain_graph=True, allow_unused=True)
-        norms[name] = float(torch.sqrt(sum((gr**2).sum() for gr in grads if gr is not None)))
-    return norms
+    group: GroupedDenoiser, logits: torch.Tensor, dz: torch.Tensor, masks: torch.Tensor
+) -> torch.Tensor:
+    """``‖∇θ_m sum(terms_m[edges of group k])‖`` for every edge group ``k`` and model ``m``:
+    ``(K, M)``. The loss terms of one edge depend on its logit alone, so the gradient of a
+    group's terms is the network's vector-Jacobian product with ``dz`` (the exact
+    ``dL/dlogit``) masked to the group: every group and every model in one batched
+    backward pass through the grouped network (exact, not an estimate)."""
+    params = list(group.parameters())
+    V = masks[:, None, :] * dz[None]  # (K, M, E)
+    grads = torch.autograd.grad(
+        logits, params, grad_outputs=V, retain_graph=True, is_grads_batched=True
+    )  # each (K, M, *shape); model m's rows only from model m's logits
+    return torch.stack([gr.pow(2).flatten(2).sum(2) for gr in grads]).sum(0).sqrt()
 
 
 def instrument(
-    method: str,
-    model: EdgeDenoiser,
+    methods: list[str],
+    group: GroupedDenoiser,
     logits: torch.Tensor,
     x0: torch.Tensor,
-    w: torch.Tensor | None,
+    weights: list[torch.Tensor | None],
+    gammas: list[float],
     batch: Batch,
     *,
     step: int,
     probe: ProbeBatch,
-    focal_gamma: float = 0.0,
-) -> dict[str, Any]:
-    """Gradient-starvation evidence for one model on the current batch (exact)."""
+) -> list[dict[str, Any]]:
+    """Gradient-starvation evidence for every model of ``group`` on the current batch
+    (exact): one history row per method, in ``methods`` order; ``logits`` is ``(M, E)``."""
+    dz = torch.stack(
+        [
+            logit_gradients(logits[m].detach(), x0, w, focal_gamma=gm)
+            for m, (w, gm) in enumerate(zip(weights, gammas, strict=True))
+        ]
+    )  # (M, E), signed
     bridges = torch.tensor(batch.bridges, device=logits.device)
-    dz = logit_gradients(logits.detach(), x0, w, focal_gamma=focal_gamma).abs()  # (E,)
-    ce = _edge_terms(logits, x0, focal_gamma)  # (E,)
-    terms = ce / len(ce) if w is None else w * ce / w.sum()  # sum(terms) == loss
-    params = [p for p in model.parameters() if p.requires_grad]
-    groups = {"bridge": bridges, "other": ~bridges}
-    bins = np.digitize(batch.R, R_BINS[1:-1])
-    for b in range(len(R_BINS) - 1):
-        groups[f"rbin{b}"] = torch.tensor(bins == b, device=logits.device)
-    norms = _group_norms(terms, groups, params)
-    pair = norms["bridge"] + norms["other"]
-    keep = probe_keep(model, probe)
-    nb = int(bridges.sum())
+    bins = torch.tensor(np.digitize(batch.R, R_BINS[1:-1]), device=logits.device)
+    names = ["bridge", "other", *(f"rbin{b}" for b in range(len(R_BINS) - 1))]
+    masks = torch.stack([bridges, ~bridges, *(bins == b for b in range(len(R_BINS) - 1))]).to(
+        dz.dtype
+    )  # (K, E)
+    norms = _group_norms(group, logits, dz, masks).cpu().numpy()  # (K, M)
+    keep = probe_keep_group(group, probe)
+    nb, E = int(bridges.sum()), logits.shape[1]
+    dza = dz.abs()
+    rows = []
+    for m, method in enumerate(methods):
+        nm = dict(zip(names, norms[:, m].tolist(), strict=True))
+        pair = nm["bridge"] + nm["other"]
+        rows.append(
+            {
+                "step": step,
+                "method": method,
+                "p_keep_bridge": keep[m]["bridge"],
+                "p_keep_other": keep[m]["other"],
+                "grad_logit_bridge": float(dza[m, bridges].mean()) if nb else float("nan"),
+                "grad_logit_other": float(dza[m, ~bridges].mean()) if nb < E else float("nan"),
+                "grad_norm_bridge": nm["bridge"],
+                "grad_norm_other": nm["other"],
+                "grad_share_bridge": nm["bridge"] / pair if pair > 0 else float("nan"),
+                "edge_share_bridge": nb / E,
+                **{f"grad_norm_{k}": v for k, v in nm.items() if k.startswith("rbin")},
+            }
+        )
+    return rows
+
+
+@torch.no_grad()
+def probe_keep_group(group: GroupedDenoiser, probe: ProbeBatch) -> list[dict[str, float]]:
+    """:func:`probe_keep` of every model of ``group``, in one grouped forward."""
+    p = torch.sigmoid(group(probe.g, probe.x_t, probe.t)).cpu().numpy()  # (M, E)
+    return [_keep_means(row, probe.bridges) for row in p]
+
+
+def _keep_means(p: np.ndarray, br: np.ndarray) -> dict[str, float]:
     return {
-        "step": step,
-        "method": method,
-        "p_keep_bridge": keep["bridge"],
-        "p_keep_other": keep["other"],
-        "grad_logit_bridge": float(dz[bridges].mean()) if nb else float("nan"),
-        "grad_logit_other": float(dz[~bridges].mean()) if nb < len(dz) else float("nan"),
-        "grad_norm_bridge": norms["bridge"],
-        "grad_norm_other": norms["other"],
-        "grad_share_bridge": norms["bridge"] / pair if pair > 0 else float("nan"),
-        "edge_share_bridge": nb / len(dz),
-        **{f"grad_norm_{k}": v for k, v in norms.items() if k.startswith("rbin")},
+        "bridge": float(p[br].mean()) if br.any() else float("nan"),
+        "other": float(p[~br].mean()) if (~br).any() else float("nan"),
     }
 
 
