@@ -49,6 +49,7 @@ PAGES = [
     st.Page("pages/gradients.py", title="Gradient Starvation", icon=":material/insights:", url_path="gradients"),
     st.Page("pages/experiments.py", title="Experiments", icon=":material/science:", url_path="experiments"),
     st.Page("pages/protocol.py", title="Paper protocol", icon=":material/calculate:", url_path="protocol"),
+    st.Page("pages/teacher.py", title="Teacher", icon=":material/monitoring:", url_path="teacher"),
 ]
 # fmt: on
 

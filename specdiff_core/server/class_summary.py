@@ -38,6 +38,8 @@ __all__ = [
     "class_effect",
     "effect_sentences",
     "students",
+    "student_labels",
+    "plural",
 ]
 
 Row = dict[str, Any]
@@ -49,6 +51,23 @@ def students(*tables: Iterable[Row]) -> int:
     return len({r["student"] for rows in tables for r in rows})
 
 
+def student_labels(*tables: Iterable[Row]) -> dict[str, str]:
+    """A display name per student hash: "student 1", "student 2", ... in the order of
+    their first row (its time).
+
+    Examples
+    --------
+    >>> student_labels([dict(at=20.0, student="9f")], [dict(at=10.0, student="c0")])
+    {'c0': 'student 1', '9f': 'student 2'}
+    """
+    first: dict[str, float] = {}
+    for rows in tables:
+        for r in rows:
+            first[r["student"]] = min(first.get(r["student"], r["at"]), r["at"])
+    order = sorted(first, key=lambda s: (first[s], s))
+    return {s: f"student {i}" for i, s in enumerate(order, 1)}
+
+
 def _latest(rows: Iterable[Row], *by: str) -> list[Row]:
     """Each group's last row (the largest id): a student's final answer, say."""
     last: dict[tuple, Row] = {}
@@ -57,7 +76,8 @@ def _latest(rows: Iterable[Row], *by: str) -> list[Row]:
     return list(last.values())
 
 
-def _plural(n: int, word: str) -> str:
+def plural(n: int, word: str) -> str:
+    """``"1 student"``, ``"2 students"``."""
     return f"{n} {word}" + ("" if n == 1 else "s")
 
 
@@ -74,7 +94,7 @@ class Question:
 
     def sentence(self) -> str:
         share = pct(self.right / self.students, 0)
-        return f"{_plural(self.students, 'student')} answered; {self.right} right ({share})."
+        return f"{plural(self.students, 'student')} answered; {self.right} right ({share})."
 
 
 def questions(answers: Iterable[Row], order: Sequence[str] = ()) -> list[Question]:
@@ -162,20 +182,29 @@ def prediction_sentences(p: Predictions) -> list[str]:
     if not p.rows:
         out.append("No predictions made before training yet.")
     else:
-        out.append(f"{_plural(p.students, 'student')} predicted before training.")
+        out.append(f"{plural(p.students, 'student')} predicted before training.")
         judged = [r for r in p.rows if r.happened is not None]
         if not judged:
             out.append("None of their duels has a finished result yet: what happened comes later.")
         else:
-            best = min(judged, key=lambda r: (abs(r.predicted - r.happened), -r.students))
-            out.append(
-                f"Nearest to what happened: “{best.answer}” (predicted "
-                f"{pct(best.predicted, 0)}; the standard model kept the bridge in "
-                f"{pct(best.happened, 0)} of samples), picked by {best.students} of {p.students}."
+            off = {r.answer: abs(r.predicted - r.happened) for r in judged}  # type: ignore[operator]
+            low = min(off.values())
+            best = [r for r in judged if off[r.answer] <= low + 1e-9]
+            parts = [
+                f"“{r.answer}” (predicted {pct(r.predicted, 0)}; the standard model kept the "
+                f"bridge in {pct(r.happened, 0)} of samples), picked by {r.students} of "
+                f"{p.students}"
+                for r in best
+            ]
+            lead = (
+                "Nearest to what happened: "
+                if len(best) == 1
+                else "Equally near to what happened: "
             )
+            out.append(lead + " and ".join(parts) + ".")
     if p.after:
         out.append(
-            f"{_plural(p.after, 'student')} predicted only after their duel had started "
+            f"{plural(p.after, 'student')} predicted only after their duel had started "
             "training; those predictions are left out."
         )
     return out
@@ -304,7 +333,7 @@ def effect_sentences(e: Effect | None) -> list[str]:
     )
     if n == 1:
         out = [
-            f"One seed so far ({_plural(e.students, 'student')}): {survival}, a gap of "
+            f"One seed so far ({plural(e.students, 'student')}): {survival}, a gap of "
             f"{_points(e.mean_gap)} points. An interval over seeds needs at least two "
             "different seeds."
         ]
@@ -323,7 +352,7 @@ def effect_sentences(e: Effect | None) -> list[str]:
 def _interval_sentences(e: Effect, survival: str) -> list[str]:
     n, (lo, hi) = len(e.seeds), e.ci  # type: ignore[misc]
     out = [
-        f"Over {n} seeds ({_plural(e.students, 'student')}), on average {survival}: weighted "
+        f"Over {n} seeds ({plural(e.students, 'student')}), on average {survival}: weighted "
         f"minus standard is {_points(e.mean_gap)} points, 95% t-interval over seeds "
         f"[{_points(lo)}, {_points(hi)}]."
     ]
@@ -337,6 +366,11 @@ def _interval_sentences(e: Effect, survival: str) -> list[str]:
         verdict = f"The interval includes 0: these {n} seeds do not settle which model keeps "
         verdict += "the bridge more often."
     out.append(verdict)
+    if hi - lo < 1e-12:
+        out.append(
+            f"All {n} seeds gave the same gap, so the interval has no width: these seeds "
+            "agree, which does not make the effect known exactly."
+        )
     ahead, behind = sum(s.gap > 0 for s in e.seeds), sum(s.gap < 0 for s in e.seeds)
     out.append(
         f"The weighted model was ahead in {ahead} of {n} seeds"

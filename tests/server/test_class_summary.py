@@ -112,7 +112,10 @@ def test_the_class_effect_is_one_value_per_seed_with_a_t_interval_over_seeds():
 )
 def test_the_verdict_follows_the_interval(gaps, verdict):
     duels = [duel(i, f"s{i}", i, 0.5, 0.5 + g) for i, g in enumerate(gaps)]
-    assert verdict in cs.effect_sentences(cs.class_effect(duels))[1]
+    text = cs.effect_sentences(cs.class_effect(duels))
+    assert verdict in text[1]
+    same = len(set(gaps)) == 1  # identical seeds: an interval of no width, and said so
+    assert any("the interval has no width" in line for line in text) == same
 
 
 def test_zero_and_one_seed_say_so_and_claim_no_interval():
