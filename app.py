@@ -50,6 +50,7 @@ PAGES = [
     st.Page("pages/experiments.py", title="Experiments", icon=":material/science:", url_path="experiments"),
     st.Page("pages/protocol.py", title="Paper protocol", icon=":material/calculate:", url_path="protocol"),
     st.Page("pages/bridge-atlas.py", title="Bridge atlas", icon=":material/public:", url_path="bridge-atlas"),
+    st.Page("pages/teacher.py", title="Teacher", icon=":material/monitoring:", url_path="teacher"),
 ]
 # fmt: on
 
