@@ -27,9 +27,11 @@ import streamlit as st
 from streamlit.runtime.scriptrunner_utils.exceptions import StopException
 
 from specdiff_app import classroom
+from specdiff_app.boot import app_ran
 from specdiff_app.url import whole_number_in_link
 from specdiff_core.graphs import GraphSpec
 
+app_ran()  # pages' through_app() reads it: this session's pages run under the navigation
 classroom.read_flags()
 st.set_page_config(
     page_title="SpecDiff Explorer",

@@ -430,6 +430,7 @@ WALK_PAGES = [  # every page; short trainings so that pressing Train costs secon
     "/experiments",
     "/protocol",
     "/bridge-atlas",
+    "/teacher",  # without a passcode on the server: how to set one, nothing else
 ]
 WIDGETS = {  # what a newcomer does to each kind of widget, once
     "slider": '[data-testid="stSlider"] [role="slider"]',
