@@ -27,9 +27,11 @@ import streamlit as st
 from streamlit.runtime.scriptrunner_utils.exceptions import StopException
 
 from specdiff_app import classroom
+from specdiff_app.boot import app_ran
 from specdiff_app.url import whole_number_in_link
 from specdiff_core.graphs import GraphSpec
 
+app_ran()  # pages' through_app() reads it: this session's pages run under the navigation
 classroom.read_flags()
 st.set_page_config(
     page_title="SpecDiff Explorer",
@@ -50,6 +52,7 @@ PAGES = [
     st.Page("pages/experiments.py", title="Experiments", icon=":material/science:", url_path="experiments"),
     st.Page("pages/protocol.py", title="Paper protocol", icon=":material/calculate:", url_path="protocol"),
     st.Page("pages/bridge-atlas.py", title="Bridge atlas", icon=":material/public:", url_path="bridge-atlas"),
+    st.Page("pages/teacher.py", title="Teacher", icon=":material/monitoring:", url_path="teacher"),
 ]
 # fmt: on
 

@@ -75,4 +75,7 @@ if not (flag("steps_hide") or flag("present")):
             " The duel the lesson trains can be changed with `duel_steps`, `duel_lam`, "
             "`duel_regime` (`oracle`: rare in the graph, `rare`: rare in the data, the "
             "paper's), `duel_eps` and `duel_decoder` (`chain` or `topk`)."
+            "\n\nHow the class answers, predicts and what its duels find: the teacher view, "
+            "`/teacher`, opened with the passcode the server was started with "
+            "(`SPECDIFF_TEACHER_PASSCODE`)."
         )

@@ -20,7 +20,6 @@ from specdiff_core.server import JobView, session
 from specdiff_core.server.session import (  # noqa: F401 - the pages' names for them
     SAMPLE_COST,
     SAMPLE_PRIORITY,
-    collect,
     decode_rho,
     duel_key,
     forget_samples,
@@ -32,6 +31,7 @@ from specdiff_core.server.session import (  # noqa: F401 - the pages' names for 
 )
 from specdiff_core.training import Duel  # noqa: F401 - for type hints in the pages
 
+from . import class_log
 from .classroom import job_pool, presenting, queue_text, session_id, style_figure
 from .job_slot import POLL_SECONDS
 
@@ -97,6 +97,12 @@ def duel_state(key: tuple) -> dict[str, Any]:
     return state
 
 
+def trained_steps(key: tuple) -> int:
+    """How far this session's duel ``key`` has trained (0 if it has none)."""
+    state = ss.get("duels", {}).get(key)
+    return 0 if state is None else int(state["duel"].step_count)
+
+
 def reset(key: tuple) -> None:
     session.reset(ss, key)
     if RUN_PARAM in st.query_params:
@@ -111,6 +117,14 @@ def train(state: dict[str, Any], until: int) -> None:
         st.query_params[RUN_PARAM] = run_tag(
             state["key"], min(until, state["duel"].config.train.steps)
         )
+
+
+def collect(state: dict[str, Any]) -> bool:
+    """Poll the duel's jobs (``server.session.collect``); a duel that has just finished
+    (trained to the end and sampled) goes into the class store for the teacher view."""
+    finished = session.collect(state)
+    class_log.duel_finished(state)
+    return finished
 
 
 def request_samples(state: dict[str, Any], k: int, seed: int, decoder: str = "chain") -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from pathlib import Path
 
@@ -30,3 +31,16 @@ def make_file(tmp_path: Path) -> Callable[[str, str | bytes], Path]:
         return path
 
     return make
+
+
+@pytest.fixture(scope="session", autouse=True)
+def class_store_in_a_temp_folder(tmp_path_factory):
+    """The app records answers and duels (specdiff_app/class_log.py): in the tests, into a
+    temporary file, never a real data folder (servers the tests start inherit it)."""
+    before = os.environ.get("SPECDIFF_CLASS_DB")
+    os.environ["SPECDIFF_CLASS_DB"] = str(tmp_path_factory.mktemp("class") / "class.sqlite3")
+    yield
+    if before is None:
+        os.environ.pop("SPECDIFF_CLASS_DB", None)
+    else:
+        os.environ["SPECDIFF_CLASS_DB"] = before

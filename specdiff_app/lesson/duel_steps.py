@@ -6,7 +6,9 @@ from __future__ import annotations
 import streamlit as st
 
 from specdiff_core import report
+from specdiff_core.server import duel_tag
 
+from .. import class_log
 from .. import duel_panel as ui
 from ..classroom import presenting
 from .context import Lesson
@@ -58,20 +60,36 @@ def predict(lesson: Lesson) -> None:
             sample_svg(ex.graph, ex.resistance, ex.bridges, mask, lesson.seed, 1000),
             "lesson_graph",
         )
-    quiz(
+    # Each answer and the bridge survival it predicts (the teacher view holds them against
+    # what the standard model did).
+    if lesson.rare:
+        options = {
+            "Always: it is a bridge": 1.0,
+            f"About as often as the examples do ({lesson.eps:.0%})": lesson.eps,
+            "Never": 0.0,
+        }
+    else:
+        options = {
+            "Always, like its teacher": 1.0,
+            "About as often as any other edge (roughly 60% of the time)": 0.6,
+            "Never": 0.0,
+        }
+    choice = quiz(
         "predict",
         "How often will the standard model keep the bridge when it sparsifies a new barbell?",
-        [
-            "Always, like its teacher" if not lesson.rare else "Always: it is a bridge",
-            "About as often as any other edge (roughly 60% of the time)"
-            if not lesson.rare
-            else f"About as often as the examples do ({lesson.eps:.0%})",
-            "Never",
-        ],
+        list(options),
         None,
         f"Noted. Step 5 will tell. (The bridge is 1 of the {ex.m} edges in this example.)",
         "",
     )
+    if choice in options:
+        class_log.prediction(
+            "predict",
+            choice,
+            predicted=options[choice],
+            duel=duel_tag(*lesson.duel_key(), decoder=lesson.decoder, k=lesson.k),
+            trained=ui.trained_steps(lesson.duel_key()) > 0,
+        )
 
 
 def run(lesson: Lesson) -> None:

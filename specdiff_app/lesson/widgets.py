@@ -12,6 +12,7 @@ import streamlit as st
 
 from specdiff_core import formatting, graphs, metrics, resistance, viz
 
+from .. import class_log
 from .. import duel_panel as ui
 from ..classroom import flag
 
@@ -21,8 +22,9 @@ cache = st.cache_data(
 
 
 def quiz(slug: str, question: str, options: list[str], correct: int | None, right: str, wrong: str):
-    """A check-your-understanding question; feedback appears once an answer is picked.
-    ``correct=None``: a prediction (no right answer yet), the answer is just recorded."""
+    """A check-your-understanding question; feedback appears once an answer is picked, and
+    the answer goes to the class store (the teacher view). ``correct=None``: a prediction
+    (no right answer yet), which its step records itself, with the duel it is about."""
     if flag("quiz_hide"):
         return None
     with st.container(border=True, key=f"lesson_quiz_{slug}"):
@@ -32,6 +34,8 @@ def quiz(slug: str, question: str, options: list[str], correct: int | None, righ
         choice = st.radio(
             question, options, index=None, key=f"lesson_q_{slug}", persist_state="session"
         )
+        if choice is not None and correct is not None:
+            class_log.answer(slug, question, choice, correct=choice == options[correct])
         if choice is None:
             st.caption("Pick an answer to see the feedback.")
         elif correct is None:

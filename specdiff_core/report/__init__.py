@@ -4,12 +4,13 @@ in their own labelled columns, beside our run of the paper's protocol.
 
 Modules: ``styles`` (every method's label, colour, dash and marker, and how numbers are
 written), ``markdown`` and ``figures`` (trained experiments), ``duel_figures`` (a live duel
-and its gradients), ``paper_tables`` and ``paper_figures`` (packages: the paper's protocol
+and its gradients), ``class_figures`` (a class's duel results, one point per seed), ``paper_tables`` and ``paper_figures`` (packages: the paper's protocol
 and the trained models in its regimes), ``png`` (static pictures and :func:`write_report`),
 ``plotting`` (what the plotly figures share: panels, reference lines, axes, a method's curve).
 """
 
 from . import paper_figures, paper_tables
+from .class_figures import class_strip
 from .duel_figures import duel_curves, gradient_scatter, gradient_share_figure, rbin_figure
 from .figures import (
     bars_figure,
@@ -67,6 +68,7 @@ __all__ = [
     "grid_figure",
     "bridge_class_figure",
     "duel_curves",
+    "class_strip",
     "dynamics_figure",
     "gradient_scatter",
     "gradient_share_figure",

@@ -25,7 +25,10 @@ Modules, lowest first: ``workers`` (processes and their message protocol), ``job
 context, view), ``job_queue`` (the waiting jobs and which job answers a key), ``eta`` (the
 queue's estimate), ``reaper`` (who is gone), ``tickets`` (a watcher's :class:`Ticket`),
 ``pool`` (:class:`JobPool`), ``duel_jobs`` (training and sampling a duel in a worker),
-``session`` (a student's duel, driven by the pages).
+``session`` (a student's duel, driven by the pages). Beside them, the class store: what a
+class answered, predicted and found, for the teacher view (``class_db``: the setting, the
+connection and the schema; ``class_store``: :class:`ClassStore`, one writer thread;
+``class_summary``: the tallies, the estimate over seeds and their sentences).
 
 Examples
 --------
@@ -38,7 +41,8 @@ Examples
 >>> pool.shutdown()
 """
 
-from . import session
+from . import class_summary, session
+from .class_store import ClassStore, duel_tag, student_id
 from .duel_jobs import (
     DuelRun,
     demo_sets,
@@ -78,4 +82,8 @@ __all__ = [
     "sample_remote",
     "experiment_remote",
     "session",
+    "ClassStore",
+    "student_id",
+    "duel_tag",
+    "class_summary",
 ]

@@ -44,3 +44,35 @@ def test_every_page_goes_through_the_app_first():
         assert ast.unparse(first) == "through_app()", (
             f"{path.name} starts with {ast.unparse(first)!r}"
         )
+
+
+def test_a_deep_link_runs_through_the_app_after_another_session_left_v1_mode(tmp_path, monkeypatch):
+    """Visitors opening deep links on a fresh server at the same moment: the first
+    through_app() turns Streamlit's process-wide v1 flag off, and the others' pages, already
+    started on their own, must still go through app.py (they raised KeyError 'seed' in the
+    class load test). A session app.py has run in is left alone."""
+    from types import SimpleNamespace
+
+    import pytest
+    from streamlit.runtime.pages_manager import PagesManager
+    from streamlit.runtime.scriptrunner_utils.exceptions import StopException
+
+    from specdiff_app import boot
+
+    main = tmp_path / "app.py"
+    main.write_text("import builtins\nbuiltins._ran_app = True\n")
+    ctx = SimpleNamespace(pages_manager=SimpleNamespace(main_script_path=str(main)))
+    monkeypatch.setattr(boot, "get_script_run_ctx", lambda: ctx)
+    state: dict = {}
+    monkeypatch.setattr("streamlit.session_state", state)
+    monkeypatch.setattr(PagesManager, "uses_pages_directory", False)  # another session did it
+    import builtins
+
+    monkeypatch.setattr(builtins, "_ran_app", False, raising=False)
+    with pytest.raises(StopException):
+        boot.through_app()  # this session never ran app.py: it runs it now
+    assert builtins._ran_app
+    builtins._ran_app = False
+    state[boot.MARK] = True
+    boot.through_app()  # under app.py: nothing to do
+    assert not builtins._ran_app

@@ -60,6 +60,7 @@ PAGES = {  # name -> (path, screenshot height, text the page must show, a drawin
         ".st-key-lesson_graph svg line",
     ),
     "duel-presenter": ("/duel?present=true", 800, "all else equal", "[data-testid='stButton']"),
+    "teacher-off": ("/teacher", 600, "The teacher view is off", "[data-testid='stAlert']"),
 }
 
 
@@ -199,6 +200,49 @@ def test_first_visit_by_a_deep_link_lands_on_the_page(browser):
         ctx.close()
     finally:
         server.stop()
+
+
+def test_the_teacher_view_opens_with_the_passcode_and_follows_the_class_live(
+    browser, tmp_path, monkeypatch
+):
+    """A server started with a passcode and a class store: the page shows nothing until the
+    passcode is typed, then the class, and a duel finished meanwhile appears by itself."""
+    from specdiff_core.server.class_store import ClassStore
+
+    db = tmp_path / "class.sqlite3"
+    monkeypatch.setenv("SPECDIFF_CLASS_DB", str(db))
+    monkeypatch.setenv("SPECDIFF_TEACHER_PASSCODE", "open sesame")
+    store = ClassStore(db)
+    board = {"standard": {"bridge_survival": 0.5, "connectivity": 0.5},
+             "spectral": {"bridge_survival": 0.9, "connectivity": 0.9}}  # fmt: skip
+    duel = dict(family="barbell", steps=600, lam=10.0, regime="oracle", eps=None,
+                decoder="chain", k=32)  # fmt: skip
+    store.record_answer("s1", "bridge", "It stays exactly 1", correct=True, prompt="R?")
+    store.record_duel("s1", {**duel, "seed": 0}, board)
+    store.flush()
+    server = AppServer().wait_ready()
+    try:
+        ctx = browser.new_context(viewport={"width": 1400, "height": 1400})
+        guard = OfflineGuard().attach(ctx)
+        page = ctx.new_page()
+        page.goto(server.url + "/teacher", wait_until="domcontentloaded")
+        wait_idle(page, timeout=90)
+        assert page.get_by_text("The class as one experiment").count() == 0
+        box = page.get_by_label("Passcode")
+        box.fill("open sesame")
+        box.press("Enter")
+        page.get_by_text("One seed so far (1 student)").first.wait_for(timeout=20_000)
+        page.locator(PLOTLY).first.wait_for(timeout=20_000)
+        store.record_duel("s2", {**duel, "seed": 1}, board)  # another student finishes
+        store.flush()
+        page.get_by_text("Over 2 seeds (2 students)").first.wait_for(timeout=20_000)
+        wait_idle(page)
+        screenshot(page, "teacher")
+        assert exceptions_on(page) == [] and guard.blocked == []
+        ctx.close()
+    finally:
+        server.stop()
+        store.close()
 
 
 def test_duel_click_through_trains_and_samples(page_at):
@@ -386,6 +430,7 @@ WALK_PAGES = [  # every page; short trainings so that pressing Train costs secon
     "/experiments",
     "/protocol",
     "/bridge-atlas",
+    "/teacher",  # without a passcode on the server: how to set one, nothing else
 ]
 WIDGETS = {  # what a newcomer does to each kind of widget, once
     "slider": '[data-testid="stSlider"] [role="slider"]',

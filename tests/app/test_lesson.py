@@ -9,7 +9,9 @@ from app_utils import no_jobs_left_behind, run_until  # noqa: F401 - an autouse 
 from app_utils import open_app as _open_app
 from streamlit.testing.v1 import AppTest
 
+from specdiff_app import class_log
 from specdiff_core import experiments
+from specdiff_core.formatting import pct
 
 LESSON = "pages/lesson.py"
 DUEL = "pages/duel.py"
@@ -106,7 +108,10 @@ def test_settings_hide_takes_the_duel_settings_from_the_link():
     assert "step 0 / 100" in progress
 
 
-def test_the_default_path_trains_then_samples_and_the_quizzes_use_the_results():
+def test_the_default_path_trains_then_samples_and_the_quizzes_use_the_results(
+    tmp_path, monkeypatch
+):
+    monkeypatch.setenv("SPECDIFF_CLASS_DB", str(tmp_path / "class.sqlite3"))
     at = open_app(step="predict", duel_steps="100")
     guess = at.radio(key="lesson_q_predict")
     guess.set_value(guess.options[2]).run()  # "Never"
@@ -127,6 +132,15 @@ def test_the_default_path_trains_then_samples_and_the_quizzes_use_the_results():
     quiz = at.radio(key="lesson_q_fail")
     quiz.set_value(quiz.options[1]).run()
     assert at.success or at.warning  # feedback, computed from the scoreboard's intervals
+    store = class_log.store()  # the finished duel went into this test's class store, once
+    assert store.flush()
+    (row,) = store.rows("duels")
+    assert (row["steps"], row["seed"], row["k"], row["decoder"]) == (100, 0, 32, "chain")
+    shown = metric(at, "standard diffusion: connected")
+    assert shown == pct(row["standard_connected"], digits=0)  # what the scoreboard showed
+    (prediction,) = store.rows("predictions")
+    assert (prediction["answer"], prediction["trained"]) == ("Never", 0)
+    assert prediction["duel"] == row["duel"]  # the prediction meets its duel's result
 
 
 def test_answers_survive_going_back_and_forth():
