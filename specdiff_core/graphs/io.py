@@ -15,6 +15,13 @@ from typing import Any, Literal
 import networkx as nx
 
 from ..errors import GraphError
+from ..parsing import (
+    MAX_INT_DIGITS,
+    check_digit_runs,
+    check_nesting,
+    is_int_token,
+    loads_json,
+)
 from .canonical import (
     DEFAULT_LIMITS,
     Limits,
@@ -97,10 +104,16 @@ def parse_edgelist(text: str, *, source: str = "edge list") -> nx.MultiGraph:
                 f"{where}: expected 'u v [weight]', found {len(parts)} fields in {line!r}; "
                 f"remove the extra columns{hint}"
             )
+        for token in parts[:2]:
+            if token.lstrip("-").isdigit() and len(token.lstrip("-")) > MAX_INT_DIGITS:
+                raise GraphError(
+                    f"{where}: a node id of {len(token):,} digits; ids have at most "
+                    f"{MAX_INT_DIGITS} digits"
+                )
         w = _as_weight(parts[2], where) if len(parts) == 3 else 1.0
         rows.append((parts[0], parts[1], w))
     tokens = {t for u, v, _ in rows for t in (u, v)}
-    convert: Callable[[str], Any] = int if tokens and all(_is_int(t) for t in tokens) else str
+    convert: Callable[[str], Any] = int if tokens and all(is_int_token(t) for t in tokens) else str
     G = nx.MultiGraph()
     G.add_nodes_from(sorted(convert(t) for t in tokens))
     for u, v, w in rows:
@@ -131,14 +144,6 @@ def _number(token: str) -> float | None:
         return None
 
 
-def _is_int(token: str) -> bool:
-    """True for canonical integer spellings only ("7", "-3"; not "07", "+7", "1_0")."""
-    try:
-        return str(int(token)) == token
-    except ValueError:
-        return False
-
-
 def _intify_labels(G: nx.Graph) -> nx.Graph:
     """Text formats store labels as strings: make them ints when all are integers.
 
@@ -146,7 +151,7 @@ def _intify_labels(G: nx.Graph) -> nx.Graph:
     which text format it was saved in.
     """
     nodes = list(G.nodes())
-    if nodes and all(isinstance(v, str) and _is_int(v) for v in nodes):
+    if nodes and all(isinstance(v, str) and is_int_token(v) for v in nodes):
         return nx.relabel_nodes(G, {v: int(v) for v in nodes}, copy=True)
     return G
 
@@ -195,6 +200,8 @@ def _parse(data: bytes, fmt: str, source: str) -> nx.Graph:
     if fmt == "edgelist":
         return parse_edgelist(text, source=source)
     if fmt == "gml":
+        check_nesting(data, where=source, error=GraphError, kind="gml")
+        check_digit_runs(data, where=source, error=GraphError)
         try:
             return _parse_gml(text)
         except Exception as exc:  # networkx raises several types for malformed GML
@@ -204,17 +211,17 @@ def _parse(data: bytes, fmt: str, source: str) -> nx.Graph:
     if fmt == "graphml":
         if "<!ENTITY" in text or "<!DOCTYPE" in text:
             raise GraphError(f"{source}: GraphML with DOCTYPE/ENTITY declarations is refused")
+        check_digit_runs(data, where=source, error=GraphError)
         try:
             return _intify_labels(nx.parse_graphml(text))
+        except RecursionError:
+            raise GraphError(f"{source}: GraphML nested too deeply (graphs in graphs)") from None
         except Exception as exc:
             raise GraphError(
                 f"{source}: not valid GraphML ({exc}); check the file or its format"
             ) from None
     if fmt == "json":
-        try:
-            payload = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise GraphError(f"{source}: not valid JSON (line {exc.lineno}: {exc.msg})") from None
+        payload = loads_json(text, where=source, error=GraphError)
         if not isinstance(payload, dict) or "nodes" not in payload:
             raise GraphError(
                 f"{source}: JSON must be a node-link object with 'nodes' and 'links' (or 'edges')"
