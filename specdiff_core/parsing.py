@@ -32,6 +32,7 @@ __all__ = [
     "check_nesting",
     "is_int_token",
     "loads_json",
+    "shorten",
 ]
 
 MAX_DEPTH = 64  # arrays/objects (JSON) or lists (GML) inside each other
@@ -176,15 +177,15 @@ def as_float(value: Any, *, where: str, error: type[SpecDiffError], what: str = 
     if isinstance(value, bool):
         raise error(f"{where}: {what} {value!r} is a boolean; give a number")
     if isinstance(value, str) and len(value) > 400:
-        raise error(f"{where}: {what} {_short(value)} is {len(value):,} characters; not a number")
+        raise error(f"{where}: {what} {shorten(value)} is {len(value):,} characters; not a number")
     try:
         out = float(value)
     except OverflowError:
         raise error(
-            f"{where}: {what} {_short(value)} is too large for a float; give a finite number"
+            f"{where}: {what} {shorten(value)} is too large for a float; give a finite number"
         ) from None
     except (TypeError, ValueError):
-        raise error(f"{where}: {what} {_short(value)} is not a number") from None
+        raise error(f"{where}: {what} {shorten(value)} is not a number") from None
     if math.isnan(out):
         raise error(f"{where}: {what} is NaN; give a finite number")
     if math.isinf(out):
@@ -224,12 +225,12 @@ def as_int(
         else:
             x = as_float(value, where=where, error=error, what=what)
             if x != int(x):
-                raise error(f"{where}: {what} {_short(value)} is not a whole number")
+                raise error(f"{where}: {what} {shorten(value)} is not a whole number")
             out = int(x)
     if low is not None and out < low:
-        raise error(f"{where}: {what} {_short(out)} is below {low:,}")
+        raise error(f"{where}: {what} {shorten(out)} is below {low:,}")
     if high is not None and out > high:
-        raise error(f"{where}: {what} {_short(out)} is above {high:,}")
+        raise error(f"{where}: {what} {shorten(out)} is above {high:,}")
     return out
 
 
@@ -245,12 +246,21 @@ def is_int_token(token: str) -> bool:
     return bool(_INT_TOKEN.fullmatch(token)) and len(token.lstrip("-")) <= MAX_INT_DIGITS
 
 
-def _short(value: Any) -> str:
-    """A value as a message shows it: at most ~25 characters; a huge integer by its size
-    (never through ``str()``, which Python refuses past 4,300 digits)."""
+def shorten(value: Any) -> str:
+    """A value as a message shows it (``repr`` for text), at most ~25 characters; a huge
+    integer by its size (never through ``str()``, which Python refuses past 4,300 digits).
+
+    Examples
+    --------
+    >>> shorten("abc"), shorten(10**5000), shorten([1] * 100)
+    ("'abc'", '(an integer of about 5,001 digits)', '[1, 1, 1, 1, 1, 1, 1, ...')
+    """
     if isinstance(value, int) and not isinstance(value, bool):
         if value.bit_length() <= 64:
             return str(value)
         return f"(an integer of about {int(math.log10(abs(value))) + 1:,} digits)"
-    text = repr(value) if isinstance(value, str) else str(value)
+    try:
+        text = repr(value) if isinstance(value, str) else str(value)
+    except ValueError:  # a container holding a huge integer
+        return f"(a {type(value).__name__})"
     return text if len(text) <= 25 else text[:22] + "..."
