@@ -18,7 +18,7 @@ from collections.abc import Sequence
 
 from ..errors import SpecDiffError
 from . import bench, reproduce, resistance, sparsify, train
-from .common import EXIT_USAGE, CLIError
+from .common import EXIT_USAGE, CLIError, check_caps
 
 __all__ = ["COMMANDS", "EXIT_USAGE", "CLIError", "build_parser", "main"]
 
@@ -41,6 +41,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
+        check_caps(args)  # before anything is allocated or --out is created
         return int(args.func(args) or 0)
     except (SpecDiffError, OSError) as exc:  # the user's to fix: one line, no traceback
         print("error: " + " ".join(str(exc).split()), file=sys.stderr)

@@ -9,12 +9,45 @@ from collections.abc import Sequence
 
 from ..errors import SpecDiffError
 from ..graphs import DEFAULT_LIMITS, Limits, LoadedGraph
+from ..seeds import SEED_MAX
 
 EXIT_USAGE = 2  # a user's mistake: one line on stderr, no traceback
+
+# Every option that is a seed or sizes an allocation, and the range it must be in;
+# main() checks them all before a command runs, so a bad one allocates nothing and
+# creates no --out. (The library checks the memory a setting needs as well: sampling
+# many masks of a large graph is refused by sample_masks, however few --samples.)
+CAPS: dict[str, tuple[int, int]] = {
+    "seed": (0, SEED_MAX),
+    "samples": (1, 1000),  # masks sampled at once (1000000 took 21 GB; 500, 35 CPU-s)
+    "steps": (1, 1_000_000),  # training steps (reproduce, train)
+    "n_train": (1, 10_000),  # training graphs drawn from a family
+    "trials": (1, 100_000),  # K of the paper's protocol (ProtocolConfig's own bound)
+    "workers": (1, 1024),  # processes of --backend local, CPUs of a local Ray
+}  # (--max-nodes and --max-edges are limits a batch run raises on purpose: Limits checks them)
 
 
 class CLIError(SpecDiffError):
     """A user-facing CLI error (exit status 2, one line, no traceback)."""
+
+
+def check_caps(args: argparse.Namespace) -> None:
+    """Refuse any option of :data:`CAPS` outside its range (CLIError: exit 2, one line).
+
+    Examples
+    --------
+    >>> check_caps(argparse.Namespace(seed=-1))
+    Traceback (most recent call last):
+    ...
+    specdiff_core.cli.common.CLIError: --seed -1: must be a whole number from 0 to 2,147,483,647
+    """
+    for dest, (low, high) in CAPS.items():
+        value = getattr(args, dest, None)
+        if value is not None and not low <= value <= high:
+            raise CLIError(
+                f"--{dest.replace('_', '-')} {value}: must be a whole number from {low:,} to "
+                f"{high:,}"
+            )
 
 
 def limits(args: argparse.Namespace) -> Limits:

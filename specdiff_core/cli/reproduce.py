@@ -20,6 +20,7 @@ from ..config import REGIMES
 from ..errors import ConfigError
 from ..graphs import DEFAULT_LIMITS, Limits
 from ..jsonio import normalise, write_json
+from ..seeds import SEED_MAX
 
 if TYPE_CHECKING:
     from ..experiments import ExperimentConfig
@@ -136,7 +137,6 @@ def run(args: argparse.Namespace) -> int:
 
 
 MAX_SEEDS = 1000  # seeds one command may run: each is a trained replicate
-SEED_MAX = 2**31 - 1  # what every seed must stay under (torch and NumPy take it)
 
 
 def parse_seeds(text: str) -> list[int]:
@@ -188,10 +188,7 @@ def _check(args: argparse.Namespace) -> None:
     parse_seeds(args.seeds)  # before --out is created
     if args.address and args.backend != "ray":
         raise ConfigError("--address needs --backend ray")
-    if args.workers is not None and args.workers < 1:
-        raise ConfigError(f"--workers must be >= 1, got {args.workers}")
-    if args.steps is not None and args.steps < 1:
-        raise ConfigError(f"--steps must be >= 1, got {args.steps}")
+    # --steps, --workers and --trials are checked with every command's caps (common.CAPS)
 
 
 def _preset(args: argparse.Namespace) -> ExperimentConfig:

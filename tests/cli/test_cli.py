@@ -380,3 +380,54 @@ def test_bad_seeds_are_refused_before_anything_is_written(tmp_path, capsys, text
     err = capsys.readouterr().err
     assert says in err and err.count("\n") == 1
     assert not out.exists()
+
+
+# ------------------------------------------------------------------ caps (issue 14)
+
+CAPPED = [
+    (["resistance", "{g}", "--method", "approx", "--seed", "-1"], "--seed -1"),
+    (["resistance", "{g}", "--seed", "-1"], "--seed -1"),
+    (["sparsify", "{g}", "--seed", "-1", "--out", "{out}"], "--seed -1"),
+    (["sparsify", "{g}", "--method", "uniform", "--seed", "-1", "--out", "{out}"], "--seed -1"),
+    (["sparsify", "{g}", "--model", "{out}.st", "--seed", "-1"], "--seed -1"),
+    (["sparsify", "{g}", "--model", "{out}.st", "--samples", "1000000"], "--samples 1000000"),
+    (["sparsify", "{g}", "--seed", str(2**31)], "--seed 2147483648"),
+    (
+        ["train", "--family", "barbell", "--loss", "standard", "--seed", "-1", "--out", "{out}"],
+        "--seed -1",
+    ),
+    (["train", "--family", "barbell", "--loss", "standard", "--steps", "0", "--out", "{out}"], "1"),
+    (["train", "--family", "barbell", "--loss", "spectral", "--n-train", "10000000000"], "10,000"),
+    (["reproduce", "--experiment", "barbell", "--steps", "0", "--out", "{out}"], "--steps 0"),
+    (["reproduce", "--experiment", "barbell", "--workers", "0", "--out", "{out}"], "--workers 0"),
+    (
+        [
+            "reproduce",
+            "--experiment",
+            "paper_protocol",
+            "--trials",
+            "10000000000",
+            "--out",
+            "{out}",
+        ],
+        "1",
+    ),
+    (["reproduce", "--experiment", "barbell", "--seeds", "10000000000", "--out", "{out}"], "1000"),
+]
+
+
+@pytest.mark.parametrize(
+    "argv, says", CAPPED, ids=lambda x: " ".join(x) if isinstance(x, list) else None
+)
+def test_capped_options_are_refused_before_anything_runs(
+    capsys, examples_dir, tmp_path, argv, says
+):
+    """A seed of -1 gave a numpy traceback (exit 1) in resistance, sparsify and train;
+    --samples 1000000 took 21 GB; --trials 10**10 created --out before it was refused."""
+    out = tmp_path / "out"
+    args = [a.format(g=examples_dir / "barbell_8_8.edges", out=out) for a in argv]
+    if args[0] == "train" and "--out" not in args:
+        args += ["--out", str(out)]
+    code, stdout, err = run(capsys, *args)
+    assert_user_error(code, stdout, err, says)
+    assert not out.exists() and not list(tmp_path.iterdir())
