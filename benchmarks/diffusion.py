@@ -25,6 +25,7 @@ import numpy as np
 from specdiff_core.config import with_steps
 from specdiff_core.diffusion import sample_masks
 from specdiff_core.experiments import demo_duel_config, demo_examples
+from specdiff_core.files import atomic_write
 from specdiff_core.training import Duel
 
 
@@ -152,7 +153,6 @@ def main(quick: bool = False, out: str | None = None) -> int:
             f"{s['clique']:>8} {s['edges_per_graph']:>11} {s['steps_per_s']:>8.1f} {s['peak_rss_mib']:>12.0f}"
         )
     if out:
-        with open(out, "w") as fh:
-            json.dump(rows, fh, indent=1, default=float)
+        atomic_write(out, json.dumps(rows, indent=1, default=float))
         print(f"\nwrote {out}", file=sys.stderr)
     return 0

@@ -4,10 +4,13 @@ and the graph file that ``resistance`` and ``sparsify`` read."""
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from ..errors import SpecDiffError
+from ..files import same_file
 from ..graphs import DEFAULT_LIMITS, Limits, LoadedGraph
 from ..seeds import SEED_MAX
 
@@ -93,11 +96,41 @@ def add_graph_file(p: argparse.ArgumentParser) -> None:
 
 
 def add_seed_out(p: argparse.ArgumentParser, out_help: str) -> None:
-    """``--seed``, ``--out`` and the graph-size limits: the last options of a command that
-    reads a graph file (see :func:`load_graph_file`)."""
+    """``--seed``, ``--out``, ``--force`` and the graph-size limits: the last options of a
+    command that reads a graph file (see :func:`load_graph_file`)."""
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--out", help=out_help)
+    add_force(p)
     add_limits(p)
+
+
+def add_force(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--force", action="store_true", help="overwrite output files that already exist")
+
+
+def check_output(
+    out: str | os.PathLike[str], *, inputs: Sequence[str | os.PathLike[str]] = (), force: bool
+) -> Path:
+    """An output path a command may write: never one of its ``inputs`` (compared as
+    resolved paths and as files, so a link or a hard link is caught), and not an existing
+    file unless ``force``. Call it before any work, so a refusal costs nothing.
+
+    Raises
+    ------
+    CLIError
+        The output is an input, a folder, or an existing file without ``--force``.
+    """
+    path = Path(out)
+    for inp in inputs:
+        if same_file(path, inp):
+            raise CLIError(
+                f"{path}: the output would replace the input {inp}; write it to another file"
+            )
+    if path.is_dir():
+        raise CLIError(f"{path}: is a folder; give a file name for the output")
+    if path.exists() and not force:
+        raise CLIError(f"{path} already exists; pass --force to overwrite it, or choose --out")
+    return path
 
 
 def load_graph_file(args: argparse.Namespace) -> LoadedGraph:

@@ -18,6 +18,7 @@ import networkx as nx
 
 from ..config import REGIMES
 from ..errors import ConfigError
+from ..files import same_file
 from ..graphs import DEFAULT_LIMITS, Limits
 from ..jsonio import normalise, write_json
 from ..seeds import SEED_MAX
@@ -186,6 +187,11 @@ def _seed_part(part: str, whole: str) -> list[int]:
 def _check(args: argparse.Namespace) -> None:
     """Refuse settings that cannot run, before anything is computed."""
     parse_seeds(args.seeds)  # before --out is created
+    if args.graphs and same_file(args.out, args.graphs):
+        raise ConfigError(
+            f"--out {args.out} is the --graphs folder: results written there would be read as "
+            "graphs next time; choose another --out"
+        )
     if args.address and args.backend != "ray":
         raise ConfigError("--address needs --backend ray")
     # --steps, --workers and --trials are checked with every command's caps (common.CAPS)

@@ -15,6 +15,7 @@ from typing import Any, Literal
 import networkx as nx
 
 from ..errors import GraphError
+from ..files import atomic_write
 from ..parsing import (
     MAX_INT_DIGITS,
     check_digit_runs,
@@ -405,7 +406,5 @@ def write_graph(G: nx.Graph, path: str | os.PathLike[str], fmt: str | None = Non
 
     An edge list cannot hold isolated nodes: they are left out (the other formats keep them).
     """
-    path = Path(path)
     fmt = fmt or format_of(path)
-    path.write_bytes(graph_to_bytes(G, fmt))
-    return path
+    return atomic_write(path, graph_to_bytes(G, fmt))  # whole or not at all
