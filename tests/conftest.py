@@ -30,3 +30,20 @@ def make_file(tmp_path: Path) -> Callable[[str, str | bytes], Path]:
         return path
 
     return make
+
+
+# The fuzzers' long run (tests/fuzz/README.md): `--hypothesis-profile long`. Registered
+# here, in a conftest pytest always loads first, so that the option finds it.
+from hypothesis import HealthCheck, settings  # noqa: E402
+
+settings.register_profile(
+    "long",
+    max_examples=5_000,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+settings.register_profile(
+    "medium",
+    parent=settings.get_profile("long"),
+    max_examples=400,
+)

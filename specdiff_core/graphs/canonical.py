@@ -240,7 +240,8 @@ def _merge_notices(G: nx.Graph, counts: tuple[int, int, int], duplicates: str) -
 def _canonical_copy(G: nx.Graph, nodes: list, merged: dict[tuple[int, int], float]) -> nx.Graph:
     """Nodes 0..n-1 (the original label kept as ``label``), edges in canonical order."""
     H = nx.Graph()
-    H.graph.update({k: v for k, v in G.graph.items() if isinstance(k, str)})
+    if isinstance(G.graph, dict):  # node-link JSON can set it to anything
+        H.graph.update({k: v for k, v in G.graph.items() if isinstance(k, str)})
     for i, v in enumerate(nodes):
         attrs = {k: a for k, a in G.nodes[v].items() if k != "label"}
         H.add_node(i, label=v, **attrs)
