@@ -43,8 +43,9 @@ def one_round(seed: int, profile: str) -> tuple[int, int, str, float]:
     out = proc.stdout + proc.stderr
     examples = sum(int(n) for n in PASSING.findall(out))
     last = next((line for line in reversed(out.splitlines()) if line.strip()), "")
-    if proc.returncode != 0:
-        print(out[-6000:], file=sys.stderr)
+    if proc.returncode != 0:  # the failures themselves (E lines), then pytest's summary
+        errors = [line for line in out.splitlines() if line.startswith("E ")]
+        print("\n".join(errors[:80]), out[-2000:], sep="\n", file=sys.stderr)
     return proc.returncode, examples, last.strip("= "), time.perf_counter() - t0
 
 

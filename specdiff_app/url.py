@@ -87,7 +87,12 @@ def whole_number_in_link(key: str, low: int, high: int, default: int) -> list[st
     raw = st.query_params.get(key)
     if raw is None:
         return []
-    if is_int_token(raw.strip()) and low <= int(raw) <= high:
+    text = raw.strip()
+    try:  # int() on the raw text too: str.strip() drops '\x1f', which int() refuses
+        ok = is_int_token(text) and int(raw) == int(text) and low <= int(text) <= high
+    except ValueError:
+        ok = False
+    if ok:
         return []
     del st.query_params[key]
     return [

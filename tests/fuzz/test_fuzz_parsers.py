@@ -128,3 +128,12 @@ def test_loads_json_agrees_with_json_loads_or_refuses(text):
         assert _has_non_finite(theirs) or re.search(r"[0-9]{101,}", text), text
         return
     assert ours == json.loads(text) and not _has_non_finite(ours)
+
+
+def test_whole_number_in_link_with_a_control_character(fake_st):
+    """The long fuzz's first finding: str.strip() drops '\\x1f', int() does not."""
+    from specdiff_app.url import whole_number_in_link
+
+    for raw in ("0\x1f", "5\x1f"):
+        fake_st.query_params = {"steps": raw}
+        assert whole_number_in_link("steps", 1, 5000, 600) and not fake_st.query_params
