@@ -107,3 +107,23 @@ def test_a_nan_node_id_from_the_api_is_refused():
     G = nx.Graph([(math.nan, 1), (1, 2)])
     with pytest.raises(GraphError, match="node id nan is not a usable label"):
         g.validate_graph(G)
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"graph": "erdos_renyi", "g_n": "1e300"},  # before: OverflowError in the builder
+        {"graph": "asymmetric_chain", "g_n_cliques": "-5"},  # before: numpy ValueError
+        {"graph": "random_geometric", "g_radius": "1e300"},  # before: OverflowError
+        {"graph": "stochastic_block_model", "g_sizes": "1e300"},
+    ],
+)
+def test_a_links_absurd_family_parameters_fall_back_with_a_notice(query):
+    spec, notices = g.GraphSpec.from_query(query)
+    assert spec == g.GraphSpec() and len(notices) == 1 and "showing the default" in notices[0]
+
+
+def test_node_link_json_whose_graph_is_null(make_file):
+    """Found by the fuzzer: 'graph': null raised AttributeError in the gate."""
+    body = '{"graph": null, "nodes": [{"id": 0}, {"id": 1}], "links": [{"source": 0, "target": 1}]}'
+    _refused(make_file("n.json", body), "'graph' must be an object")
