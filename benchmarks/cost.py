@@ -35,6 +35,8 @@ from typing import Any
 
 import numpy as np
 
+from specdiff_core.files import atomic_write
+
 __all__ = ["main", "measure_size"]
 
 CLIQUE = 10  # nodes per clique of the test graphs
@@ -238,7 +240,7 @@ def main(quick: bool = False, out: str | None = None) -> int:
             path.mkdir(parents=True, exist_ok=True)
             path = path / "cost.json"
         body = {"rows": rows, "crossover": crossover(rows) if len(rows) >= 2 else None}
-        path.write_text(json.dumps(body, indent=1, default=float))
+        atomic_write(path, json.dumps(body, indent=1, default=float))
         _plot(rows, path.with_suffix(".png"))
         print(f"\nwrote {path} and {path.with_suffix('.png')}", file=sys.stderr)
     return 0

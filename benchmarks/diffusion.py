@@ -31,6 +31,7 @@ import numpy as np
 from specdiff_core.config import with_steps
 from specdiff_core.diffusion import sample_masks
 from specdiff_core.experiments import demo_duel_config, demo_examples
+from specdiff_core.files import atomic_write
 from specdiff_core.training import Duel
 
 
@@ -236,7 +237,6 @@ def main(quick: bool = False, out: str | None = None) -> int:
     for what, _, fig, bound, ok in targets:
         print(f"target: {what}: {fig} (target {bound}): {'met' if ok else 'missed'}")
     if out:
-        with open(out, "w") as fh:
-            json.dump(rows, fh, indent=1, default=float)
+        atomic_write(out, json.dumps(rows, indent=1, default=float))
         print(f"\nwrote {out}", file=sys.stderr)
     return 0

@@ -17,10 +17,11 @@ import os
 import platform
 import time
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import numpy as np
+
+from specdiff_core.files import atomic_write
 
 __all__ = ["main", "naive_barbell"]
 
@@ -119,5 +120,5 @@ def main(quick: bool = False, out: str | None = None) -> int:
         + ("met" if w_page <= 1 else "missed")
     )
     if out:
-        Path(out).write_text(json.dumps(rows, indent=1))
+        atomic_write(out, json.dumps(rows, indent=1))
     return 0

@@ -41,6 +41,7 @@ import scipy
 from scipy.linalg import lapack
 
 from specdiff_core import graphs
+from specdiff_core.files import atomic_write
 from specdiff_core.resistance import (
     ResistanceResult,
     _blas_threads,
@@ -446,8 +447,7 @@ def main(quick: bool = False, out: str | None = None) -> int:
     for r in rows:
         print(f"reason [{r.family} n={r.n:,} {r.method}]: {r.reason}")
     if out:
-        with open(out, "w") as fh:
-            json.dump([asdict(r) for r in rows], fh, indent=1)
+        atomic_write(out, json.dumps([asdict(r) for r in rows], indent=1))
     return 0
 
 

@@ -12,6 +12,9 @@ from typing import TypeVar
 
 import streamlit as st
 
+from specdiff_core.errors import SpecDiffError
+from specdiff_core.parsing import as_float, is_int_token
+
 T = TypeVar("T")
 
 
@@ -32,11 +35,11 @@ def url_choice(key: str, options: Sequence[T], default: T) -> T:
 
 
 def _number(raw: object) -> float | None:
-    if isinstance(raw, bool):
-        return None
+    """A link's number through the core's checked conversion; None for anything else
+    (text, NaN, an infinity, a number of thousands of digits)."""
     try:
-        return float(raw)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
+        return as_float(raw, where="link", error=SpecDiffError)
+    except SpecDiffError:
         return None
 
 
@@ -84,8 +87,9 @@ def whole_number_in_link(key: str, low: int, high: int, default: int) -> list[st
     raw = st.query_params.get(key)
     if raw is None:
         return []
-    try:
-        ok = low <= int(raw) <= high and str(int(raw)) == raw.strip()
+    text = raw.strip()
+    try:  # int() on the raw text too: str.strip() drops '\x1f', which int() refuses
+        ok = is_int_token(text) and int(raw) == int(text) and low <= int(text) <= high
     except ValueError:
         ok = False
     if ok:

@@ -182,6 +182,9 @@ class MarginalEdgeDiffusion:
         return x.bool(), (torch.stack(chain) if chain is not None else None)
 
 
+MAX_SAMPLE_STATES = 2_000_000  # nodes + edges of the k graph copies one sample batch holds
+
+
 @dataclass
 class SampleResult:
     masks: np.ndarray  # (k, m) bool
@@ -200,9 +203,23 @@ def sample_masks(
     keep_chain: bool = False,
     device: torch.device | str = "cpu",
 ) -> SampleResult:
-    """``k`` samples of one graph's keep-mask in one batch, seeded."""
+    """``k`` samples of one graph's keep-mask in one batch, seeded.
+
+    Raises
+    ------
+    ConfigError
+        ``k < 1``, or ``k`` copies of the graph past :data:`MAX_SAMPLE_STATES` nodes and
+        edges (refused before anything is allocated: the batch takes ~300 bytes a state).
+    """
     if k < 1:
         raise ConfigError(f"number of samples must be >= 1, got {k}")
+    size = tensors.node_feat.shape[0] + tensors.n_edges
+    if k * size > MAX_SAMPLE_STATES:
+        raise ConfigError(
+            f"{k:,} samples of a graph of {size:,} nodes and edges need about "
+            f"{k * size * 300 / 1e9:.1f} GB; at most {max(MAX_SAMPLE_STATES // size, 1):,} "
+            "samples of this graph are drawn at once: ask for fewer"
+        )
     t0 = time.perf_counter()
     model.eval()
     g = batch_graphs([tensors] * k).to(device)

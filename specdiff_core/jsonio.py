@@ -10,6 +10,8 @@ from typing import Any
 
 import numpy as np
 
+from .files import atomic_write
+
 __all__ = ["json_default", "normalise", "write_json"]
 
 
@@ -35,13 +37,6 @@ def normalise(obj: Any) -> Any:
 
 
 def write_json(obj: Any, path: str | os.PathLike[str], *, indent: int | None = 1) -> Path:
-    """Write ``obj`` to ``path`` whole or not at all (a temporary file, then a rename), so
-    a reader, or a rerun after an interruption, never sees half a file."""
-    path = Path(path)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        tmp.write_text(json.dumps(obj, indent=indent, default=json_default))
-        tmp.replace(path)
-    finally:
-        tmp.unlink(missing_ok=True)
-    return path
+    """Write ``obj`` to ``path`` whole or not at all (:func:`.files.atomic_write`), so a
+    reader, or a rerun after an interruption, never sees half a file."""
+    return atomic_write(path, json.dumps(obj, indent=indent, default=json_default))

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+SEED_MAX = 2**31 - 1  # every seed a user gives is in 0..SEED_MAX (torch and NumPy take it)
 EXAMPLE_STRIDE = 1000  # example (or generated graph) i of a set seeded s: s * 1000 + i
 SAMPLE_STRIDE = 100  # test graph j of a run seeded s is sampled with s * 100 + j
 DECODE_OFFSET = 3  # top-k decoding's ties: the sampling seed + 3, apart from the samples

@@ -44,3 +44,20 @@ def class_store_in_a_temp_folder(tmp_path_factory):
         os.environ.pop("SPECDIFF_CLASS_DB", None)
     else:
         os.environ["SPECDIFF_CLASS_DB"] = before
+
+
+# The fuzzers' long run (tests/fuzz/README.md): `--hypothesis-profile long`. Registered
+# here, in a conftest pytest always loads first, so that the option finds it.
+from hypothesis import HealthCheck, settings  # noqa: E402
+
+settings.register_profile(
+    "long",
+    max_examples=5_000,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+settings.register_profile(
+    "medium",
+    parent=settings.get_profile("long"),
+    max_examples=400,
+)

@@ -93,3 +93,25 @@ def test_degenerate_keep_rate_is_refused(keep):
 def test_bad_diffusion_config_is_refused(kwargs):
     with pytest.raises(ConfigError):
         DiffusionConfig(**kwargs)
+
+
+def test_sample_masks_refuses_a_batch_too_large_before_allocating(monkeypatch):
+    """--samples 1000000 of a 16-node graph allocated 21 GB before failing (issue 14)."""
+    import networkx as nx
+
+    from specdiff_core import diffusion
+    from specdiff_core.config import ModelConfig
+    from specdiff_core.graphs import validate_graph
+    from specdiff_core.model import EdgeDenoiser, featurize
+
+    G = validate_graph(nx.barbell_graph(8, 0)).graph
+    model = EdgeDenoiser(config=ModelConfig(), T=5)
+
+    def no_batch(*_a, **_k):
+        raise AssertionError("allocated the batch")
+
+    monkeypatch.setattr(diffusion, "batch_graphs", no_batch)
+    with pytest.raises(ConfigError, match=r"1,000,000 samples of a graph of 73 nodes and edges"):
+        diffusion.sample_masks(
+            model, MarginalEdgeDiffusion(DiffusionConfig(T=5), 0.5), featurize(G), 1_000_000
+        )

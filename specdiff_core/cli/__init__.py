@@ -17,8 +17,9 @@ import sys
 from collections.abc import Sequence
 
 from ..errors import SpecDiffError
+from ..signals import EXIT_INTERRUPTED, EXIT_TERMINATED, Terminated, sigterm_raises
 from . import bench, export, reproduce, resistance, sparsify, train
-from .common import EXIT_USAGE, CLIError
+from .common import EXIT_USAGE, CLIError, check_caps
 
 __all__ = ["COMMANDS", "EXIT_USAGE", "CLIError", "build_parser", "main"]
 
@@ -38,13 +39,20 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    """Run one command. A user's mistake: one ``error:`` line, exit 2. Ctrl-C: exit 130,
+    SIGTERM: exit 143, each with one line, after the command has unwound (its temporary
+    files removed, its worker processes stopped)."""
     try:
-        return int(args.func(args) or 0)
+        with sigterm_raises():
+            args = build_parser().parse_args(argv)
+            check_caps(args)  # before anything is allocated or --out is created
+            return int(args.func(args) or 0)
     except (SpecDiffError, OSError) as exc:  # the user's to fix: one line, no traceback
         print("error: " + " ".join(str(exc).split()), file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
-        return 130
+        return EXIT_INTERRUPTED
+    except Terminated:
+        print("terminated", file=sys.stderr)
+        return EXIT_TERMINATED

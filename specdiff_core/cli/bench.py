@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
-from .common import CLIError
+from .common import CLIError, add_force, check_output
 
 BENCHMARKS = ("resistance", "diffusion", "cost", "protocol")  # modules of benchmarks/
 
@@ -15,6 +16,7 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
     p.add_argument("what", choices=BENCHMARKS)
     p.add_argument("--quick", action="store_true", help="smaller sizes, for a smoke run")
     p.add_argument("--out", help="also write the rows as JSON here")
+    add_force(p)
     return p
 
 
@@ -24,6 +26,8 @@ def run(args: argparse.Namespace) -> int:
 
     from ..paths import BENCHMARKS_DIR
 
+    if args.out and not Path(args.out).is_dir():  # (cost writes cost.json into a folder)
+        check_output(args.out, force=args.force)  # before minutes of benchmarking
     root = BENCHMARKS_DIR.parent
     if not (BENCHMARKS_DIR / f"{args.what}.py").is_file():
         raise CLIError(

@@ -18,8 +18,10 @@ import networkx as nx
 
 from ..config import REGIMES
 from ..errors import ConfigError
+from ..files import same_file
 from ..graphs import DEFAULT_LIMITS, Limits
 from ..jsonio import normalise, write_json
+from ..seeds import SEED_MAX
 
 if TYPE_CHECKING:
     from ..experiments import ExperimentConfig
@@ -139,7 +141,6 @@ def run(args: argparse.Namespace) -> int:
 
 
 MAX_SEEDS = 1000  # seeds one command may run: each is a trained replicate
-SEED_MAX = 2**31 - 1  # what every seed must stay under (torch and NumPy take it)
 
 
 def parse_seeds(text: str) -> list[int]:
@@ -189,12 +190,14 @@ def _seed_part(part: str, whole: str) -> list[int]:
 def _check(args: argparse.Namespace) -> None:
     """Refuse settings that cannot run, before anything is computed."""
     parse_seeds(args.seeds)  # before --out is created
+    if args.graphs and same_file(args.out, args.graphs):
+        raise ConfigError(
+            f"--out {args.out} is the --graphs folder: results written there would be read as "
+            "graphs next time; choose another --out"
+        )
     if args.address and args.backend != "ray":
         raise ConfigError("--address needs --backend ray")
-    if args.workers is not None and args.workers < 1:
-        raise ConfigError(f"--workers must be >= 1, got {args.workers}")
-    if args.steps is not None and args.steps < 1:
-        raise ConfigError(f"--steps must be >= 1, got {args.steps}")
+    # --steps, --workers and --trials are checked with every command's caps (common.CAPS)
 
 
 def _preset(args: argparse.Namespace) -> ExperimentConfig:

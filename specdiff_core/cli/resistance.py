@@ -6,9 +6,9 @@ import argparse
 import csv
 import json
 import sys
-from pathlib import Path
 
-from .common import add_graph_file, add_seed_out, load_graph_file
+from ..files import atomic_open, atomic_write
+from .common import add_graph_file, add_seed_out, check_output, load_graph_file
 
 
 def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
@@ -23,6 +23,10 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
 def run(args: argparse.Namespace) -> int:
     from ..graphs import node_labels
 
+    out = args.out
+    to_file = out is not None and str(out) != "-"
+    if to_file:
+        check_output(out, inputs=[args.file], force=args.force)
     loaded = load_graph_file(args)
     from ..resistance import effective_resistance
 
@@ -38,18 +42,16 @@ def run(args: argparse.Namespace) -> int:
         }
         for (u, v), r in zip(res.edges, res.values, strict=True)
     ]
-    out = args.out
-    if out is None or str(out) == "-":
+    if not to_file:
         _write_csv(rows, sys.stdout)
-    elif str(out).lower().endswith(".json"):
-        Path(out).write_text(
-            json.dumps({"method": res.method, "reason": res.reason, "edges": rows}, indent=1)
-        )
-        print(f"wrote {len(rows)} edges to {out}", file=sys.stderr)
+        return 0
+    if str(out).lower().endswith(".json"):
+        body = {"method": res.method, "reason": res.reason, "edges": rows}
+        atomic_write(out, json.dumps(body, indent=1))
     else:
-        with open(out, "w", newline="") as fh:
+        with atomic_open(out, "w", newline="") as fh:  # whole or not at all
             _write_csv(rows, fh)
-        print(f"wrote {len(rows)} edges to {out}", file=sys.stderr)
+    print(f"wrote {len(rows)} edges to {out}", file=sys.stderr)
     return 0
 
 

@@ -14,7 +14,8 @@ import networkx as nx
 import numpy as np
 
 from ..errors import ConfigError
-from .common import add_graph_file, add_seed_out, load_graph_file, print_notices
+from ..files import atomic_open
+from .common import add_graph_file, add_seed_out, check_output, load_graph_file, print_notices
 
 
 def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
@@ -42,13 +43,22 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
 def run(args: argparse.Namespace) -> int:
     from ..graphs import format_of, write_graph
 
-    G = load_graph_file(args).graph
     if args.model:
+        if args.out:
+            for path in (args.out, masks_path(args.out)):
+                check_output(path, inputs=[args.file, args.model], force=args.force)
+        G = load_graph_file(args).graph
         report = sparsify_with_model(
             G, args.model, samples=args.samples, seed=args.seed, out=args.out or None
         )
         print(json.dumps(report, indent=1, default=float))
         return 0
+    out = check_output(
+        args.out or Path(args.file).with_suffix(f".{args.method}.edges"),
+        inputs=[args.file],
+        force=args.force,
+    )
+    G = load_graph_file(args).graph
     from ..metrics import evaluate
     from ..sparsifiers import sparse_graph, sparsify
 
@@ -56,7 +66,6 @@ def run(args: argparse.Namespace) -> int:
     print_notices(sp.notices)
     H = sparse_graph(G, sp)
     metrics = evaluate(G, sp.mask, sp.weights)
-    out = args.out or Path(args.file).with_suffix(f".{args.method}.edges")
     write_graph(H, out)
     isolated = sum(1 for _, d in H.degree() if d == 0)
     if isolated and format_of(out) == "edgelist":
@@ -101,24 +110,30 @@ def sparsify_with_model(
     return report
 
 
-def _write_model_sample(G: nx.Graph, masks: np.ndarray, out: str) -> dict[str, str]:
-    """The first of ``masks`` as a graph file at ``out``; all of them as ``.masks.csv``."""
+def _write_model_sample(G: nx.Graph, masks_of: np.ndarray, out: str) -> dict[str, str]:
+    """The first of ``masks_of`` as a graph file at ``out``; all of them as ``.masks.csv``."""
     from ..graphs import edge_weights, write_graph
     from ..sparsifiers import Sparsified, sparse_graph
 
-    mask = masks[0]
+    mask = masks_of[0]
     weights = np.where(mask, edge_weights(G), 0.0)
     sp = Sparsified(
         mask=mask, weights=weights, probs=np.full(len(mask), np.nan), method="model", notices=()
     )
     write_graph(sparse_graph(G, sp), out)
-    masks_path = Path(out).with_suffix(".masks.csv")
-    np.savetxt(
-        masks_path,
-        masks.T.astype(int),
-        fmt="%d",
-        delimiter=",",
-        header=",".join(f"sample{i}" for i in range(masks.shape[0])),
-        comments="",
-    )
-    return {"out": str(out), "masks": str(masks_path)}
+    masks = masks_path(out)
+    with atomic_open(masks, "w") as fh:  # whole or not at all
+        np.savetxt(
+            fh,
+            masks_of.T.astype(int),
+            fmt="%d",
+            delimiter=",",
+            header=",".join(f"sample{i}" for i in range(masks_of.shape[0])),
+            comments="",
+        )
+    return {"out": str(out), "masks": str(masks)}
+
+
+def masks_path(out: str | Path) -> Path:
+    """Where ``sparsify --model --out OUT`` writes every sample: ``OUT`` as ``.masks.csv``."""
+    return Path(out).with_suffix(".masks.csv")

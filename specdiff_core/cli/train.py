@@ -11,6 +11,7 @@ import networkx as nx
 from ..config import TRAINING_METHODS, DuelConfig, TrainConfig, WeightConfig
 from ..graphs import FAMILIES
 from ..seeds import example_seed
+from .common import add_force, check_output
 
 
 def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
@@ -35,6 +36,7 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
     )
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--device", default="auto", choices=["auto", "cpu", "cuda"])
+    add_force(p)
     return p
 
 
@@ -54,9 +56,10 @@ def _training_graphs(args: argparse.Namespace) -> list[nx.Graph]:
 def run(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
-    from ..checkpoints import save_model
+    from ..checkpoints import model_file, save_model
     from ..training import Duel, make_example
 
+    out = check_output(model_file(args.out), force=args.force)  # before any training
     graphs = _training_graphs(args)
     examples = [
         make_example(G, budget=args.budget, seed=example_seed(args.seed, i))
@@ -82,7 +85,7 @@ def run(args: argparse.Namespace) -> int:
         "final": last,
     }
     path = save_model(
-        args.out, duel.players[args.loss].model, cfg, args.loss, duel.diffusion.keep_rate, info
+        out, duel.players[args.loss].model, cfg, args.loss, duel.diffusion.keep_rate, info
     )
     print(json.dumps({"model": str(path), **info}, indent=1, default=float))
     return 0

@@ -29,6 +29,7 @@ interrupted sweep continues where it stopped, and adding seeds reuses the old on
 
 from __future__ import annotations
 
+import contextlib
 import math
 import multiprocessing as mp
 import os
@@ -45,6 +46,7 @@ import networkx as nx
 from ..errors import ConfigError
 from ..jsonio import normalise
 from ..paths import PACKAGE_DIR
+from ..signals import children_ignore_sigint, deferred_signals
 from .store import UnitStore
 
 if TYPE_CHECKING:
@@ -127,23 +129,49 @@ class _Batch:
 
 
 def _run_local(batch: _Batch, workers: int) -> None:
+    """The units on a spawn-context process pool. Ctrl-C and SIGTERM stop it cleanly: the
+    workers are started ignoring SIGINT (a Ctrl-C reaches this process only, not each
+    worker with a traceback), the signals are held while waiting and raised between waits,
+    and then every worker is terminated before the exception goes on, so none is left
+    running, orphaned, with the resource tracker waiting on it."""
     ctx = mp.get_context("spawn")
-    with _single_thread_env():
-        pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx)
-    try:
-        futures = {
-            pool.submit(_work, batch.run_unit, batch.cfg, unit, batch.graphs): uid
-            for uid, unit in batch.todo
-        }
-        pending = set(futures)
-        while pending:
-            done, pending = wait(pending, return_when=FIRST_COMPLETED)
-            for fut in sorted(done, key=lambda f: futures[f]):
-                batch.finish(futures[fut], fut.result())
-    except BaseException:
-        pool.shutdown(wait=False, cancel_futures=True)
-        raise
+    with deferred_signals() as pending:
+        with _single_thread_env(), children_ignore_sigint():
+            pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx)
+            # the workers start here, inside the block (spawn starts them on submission)
+            futures = {
+                pool.submit(_work, batch.run_unit, batch.cfg, unit, batch.graphs): uid
+                for uid, unit in batch.todo
+            }
+        try:
+            pending_futures = set(futures)
+            while pending_futures:
+                pending.check()
+                done, pending_futures = wait(
+                    pending_futures, timeout=0.2, return_when=FIRST_COMPLETED
+                )
+                for fut in sorted(done, key=lambda f: futures[f]):
+                    batch.finish(futures[fut], fut.result())
+        except BaseException:
+            _stop_pool(pool)
+            raise
     pool.shutdown(wait=True)
+
+
+def _stop_pool(pool: ProcessPoolExecutor) -> None:
+    """Cancel what waits, terminate the workers (running units too) and reap them."""
+    processes = getattr(pool, "_processes", None)  # {pid: Process}; no public API before 3.14
+    procs = list(processes.values()) if isinstance(processes, dict) else []
+    pool.shutdown(wait=False, cancel_futures=True)
+    for proc in procs:
+        with contextlib.suppress(Exception):
+            proc.terminate()
+    for proc in procs:
+        with contextlib.suppress(Exception):
+            proc.join(timeout=5)
+            if proc.is_alive():
+                proc.kill()
+                proc.join(timeout=5)
 
 
 def _run_ray(batch: _Batch, workers: int, address: str | None) -> None:

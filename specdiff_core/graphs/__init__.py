@@ -41,16 +41,9 @@ from .families import (
     stochastic_block_model,
     watts_strogatz,
 )
-from .io import (
-    FORMATS,
-    format_of,
-    graph_to_bytes,
-    load_graph,
-    load_graph_dir,
-    parse_edgelist,
-    write_graph,
-)
+from .io import FORMATS, load_graph, load_graph_dir, parse_edgelist
 from .spec import APP_LIMITS, CLASSICS, GENERATORS, PASTE_URL_MAX, GraphSpec, build_graph
+from .writing import format_of, graph_to_bytes, write_graph
 
 __all__ = [
     "family_graphs",

@@ -13,6 +13,7 @@ import networkx as nx
 import numpy as np
 
 from ..errors import GraphError
+from ..parsing import as_float, as_int, shorten
 from .canonical import DEFAULT_LIMITS, Limits, validate_graph
 
 
@@ -302,38 +303,44 @@ def make_graph(
     return G
 
 
+MAX_PARAM = 10**12  # counts, sizes, probabilities: past this, arithmetic on them overflows
+
+
 def _coerce_params(family: str, defaults: dict[str, Any], params: dict[str, Any]) -> dict:
-    """Parameters with the types of their defaults (ints, finite floats, tuples of ints)."""
+    """Parameters with the types of their defaults (ints, finite floats, tuples of ints),
+    each in ``0..MAX_PARAM``, through the checked conversions of :mod:`..parsing`: a link's
+    ``n=1e300`` or ``n_cliques=-5`` is a GraphError here, not an OverflowError in a builder."""
     out: dict[str, Any] = {}
     for key, value in {**defaults, **params}.items():
         default = defaults[key]
         try:
-            if isinstance(value, bool | str | bytes):
-                raise TypeError
-            if isinstance(default, tuple):
-                out[key] = tuple(_as_int(v) for v in value)
-            elif isinstance(default, int):
-                out[key] = _as_int(value)
-            else:
-                out[key] = float(value)
-                if not math.isfinite(out[key]):
-                    raise ValueError
-        except (TypeError, ValueError):
-            kind = (
-                "a list of integers"
-                if isinstance(default, tuple)
-                else "an integer"
-                if isinstance(default, int)
-                else "a finite number"
-            )
-            raise GraphError(f"{family}: parameter {key}={value!r} must be {kind}") from None
+            out[key] = _coerce_one(value, default)
+        except GraphError:
+            raise GraphError(
+                f"{family}: parameter {key}={shorten(value)} must be {_kind(default)} in 0..{MAX_PARAM:.0e}"
+            ) from None
     return out
 
 
-def _as_int(value: Any) -> int:
-    if isinstance(value, bool | str | bytes) or float(value) != int(value):
-        raise ValueError(value)
-    return int(value)
+def _coerce_one(value: Any, default: Any) -> Any:
+    if isinstance(value, bool | str | bytes):
+        raise GraphError(type(value).__name__)
+    if isinstance(default, tuple):
+        if not isinstance(value, list | tuple) or len(value) > 1000:
+            raise GraphError("not a list")
+        return tuple(_coerce_one(v, 0) for v in value)
+    if isinstance(default, int):
+        return as_int(value, where="", error=GraphError, low=0, high=MAX_PARAM)
+    out = as_float(value, where="", error=GraphError)
+    if not 0 <= out <= MAX_PARAM:
+        raise GraphError("out of range")
+    return out
+
+
+def _kind(default: Any) -> str:
+    if isinstance(default, tuple):
+        return "a list of integers"
+    return "an integer" if isinstance(default, int) else "a finite number"
 
 
 def _check_size_before_build(family: str, p: dict[str, Any], limits: Limits) -> None:

@@ -1,13 +1,10 @@
-"""Reading and writing graph files: edge lists, GML, GraphML and node-link JSON, from a
-path, bytes or a directory, each through the validation gate with line-numbered errors."""
+"""Reading graph files: edge lists, GML, GraphML and node-link JSON, from a path, bytes or a
+directory, each through the hardened parsing layer and the validation gate, with
+line-numbered errors (writing them is :mod:`.writing`'s)."""
 
 from __future__ import annotations
 
-import io
-import json
-import math
 import os
-import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Literal
@@ -15,13 +12,18 @@ from typing import Any, Literal
 import networkx as nx
 
 from ..errors import GraphError
+from ..parsing import (
+    MAX_INT_DIGITS,
+    check_digit_runs,
+    check_nesting,
+    is_int_token,
+    loads_json,
+)
 from .canonical import (
     DEFAULT_LIMITS,
     Limits,
     LoadedGraph,
     _as_weight,
-    edge_array,
-    node_labels,
     validate_graph,
 )
 
@@ -41,7 +43,6 @@ _EXTENSIONS = {
 }
 
 
-_ATTR_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
 FORMAT_NAMES = {  # a format as a message names it, with its article
     "edgelist": "an edge-list",
     "gml": "a GML",
@@ -97,10 +98,16 @@ def parse_edgelist(text: str, *, source: str = "edge list") -> nx.MultiGraph:
                 f"{where}: expected 'u v [weight]', found {len(parts)} fields in {line!r}; "
                 f"remove the extra columns{hint}"
             )
+        for token in parts[:2]:
+            if token.lstrip("-").isdigit() and len(token.lstrip("-")) > MAX_INT_DIGITS:
+                raise GraphError(
+                    f"{where}: a node id of {len(token):,} digits; ids have at most "
+                    f"{MAX_INT_DIGITS} digits"
+                )
         w = _as_weight(parts[2], where) if len(parts) == 3 else 1.0
         rows.append((parts[0], parts[1], w))
     tokens = {t for u, v, _ in rows for t in (u, v)}
-    convert: Callable[[str], Any] = int if tokens and all(_is_int(t) for t in tokens) else str
+    convert: Callable[[str], Any] = int if tokens and all(is_int_token(t) for t in tokens) else str
     G = nx.MultiGraph()
     G.add_nodes_from(sorted(convert(t) for t in tokens))
     for u, v, w in rows:
@@ -131,14 +138,6 @@ def _number(token: str) -> float | None:
         return None
 
 
-def _is_int(token: str) -> bool:
-    """True for canonical integer spellings only ("7", "-3"; not "07", "+7", "1_0")."""
-    try:
-        return str(int(token)) == token
-    except ValueError:
-        return False
-
-
 def _intify_labels(G: nx.Graph) -> nx.Graph:
     """Text formats store labels as strings: make them ints when all are integers.
 
@@ -146,7 +145,7 @@ def _intify_labels(G: nx.Graph) -> nx.Graph:
     which text format it was saved in.
     """
     nodes = list(G.nodes())
-    if nodes and all(isinstance(v, str) and _is_int(v) for v in nodes):
+    if nodes and all(isinstance(v, str) and is_int_token(v) for v in nodes):
         return nx.relabel_nodes(G, {v: int(v) for v in nodes}, copy=True)
     return G
 
@@ -195,6 +194,8 @@ def _parse(data: bytes, fmt: str, source: str) -> nx.Graph:
     if fmt == "edgelist":
         return parse_edgelist(text, source=source)
     if fmt == "gml":
+        check_nesting(data, where=source, error=GraphError, kind="gml")
+        check_digit_runs(data, where=source, error=GraphError)
         try:
             return _parse_gml(text)
         except Exception as exc:  # networkx raises several types for malformed GML
@@ -204,17 +205,17 @@ def _parse(data: bytes, fmt: str, source: str) -> nx.Graph:
     if fmt == "graphml":
         if "<!ENTITY" in text or "<!DOCTYPE" in text:
             raise GraphError(f"{source}: GraphML with DOCTYPE/ENTITY declarations is refused")
+        check_digit_runs(data, where=source, error=GraphError)
         try:
             return _intify_labels(nx.parse_graphml(text))
+        except RecursionError:
+            raise GraphError(f"{source}: GraphML nested too deeply (graphs in graphs)") from None
         except Exception as exc:
             raise GraphError(
                 f"{source}: not valid GraphML ({exc}); check the file or its format"
             ) from None
     if fmt == "json":
-        try:
-            payload = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise GraphError(f"{source}: not valid JSON (line {exc.lineno}: {exc.msg})") from None
+        payload = loads_json(text, where=source, error=GraphError)
         if not isinstance(payload, dict) or "nodes" not in payload:
             raise GraphError(
                 f"{source}: JSON must be a node-link object with 'nodes' and 'links' (or 'edges')"
@@ -222,6 +223,7 @@ def _parse(data: bytes, fmt: str, source: str) -> nx.Graph:
         key = "links" if "links" in payload else "edges"
         if key not in payload:
             raise GraphError(f"{source}: JSON node-link data has no 'links' or 'edges' list")
+        _check_node_link(payload, key, source)
         try:
             # Always a multigraph, so repeated links are merged *and reported* by
             # validation (node_link_graph lets the payload's own flag override ours).
@@ -233,6 +235,18 @@ def _parse(data: bytes, fmt: str, source: str) -> nx.Graph:
         except Exception as exc:
             raise GraphError(f"{source}: malformed node-link JSON ({exc!r})") from None
     raise GraphError(f"unknown format {fmt!r}; choose one of {FORMATS}")
+
+
+def _check_node_link(payload: dict, key: str, source: str) -> None:
+    """The node-link shape: lists of objects under 'nodes' and ``key``, 'graph' an object."""
+    for name in ("nodes", key):
+        items = payload[name]
+        if not isinstance(items, list) or not all(isinstance(x, dict) for x in items):
+            raise GraphError(
+                f"{source}: malformed node-link JSON: '{name}' must be a list of objects"
+            )
+    if not isinstance(payload.get("graph", {}), dict):
+        raise GraphError(f"{source}: malformed node-link JSON: 'graph' must be an object")
 
 
 def load_graph(
@@ -312,93 +326,3 @@ def load_graph_dir(
     if skipped:
         out[0].notices.append(f"skipped {len(skipped)} non-graph file(s): {skipped[:5]}")
     return out
-
-
-def graph_to_bytes(G: nx.Graph, fmt: str = "edgelist", *, weights: bool = True) -> bytes:
-    """Serialise a canonical graph with its original node labels.
-
-    Only the structure, the weights, the labels and scalar node attributes are
-    written. Loading the bytes back gives the same edges and weights; labels come
-    back equal, except that text formats cannot tell ``1`` from ``"1"`` (all-integer
-    labels load as ints, others as strings; node-link JSON keeps the types).
-
-    Raises
-    ------
-    GraphError
-        Unknown format, or (edge list) a label containing whitespace, ``#`` or ``,``.
-    """
-    if fmt not in FORMATS:
-        raise GraphError(f"unknown format {fmt!r}; choose one of {FORMATS}")
-    labels = node_labels(G)
-    if fmt == "edgelist":
-        for lab in labels:
-            text = str(lab)
-            if not text or any(c.isspace() or c in "#," for c in text):
-                raise GraphError(
-                    f"node label {text!r} cannot be written to an edge list (it is empty or "
-                    "holds whitespace, '#' or ','); save as GML, GraphML or JSON instead"
-                )
-        if len({str(lab) for lab in labels}) != len(labels):
-            raise GraphError("two node labels have the same text; relabel them before saving")
-        buf = io.StringIO()
-        buf.write("# u v weight\n" if weights else "# u v\n")
-        for u, v in edge_array(G):
-            a, b = labels[u], labels[v]
-            if weights:
-                buf.write(f"{a} {b} {G.edges[int(u), int(v)].get('weight', 1.0):.17g}\n")
-            else:
-                buf.write(f"{a} {b}\n")
-        return buf.getvalue().encode()
-    H = _export_graph(G, labels, native=fmt == "json")
-    if fmt == "json":
-        return json.dumps(nx.node_link_data(H, edges="links"), indent=1).encode()
-    if fmt == "gml":
-        return "\n".join(nx.generate_gml(H)).encode()
-    return "\n".join(nx.generate_graphml(H)).encode()
-
-
-def _export_graph(G: nx.Graph, labels: list[Any], *, native: bool) -> nx.Graph:
-    """A plain copy keyed by label for the networkx writers: weights, scalar attributes.
-
-    ``native`` keeps int labels (JSON); otherwise non-string labels become text.
-    """
-    keys = [
-        lab
-        if isinstance(lab, str) or (native and isinstance(lab, int) and not isinstance(lab, bool))
-        else str(lab)
-        for lab in labels
-    ]
-    if len(set(keys)) != len(keys):
-        raise GraphError("two node labels have the same text; relabel them before saving")
-    H = nx.Graph()
-    for i, key in enumerate(keys):
-        attrs = G.nodes[i].items()
-        H.add_node(key, **{k: a for k, a in attrs if _plain_attr(k, a)})
-    for u, v in edge_array(G):
-        H.add_edge(keys[u], keys[v], weight=float(G.edges[int(u), int(v)].get("weight", 1.0)))
-    return H
-
-
-def _plain_attr(key: Any, value: Any) -> bool:
-    """A node attribute every writer accepts: a GML-style name and a finite scalar value."""
-    if not isinstance(key, str) or key in ("label", "id") or not _ATTR_NAME.fullmatch(key):
-        return False
-    if isinstance(value, float):
-        return math.isfinite(value)
-    return isinstance(value, str | int)
-
-
-def format_of(path: str | os.PathLike[str]) -> str:
-    """The format :func:`write_graph` uses for ``path``: by extension, else ``"edgelist"``."""
-    return _EXTENSIONS.get(Path(path).suffix.lower(), "edgelist")
-
-
-def write_graph(G: nx.Graph, path: str | os.PathLike[str], fmt: str | None = None) -> Path:
-    """Write a canonical graph; the format follows the extension unless given.
-
-    An edge list cannot hold isolated nodes: they are left out (the other formats keep them).
-    """
-    path = Path(path)
-    fmt = fmt or format_of(path)
-    path.write_bytes(graph_to_bytes(G, fmt))
-    return path

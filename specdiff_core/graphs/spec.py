@@ -7,9 +7,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-import numpy as np
-
 from ..errors import GraphError
+from ..parsing import as_float, as_int
 from .canonical import Limits, LoadedGraph, graph_fingerprint
 from .families import FAMILIES, make_graph
 from .io import load_graph
@@ -135,19 +134,20 @@ def _fmt_param(v: Any) -> str:
 
 
 def _coerce(value: Any, like: Any) -> Any:
-    """Convert ``value`` (often a URL string) to the type of the default ``like``."""
+    """Convert ``value`` (often a URL string) to the type of the default ``like``, through
+    the checked conversions of :mod:`specdiff_core.parsing` (GraphError on anything else)."""
+    where = f"the link's value {str(value)[:30]!r}"
     if isinstance(like, bool):
         return str(value).lower() in ("1", "true", "yes")
     if isinstance(like, int):
-        return int(float(value)) if isinstance(value, str) else int(value)
+        return as_int(value, where=where, error=GraphError)
     if isinstance(like, float):
-        out = float(value)
-        if not np.isfinite(out):
-            raise ValueError(f"{value!r} is not finite")
-        return out
+        return as_float(value, where=where, error=GraphError)
     if isinstance(like, list | tuple):
         items = value.split(",") if isinstance(value, str) else value
-        return tuple(int(str(x).strip()) for x in items if str(x).strip())
+        return tuple(
+            as_int(str(x).strip(), where=where, error=GraphError) for x in items if str(x).strip()
+        )
     return value
 
 

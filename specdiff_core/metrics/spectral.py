@@ -10,7 +10,7 @@ import numpy as np
 import scipy.sparse as sps
 from scipy.sparse.csgraph import connected_components
 
-from ..errors import ConfigError
+from ..errors import ConfigError, GraphError
 from ..graphs import edge_array, edge_weights
 from .connectivity import count_components
 from .masks import _kept_weights
@@ -78,7 +78,12 @@ def _basis(G: nx.Graph, edges: np.ndarray, max_dense_nodes: int) -> _Basis:
             blocks.append(_Block(nodes, local, edge_idx, None))
             continue
         d, U = np.linalg.eigh(_laplacians(local, w[None, edge_idx], k)[0])  # (k,), (k, k)
-        assert d[0] < 1e-8 * max(d[-1], 1.0) and d[1] > 0, "component Laplacian not connected"
+        if not (d[0] < 1e-8 * max(d[-1], 1.0) and d[1] > 0):  # weights past double precision
+            raise GraphError(
+                f"a component of {k} nodes has a numerically singular Laplacian (lambda_2 = "
+                f"{d[1]:.3g}, lambda_max = {d[-1]:.3g}): its weights span too many orders of "
+                "magnitude for double precision; compress them (e.g. log) or drop extreme edges"
+            )
         blocks.append(_Block(nodes, local, edge_idx, U[:, 1:] / np.sqrt(d[1:])))
         if n_comp == 1:
             lam2 = float(d[1])

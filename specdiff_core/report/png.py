@@ -9,6 +9,7 @@ from typing import Any
 
 import numpy as np
 
+from ..files import atomic_open, atomic_write
 from .figures import result_figures
 from .markdown import all_methods, summary_markdown
 from .paper_figures import learned_png, protocol_png
@@ -40,7 +41,8 @@ def _png(res: dict[str, Any], path: Path) -> None:
         ax.set_ylim(0, 1.05)
         ax.legend(fontsize=legend_size)
     fig.tight_layout()
-    fig.savefig(path, dpi=110)
+    with atomic_open(path, "wb") as fh:  # whole or not at all
+        fig.savefig(fh, format="png", dpi=110)
     plt.close(fig)
 
 
@@ -200,7 +202,7 @@ def write_report(results: Sequence[dict[str, Any]], out: str | Path) -> str:
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     summary = summary_markdown(results)
-    (out / "summary.md").write_text(summary)
+    atomic_write(out / "summary.md", summary)
     parts = []
     for i, res in enumerate(results):
         _png(res, out / f"{res['experiment']}.png")
@@ -210,5 +212,5 @@ def write_report(results: Sequence[dict[str, Any]], out: str | Path) -> str:
         "<!doctype html><html><head><meta charset='utf-8'><title>SpecDiff results</title></head>"
         "<body style='font-family:sans-serif'>" + "\n".join(parts) + "</body></html>"
     )
-    (out / "report.html").write_text(html)
+    atomic_write(out / "report.html", html)
     return summary

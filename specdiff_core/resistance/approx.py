@@ -53,7 +53,15 @@ def _approx_resistance(
 
 def _projection_count(g: _Graph, eps: float, k_constant: float, opts: dict[str, Any]) -> int:
     """``k = ceil(k_constant ln n / eps^2)``, or ConfigError if that needs too much memory."""
-    k = math.ceil(k_constant * math.log(max(g.n, 2)) / eps**2)
+    # eps**2 underflows to 0 below 1e-162 (ZeroDivisionError) and k overflows for a huge
+    # k_constant: past 2^53 projections no memory suffices, so say so as for a large k.
+    k_float = k_constant * math.log(max(g.n, 2)) / max(float(eps), 1e-150) ** 2
+    if not k_float <= 2.0**53:
+        raise ConfigError(
+            f"eps={eps:g} (k_constant={k_constant:g}) needs more than 2^53 random projections "
+            "of the graph; raise eps, lower k_constant, or use an exact method"
+        )
+    k = math.ceil(k_float)
     need_gib = 5 * g.n * k * 8 / 2**30
     if need_gib > float(opts["max_memory_gib"]):
         raise ConfigError(

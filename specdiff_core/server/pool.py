@@ -339,8 +339,16 @@ class JobPool:
             except Exception:  # noqa: BLE001 - keep reaping whatever happens
                 traceback.print_exc()
 
-    def shutdown(self, wait: bool = True) -> None:
-        """Cancel queued jobs, ask running ones to stop, and (optionally) join the workers."""
+    def shutdown(self, wait: bool = True, *, grace: float = 5.0) -> None:
+        """Cancel queued jobs, ask running ones to stop, and stop every worker process.
+
+        With ``wait``, running jobs get ``grace`` seconds to see the cancellation and
+        return; then each worker process is closed, and a job still running in one (one
+        that ignores cancellation) is killed with it, and the threads are joined. Without
+        ``wait``, the processes are stopped at once and the threads finish on their own (a
+        job running in a thread rather than a process cannot be killed: it sees
+        ``ctx.cancelled``). Never raises, and a second call does nothing more.
+        """
         with self._cond:
             self._closing = True
             for job in list(self._queue):
@@ -355,7 +363,16 @@ class JobPool:
                 job.cancel_event.set()
             self._cond.notify_all()
         if wait:
+            deadline = time.monotonic() + grace
+            for t in self._threads:
+                t.join(timeout=max(0.0, deadline - time.monotonic()))
+        with self._lock:
+            workers = list(self._workers)
+        for w in workers:
+            try:
+                w.close(timeout=1.0 if wait else 0.2, final=True)
+            except Exception:  # noqa: BLE001 - shutting down: report, and close the rest
+                traceback.print_exc()
+        if wait:
             for t in self._threads:
                 t.join(timeout=30)
-        for w in list(self._workers):
-            w.close()

@@ -4,11 +4,13 @@ with pickled messages; a crash or a kill fails one job, and the process is resta
 
 from __future__ import annotations
 
+import contextlib
 import os
 import pickle
 import socket
 import subprocess
 import sys
+import threading
 import traceback
 from typing import Any, Protocol
 
@@ -159,64 +161,93 @@ class ProcessWorker:
     def __init__(self) -> None:
         self._proc: subprocess.Popen | None = None
         self._conn = None
+        self._lock = threading.Lock()  # start/close come from the pool thread and shutdown
+        self._closed = False  # once closed by the pool, never restarted
 
     @property
     def pid(self) -> int | None:
-        return None if self._proc is None else self._proc.pid
+        proc = self._proc
+        return None if proc is None else proc.pid
 
     def alive(self) -> bool:
-        return self._proc is not None and self._proc.poll() is None
+        proc = self._proc
+        return proc is not None and proc.poll() is None
 
     def start(self) -> None:
         from multiprocessing.connection import Connection
 
-        mine, theirs = socket.socketpair()
-        env = dict(os.environ, PYTHONPATH=os.pathsep.join(p for p in sys.path if p))
-        code = f"from specdiff_core.server.workers import _worker_entry; _worker_entry({theirs.fileno()})"
-        self._proc = subprocess.Popen(
-            [sys.executable, "-c", code], pass_fds=(theirs.fileno(),), env=env, close_fds=True
-        )
-        theirs.close()
-        self._conn = Connection(mine.detach())
+        with self._lock:
+            if self._closed:
+                raise WorkerDied("the job pool is shutting down")
+            mine, theirs = socket.socketpair()
+            env = dict(os.environ, PYTHONPATH=os.pathsep.join(p for p in sys.path if p))
+            code = f"from specdiff_core.server.workers import _worker_entry; _worker_entry({theirs.fileno()})"
+            # Its own process group: a Ctrl-C at the server's terminal reaches the server,
+            # which closes its workers, not each worker with a traceback of its own.
+            self._proc = subprocess.Popen(
+                [sys.executable, "-c", code],
+                pass_fds=(theirs.fileno(),),
+                env=env,
+                close_fds=True,
+                process_group=0,
+            )
+            theirs.close()
+            self._conn = Connection(mine.detach())
 
-    def close(self) -> None:
-        if self._proc is None:
+    def close(self, timeout: float = 5.0, *, final: bool = False) -> None:
+        """Stop the process: ask it to, wait up to ``timeout`` s, then kill it. Safe to call
+        from any thread, any number of times; ``final`` (the pool's shutdown) also makes
+        sure it is never restarted, and a job running in it ends with WorkerDied."""
+        with self._lock:
+            self._closed = self._closed or final
+            proc, conn = self._proc, self._conn
+            self._proc = self._conn = None
+        if proc is None:
             return
         try:
-            _send(self._conn, ("stop",))
+            _send(conn, ("stop",))
         except (OSError, ValueError):
             pass
         try:
-            self._proc.wait(timeout=5)
+            proc.wait(timeout=timeout)
         except subprocess.TimeoutExpired:
-            self._proc.kill()
-            self._proc.wait(timeout=5)
-        self._conn.close()
-        self._proc = self._conn = None
+            proc.kill()
+            proc.wait(timeout=5)
+        with contextlib.suppress(OSError):
+            conn.close()
 
-    def _died(self) -> WorkerDied:
+    def _died(self, proc: subprocess.Popen | None) -> WorkerDied:
+        if self._closed:  # closed by the pool's shutdown while the job ran
+            return WorkerDied("the job pool shut down while this job ran")
         code = None
-        if self._proc is not None:
+        if proc is not None:
             try:
-                code = self._proc.wait(timeout=5)  # the socket closes just before the exit
+                code = proc.wait(timeout=5)  # the socket closes just before the exit
             except subprocess.TimeoutExpired:
                 pass
         self.close()
-        self.start()  # a fresh process for the next job
+        with contextlib.suppress(WorkerDied):  # unless the pool is closing meanwhile
+            self.start()  # a fresh process for the next job
         return WorkerDied(f"the worker process running this job died (exit code {code})")
 
     def call(self, fn, args, kwargs, *, ctx: Watched, on_message=None, pump=None) -> Any:
         if not self.alive():
             self.close()
             self.start()
-        _send(self._conn, ("call", fn, args, kwargs))
+        proc, conn = self._proc, self._conn  # this call's own: close() may clear them
+        if proc is None or conn is None:
+            raise self._died(proc)
+        try:
+            _send(conn, ("call", fn, args, kwargs))
+        except (OSError, ValueError):
+            raise self._died(proc) from None
         cancel_sent = False
         while True:
             try:
-                ready = self._conn.poll(self.POLL)
-                msg = _recv(self._conn) if ready else None
-            except (EOFError, OSError):
-                raise self._died() from None
+                ready = conn.poll(self.POLL)
+                msg = _recv(conn) if ready else None
+            except (EOFError, OSError, ValueError):  # ValueError: closed by shutdown
+                raise self._died(proc) from None
             if msg is not None:
                 if msg[0] == "msg":
                     if on_message is not None:
@@ -225,10 +256,13 @@ class ProcessWorker:
                     return msg[1]
                 else:
                     raise RemoteError(msg[1], msg[2])
-            elif self._proc.poll() is not None:
-                raise self._died()
-            if ctx.cancelled and not cancel_sent:
-                _send(self._conn, ("cancel",))
-                cancel_sent = True
-            for request in pump() if pump is not None else ():
-                _send(self._conn, ("request", request))
+            elif proc.poll() is not None:
+                raise self._died(proc)
+            try:
+                if ctx.cancelled and not cancel_sent:
+                    _send(conn, ("cancel",))
+                    cancel_sent = True
+                for request in pump() if pump is not None else ():
+                    _send(conn, ("request", request))
+            except (OSError, ValueError):  # the process went away meanwhile
+                raise self._died(proc) from None

@@ -380,3 +380,171 @@ def test_bad_seeds_are_refused_before_anything_is_written(tmp_path, capsys, text
     err = capsys.readouterr().err
     assert says in err and err.count("\n") == 1
     assert not out.exists()
+
+
+# ------------------------------------------------------------------ caps (issue 14)
+
+CAPPED = [
+    (["resistance", "{g}", "--method", "approx", "--seed", "-1"], "--seed -1"),
+    (["resistance", "{g}", "--seed", "-1"], "--seed -1"),
+    (["sparsify", "{g}", "--seed", "-1", "--out", "{out}"], "--seed -1"),
+    (["sparsify", "{g}", "--method", "uniform", "--seed", "-1", "--out", "{out}"], "--seed -1"),
+    (["sparsify", "{g}", "--model", "{out}.st", "--seed", "-1"], "--seed -1"),
+    (["sparsify", "{g}", "--model", "{out}.st", "--samples", "1000000"], "--samples 1000000"),
+    (["sparsify", "{g}", "--seed", str(2**31)], "--seed 2147483648"),
+    (
+        ["train", "--family", "barbell", "--loss", "standard", "--seed", "-1", "--out", "{out}"],
+        "--seed -1",
+    ),
+    (["train", "--family", "barbell", "--loss", "standard", "--steps", "0", "--out", "{out}"], "1"),
+    (["train", "--family", "barbell", "--loss", "spectral", "--n-train", "10000000000"], "10,000"),
+    (["reproduce", "--experiment", "barbell", "--steps", "0", "--out", "{out}"], "--steps 0"),
+    (["reproduce", "--experiment", "barbell", "--workers", "0", "--out", "{out}"], "--workers 0"),
+    (
+        [
+            "reproduce",
+            "--experiment",
+            "paper_protocol",
+            "--trials",
+            "10000000000",
+            "--out",
+            "{out}",
+        ],
+        "1",
+    ),
+    (["reproduce", "--experiment", "barbell", "--seeds", "10000000000", "--out", "{out}"], "1000"),
+]
+
+
+@pytest.mark.parametrize(
+    "argv, says", CAPPED, ids=lambda x: " ".join(x) if isinstance(x, list) else None
+)
+def test_capped_options_are_refused_before_anything_runs(
+    capsys, examples_dir, tmp_path, argv, says
+):
+    """A seed of -1 gave a numpy traceback (exit 1) in resistance, sparsify and train;
+    --samples 1000000 took 21 GB; --trials 10**10 created --out before it was refused."""
+    out = tmp_path / "out"
+    args = [a.format(g=examples_dir / "barbell_8_8.edges", out=out) for a in argv]
+    if args[0] == "train" and "--out" not in args:
+        args += ["--out", str(out)]
+    code, stdout, err = run(capsys, *args)
+    assert_user_error(code, stdout, err, says)
+    assert not out.exists() and not list(tmp_path.iterdir())
+
+
+# ------------------------------------------------------- outputs never lose a file (issue 14)
+
+
+@pytest.fixture
+def graph_copy(examples_dir, tmp_path) -> Path:
+    path = tmp_path / "g.edges"
+    path.write_bytes((examples_dir / "barbell_8_8.edges").read_bytes())
+    return path
+
+
+@pytest.mark.parametrize("spelling", ["same", "symlink", "hardlink", "dotted"])
+def test_sparsify_never_writes_over_its_input(capsys, graph_copy, spelling):
+    """Before: `sparsify G --out G` replaced the graph with its sparsification."""
+    import os
+
+    before = graph_copy.read_bytes()
+    out = graph_copy
+    if spelling == "symlink":
+        out = graph_copy.with_name("link.edges")
+        out.symlink_to(graph_copy)
+    elif spelling == "hardlink":
+        out = graph_copy.with_name("hard.edges")
+        os.link(graph_copy, out)
+    elif spelling == "dotted":
+        out = graph_copy.parent / "x" / ".." / graph_copy.name
+    code, stdout, err = run(capsys, "sparsify", graph_copy, "--out", out, "--force")
+    assert_user_error(code, stdout, err, "would replace the input")
+    assert graph_copy.read_bytes() == before
+
+
+@pytest.fixture(scope="module")
+def tiny_model(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("model") / "m.safetensors"
+    argv = ["train", "--family", "barbell", "--loss", "standard", "--steps", "2"]
+    assert cli.main([*argv, "--n-train", "2", "--out", str(out)]) == 0
+    return out
+
+
+def test_sparsify_with_a_model_never_writes_over_the_model(capsys, graph_copy, tiny_model):
+    """Before: `sparsify --model M --out M` replaced the model with an edge list."""
+    before = tiny_model.read_bytes()
+    code, stdout, err = run(
+        capsys, "sparsify", graph_copy, "--model", tiny_model, "--out", tiny_model, "--force"
+    )
+    assert_user_error(code, stdout, err, "would replace the input", "m.safetensors")
+    assert tiny_model.read_bytes() == before
+
+
+def test_existing_outputs_need_force(capsys, graph_copy, tiny_model):
+    """Before: train --out, the default sparsify output and resistance --out overwrote
+    existing files without a word."""
+    default = graph_copy.with_suffix(".oracle.edges")
+    for path in (default, graph_copy.with_name("r.csv"), graph_copy.with_name("m.safetensors")):
+        path.write_text("mine\n")
+    cases = [
+        ["sparsify", graph_copy],
+        ["resistance", graph_copy, "--out", graph_copy.with_name("r.csv")],
+        [
+            "train",
+            "--family",
+            "barbell",
+            "--loss",
+            "standard",
+            "--steps",
+            "2",
+            "--out",
+            graph_copy.with_name("m"),
+        ],  # .safetensors is appended: the same file
+    ]
+    for argv in cases:
+        code, stdout, err = run(capsys, *argv)
+        assert_user_error(code, stdout, err, "already exists; pass --force")
+    assert all(
+        p.read_text() == "mine\n"
+        for p in (default, graph_copy.with_name("r.csv"), graph_copy.with_name("m.safetensors"))
+    )
+    code, _, _ = run(capsys, "sparsify", graph_copy, "--force")
+    assert code == 0 and default.read_text().startswith("# u v weight")
+    masks = graph_copy.with_name("s.masks.csv")
+    masks.write_text("mine\n")
+    code, stdout, err = run(
+        capsys,
+        "sparsify",
+        graph_copy,
+        "--model",
+        tiny_model,
+        "--out",
+        graph_copy.with_name("s.edges"),
+    )
+    assert_user_error(code, stdout, err, "s.masks.csv already exists")
+
+
+@pytest.mark.parametrize("command", ["sparsify", "resistance"])
+def test_a_full_disk_leaves_no_truncated_output(capsys, monkeypatch, graph_copy, command):
+    """Before: on a full disk the output was left truncated under its final name."""
+    import errno
+
+    from specdiff_core import files
+
+    def full(fd):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(files.os, "fsync", full)
+    out = graph_copy.with_name("out.csv")
+    code, stdout, err = run(capsys, command, graph_copy, "--out", out)
+    assert code == 2 and err.strip().splitlines()[-1].startswith("error: [Errno 28]")
+    assert "out.csv not written" in err
+    assert sorted(p.name for p in graph_copy.parent.iterdir()) == ["g.edges"]
+
+
+def test_reproduce_out_is_never_the_graphs_folder(capsys, graph_copy):
+    folder = graph_copy.parent
+    code, stdout, err = run(capsys, "reproduce", "--graphs", folder, "--out", folder, "--quick")
+    assert_user_error(code, stdout, err, "is the --graphs folder")
+    assert sorted(p.name for p in folder.iterdir()) == ["g.edges"]

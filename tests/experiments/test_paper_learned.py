@@ -181,8 +181,7 @@ def test_learned_fixed_points_follow_the_losses_in_the_papers_regime():
 
     cfg = replace(PRESETS["quick"], n_train=8, n_test=2, samples=16, paper_regimes=("rare",))
     parts = [
-        _paper_unit(cfg, {"regime": "rare", "exp": "barbell", "k": 1, "seed": s})
-        for s in range(3)
+        _paper_unit(cfg, {"regime": "rare", "exp": "barbell", "k": 1, "seed": s}) for s in range(3)
     ]
     fps = [p["fixed_points"] for p in parts]
     for m in ("standard", "spectral"):

@@ -258,7 +258,7 @@ def test_reproduce_paper_protocol_writes_the_documented_json(tmp_path, capsys):
         main(["reproduce", "--experiment", "paper_protocol", "--trials", "0", "--out", str(out)])
         == 2
     )
-    assert capsys.readouterr().err.startswith("error: trials must be")
+    assert capsys.readouterr().err.startswith("error: --trials 0: must be a whole number from 1")
 
 
 def test_protocol_report_tables_are_well_formed(cfg):

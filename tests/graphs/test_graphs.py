@@ -1105,9 +1105,9 @@ TOKENS = st.one_of(
     st.integers(-50, 50).map(str),
     st.text("abcXYZ019_.-+", min_size=1, max_size=4),
 )
-WEIGHTS = st.one_of(
+WEIGHTS = st.one_of(  # within the gate's span (canonical.MAX_WEIGHT_SPAN: 8 orders)
     st.none(),
-    st.floats(min_value=1e-300, max_value=1e300, allow_nan=False, allow_infinity=False),
+    st.floats(min_value=1e-4, max_value=1e4, allow_nan=False, allow_infinity=False),
 )
 
 

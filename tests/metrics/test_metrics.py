@@ -272,3 +272,14 @@ def test_summarize_pools_bridges_and_uses_wilson() -> None:
     assert none["n"] == 0 and math.isnan(none["connectivity_ci"][0])
     with pytest.raises(ConfigError, match="evaluate_batch"):
         summarize({"connected": np.ones(3)})
+
+
+def test_a_laplacian_past_double_precision_is_a_user_error_not_an_assert() -> None:
+    """Issue 14: a canonical graph (built by hand, past the loaders' weight gate) whose
+    weights span 600 orders of magnitude failed an internal assert; it is a GraphError."""
+    from specdiff_core.errors import GraphError
+
+    G = nx.Graph()
+    G.add_weighted_edges_from([(0, 1, 1e-300), (1, 2, 1e300), (2, 0, 1.0), (2, 3, 1e-300)])
+    with pytest.raises(GraphError, match="numerically singular Laplacian"):
+        spectral_quality(G, graphs.edge_weights(G))

@@ -357,6 +357,13 @@ def test_eps_out_of_range(eps: float) -> None:
         effective_resistance(graphs.barbell(3, 3), "approx", eps=eps)
 
 
+@pytest.mark.parametrize("eps, k_constant", [(1e-300, 4.0), (1e-160, 4.0), (0.3, 1e308)])
+def test_tiny_eps_or_huge_k_constant_is_a_config_error(eps: float, k_constant: float) -> None:
+    """Found probing issue 14: eps=1e-300 gave ZeroDivisionError (eps**2 underflows)."""
+    with pytest.raises(ConfigError, match="more than 2\\^53 random projections"):
+        effective_resistance(graphs.barbell(3, 3), "approx", eps=eps, k_constant=k_constant)
+
+
 def test_eps_not_a_number() -> None:
     with pytest.raises(ConfigError, match="eps must be a number"):
         effective_resistance(graphs.barbell(3, 3), eps="0.3")  # type: ignore[arg-type]

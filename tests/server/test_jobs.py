@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import threading
 import time
+from pathlib import Path
 
 import pytest
 import torch
@@ -378,3 +379,56 @@ def test_a_running_jobs_pace_is_timed_from_its_first_report_not_its_start():
     assert left == pytest.approx(573 / 25)  # 25 units in the last second
     before = SimpleNamespace(cost=600.0, done_units=2.0, started=0.0, first_report=(10.0, 2.0))
     assert RateEstimator(0.04).remaining(before, now=10.5) == pytest.approx(598 * 0.04)
+
+
+# ------------------------------------------------------------- shutdown (issue 14)
+
+
+def _sleeps(seconds: float, polite: bool, *, chan) -> str:
+    t0 = time.monotonic()
+    while time.monotonic() - t0 < seconds:
+        if polite and chan.cancelled:
+            return "stopped"
+        time.sleep(0.02)
+    return "done"
+
+
+def _my_children() -> list[int]:
+    """Live (not zombie) processes whose parent is this process, from /proc."""
+    import os
+
+    mine = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == os.getpid() and fields[0] != "Z":
+            mine.append(int(stat.parent.name))
+    return mine
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc")
+@pytest.mark.parametrize(
+    "polite, wait",
+    [(False, False), (True, False), (False, True)],
+    ids=["stubborn-nowait", "polite-nowait", "stubborn-wait"],
+)
+def test_shutdown_with_a_running_job_never_raises_and_leaves_no_worker(monkeypatch, polite, wait):
+    """Before: AttributeError from the worker's close ('NoneType' object has no attribute
+    'close'), raised by shutdown or in the pool's thread, and a worker could be restarted."""
+    errors = []
+    monkeypatch.setattr(threading, "excepthook", lambda a: errors.append(a.exc_value))
+    before = set(_my_children())
+    p = JobPool(workers=1, reap_every=0, processes=True)
+    t = p.submit(lambda ctx: ctx.call(_sleeps, 60, polite), owner="a")
+    wait_until(lambda: t.poll().status == "running")
+    time.sleep(0.5)  # the call is in the worker
+    assert set(_my_children()) - before
+    t0 = time.monotonic()
+    p.shutdown(wait=wait, grace=0.5)
+    assert time.monotonic() - t0 < 10
+    wait_until(lambda: t.poll().status == "cancelled")
+    wait_until(lambda: not set(_my_children()) - before)
+    assert errors == [] and t.poll().status == "cancelled"
+    p.shutdown()  # a second call does nothing more

@@ -9,6 +9,7 @@ from typing import Any
 import numpy as np
 
 from ...experiments.protocol import PAPER_THICKNESS
+from ...files import atomic_open
 from ..styles import LEARNED_ROWS, PROTOCOL_COLOUR
 
 
@@ -27,7 +28,8 @@ def protocol_png(res: dict[str, Any], path: str | Path) -> None:
     if rm:
         _map_panel(fig, axes[1, 1], rm)
     fig.tight_layout()
-    fig.savefig(path, dpi=100)
+    with atomic_open(path, "wb") as fh:  # whole or not at all
+        fig.savefig(fh, format="png", dpi=100)
     plt.close(fig)
 
 
@@ -116,7 +118,8 @@ def learned_png(res: dict[str, Any], path: str | Path) -> None:
             ax.set_ylabel("λ")
             ax.set_title(LEARNED_ROWS[m][0][:34], fontsize=8)
         fig.tight_layout()
-        fig.savefig(path, dpi=100)
+        with atomic_open(path, "wb") as fh:  # whole or not at all
+            fig.savefig(fh, format="png", dpi=100)
         plt.close(fig)
         return
     settings = res["settings"]
@@ -133,5 +136,6 @@ def learned_png(res: dict[str, Any], path: str | Path) -> None:
         ax.set_title(st["label"].split(",")[0][:30], fontsize=8)
         ax.legend(fontsize=7)
     fig.tight_layout()
-    fig.savefig(path, dpi=100)
+    with atomic_open(path, "wb") as fh:  # whole or not at all
+        fig.savefig(fh, format="png", dpi=100)
     plt.close(fig)
