@@ -228,7 +228,9 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--students", type=int, default=30)
     ap.add_argument("--seeds", type=int, default=5, help="student i uses seed i mod this")
-    ap.add_argument("--steps", type=int, default=600, help="training steps of the duel")
+    ap.add_argument(
+        "--steps", type=int, default=None, help="training steps of the duel (default: the app's)"
+    )
     ap.add_argument("--ramp", type=float, default=3.0, help="students start within this many s")
     ap.add_argument("--timeout", type=float, default=600.0, help="per wait, seconds")
     ap.add_argument(
@@ -239,6 +241,10 @@ def main() -> int:
     )
     ap.add_argument("--save", help="also write the report to this file")
     args = ap.parse_args()
+    if args.steps is None:
+        from specdiff_core.experiments import DEMO
+
+        args.steps = DEMO.steps
 
     db = Path(tempfile.mkdtemp(prefix="class-load-")) / "class.sqlite3"
     passcode = secrets.token_urlsafe(12)

@@ -12,6 +12,7 @@ from app_utils import open_app as _open_app
 from streamlit.testing.v1 import AppTest
 
 from specdiff_app import class_log
+from specdiff_core.experiments import DEMO
 from specdiff_core.server import class_summary as cs
 from specdiff_core.server.class_store import ClassStore, duel_tag
 
@@ -157,7 +158,8 @@ def test_a_lesson_answer_and_a_prediction_land_in_the_store(db):
     assert a["correct"] == 0  # the first option of step 2 is a wrong one
     (p,) = db.rows("predictions")
     assert (p["answer"], p["predicted"], p["trained"]) == ("Never", 0.0, 0)
-    assert p["duel"] == duel_tag("barbell", 600, 10.0, 0, "oracle", None, decoder="chain", k=32)
+    want = duel_tag("barbell", DEMO.steps, DEMO.lam, 0, "oracle", None, decoder="chain", k=DEMO.k)
+    assert p["duel"] == want  # the lesson's duel: the app's defaults
 
 
 def test_a_broken_store_never_breaks_the_students_page(db, monkeypatch, caplog):

@@ -8,6 +8,7 @@ import io
 from PIL import Image
 
 from specdiff_core import cli
+from specdiff_core.experiments import DEMO
 
 
 def run(capsys, *argv: str) -> tuple[int, str, str]:
@@ -47,7 +48,11 @@ def test_export_duel_writes_the_chain_and_the_page(capsys, tmp_path):
     )
     assert code == 0, err
     names = sorted(p.name for p in tmp_path.iterdir())
-    assert names == ["duel_barbell_oracle_lam10_s0.html", "duel_chain_barbell_oracle_lam10_s0.gif"]
+    lam = f"lam{DEMO.lam:g}"  # the app's default duel
+    assert names == [
+        f"duel_barbell_oracle_{lam}_s0.html",
+        f"duel_chain_barbell_oracle_{lam}_s0.gif",
+    ]
     im = Image.open(tmp_path / names[1])
     assert im.n_frames == 26 and im.size == (960, 540)
 
