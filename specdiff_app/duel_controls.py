@@ -13,6 +13,7 @@ import streamlit as st
 
 from specdiff_core import graphs, metrics, report, viz
 from specdiff_core.checkpoints import model_to_bytes
+from specdiff_core.errors import CheckpointError
 
 from . import duel_panel as ui
 from .classroom import flag, presenting, style_figure
@@ -203,16 +204,27 @@ def downloads(duel, result, family: str, seed: int) -> None:
         key="dl_hist",
     )
     for col, method in zip(d[2:], ("standard", "spectral"), strict=True):
-        col.download_button(
-            f"{method} model (.safetensors)",
-            model_to_bytes(
-                duel.players[method].model,
-                duel.config,
-                method,
-                duel.diffusion.keep_rate,
-                {"steps": duel.step_count, "family": family, "seed": seed},
-            ),
-            f"specdiff_{method}_{family}_s{seed}.safetensors",
-            "application/octet-stream",
-            key=f"dl_model_{method}",
+        model_download(col, duel, method, family, seed)
+
+
+def model_download(col, duel, method: str, family: str, seed: int) -> None:
+    """A model's download button; a model the file format refuses (weights that are not
+    finite: training diverged) gets the reason in a line instead of a broken page."""
+    try:
+        data = model_to_bytes(
+            duel.players[method].model,
+            duel.config,
+            method,
+            duel.diffusion.keep_rate,
+            {"steps": duel.step_count, "family": family, "seed": seed},
         )
+    except CheckpointError as exc:
+        col.caption(f"No {method} model to download: {exc}")
+        return
+    col.download_button(
+        f"{method} model (.safetensors)",
+        data,
+        f"specdiff_{method}_{family}_s{seed}.safetensors",
+        "application/octet-stream",
+        key=f"dl_model_{method}",
+    )

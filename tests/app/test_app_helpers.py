@@ -116,3 +116,29 @@ def test_job_slot_cancels_a_job_whose_key_is_no_longer_wanted():
     assert stale.cancelled
     assert len(at.session_state["made"]) == 1  # a fresh job for the new key
     assert [m.value for m in at.markdown] == ["result new"]
+
+
+def test_a_model_that_trained_to_nan_gets_a_line_not_a_broken_page():
+    """The Duel page's model download: the file format refuses non-finite weights, and
+    the page says so where the button would be."""
+
+    def page():
+        import streamlit as st
+        import torch
+
+        from specdiff_app.duel_controls import model_download
+        from specdiff_core.config import DuelConfig, TrainConfig
+        from specdiff_core.graphs import barbell
+        from specdiff_core.training import Duel, make_example
+
+        ex = [make_example(barbell(4, 4, seed=0), seed=0)]
+        duel = Duel(DuelConfig(train=TrainConfig(steps=1)), ex)
+        with torch.no_grad():
+            next(duel.players["standard"].model.parameters()).fill_(float("nan"))
+        model_download(st, duel, "standard", "barbell", 0)
+        model_download(st, duel, "spectral", "barbell", 0)
+
+    at = AppTest.from_function(page, default_timeout=60).run()
+    assert not at.exception, at.exception
+    assert any(c.value.startswith("No standard model to download:") for c in at.caption)
+    assert len(at.get("download_button")) == 1  # the spectral model's, which is finite
