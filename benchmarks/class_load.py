@@ -53,25 +53,10 @@ class Client(LightSession):
         self.options: dict[str, list[str]] = {}
         self.values: dict[str, str] = {}  # widget id -> string value
 
-    async def send(self, *, trigger: str | None = None, fragment: str = "") -> None:
-        from streamlit.proto.BackMsg_pb2 import BackMsg
-
-        msg = BackMsg()
-        cs = msg.rerun_script
-        cs.query_string = self.query
-        if self.page_hash:
-            cs.page_script_hash = self.page_hash
-        else:
-            cs.page_name = self.page
-        if fragment:
-            cs.fragment_id, cs.is_auto_rerun = fragment, True
+    def add_widget_states(self, states) -> None:
         for wid, value in self.values.items():
-            w = cs.widget_states.widgets.add()
+            w = states.widgets.add()
             w.id, w.string_value = wid, value
-        if trigger is not None:
-            w = cs.widget_states.widgets.add()
-            w.id, w.trigger_value = trigger, True
-        await self.ws.send(msg.SerializeToString())
 
     def element(self, el) -> None:
         kind = el.WhichOneof("type")

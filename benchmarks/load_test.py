@@ -146,10 +146,15 @@ class LightSession:
             cs.page_name = self.page
         if fragment:
             cs.fragment_id, cs.is_auto_rerun = fragment, True
+        self.add_widget_states(cs.widget_states)
         if trigger is not None:
             w = cs.widget_states.widgets.add()
             w.id, w.trigger_value = trigger, True
         await self.ws.send(msg.SerializeToString())
+
+    def add_widget_states(self, states) -> None:
+        """The values of widgets this client has set, sent with every rerun as the browser
+        does; this client sets none (benchmarks/class_load.py's sets radios and text)."""
 
     async def click(self, key: str, timeout: float) -> None:
         await self.until(lambda: key in self.buttons, timeout, f"button {key}")
