@@ -59,7 +59,7 @@ for note in r["notices"]:
     st.caption(note)
 k = st.columns(4)
 k[0].metric("nodes, edges", f"{r['n']}, {r['m']}")
-k[1].metric("bridges", f"{r['bridges']} ({r['bridge_share']:.1%} of edges)")
+k[1].metric(f"bridges ({r['bridge_share']:.1%} of edges)", r["bridges"])
 k[2].metric("oracle keeps of the bridges", f"{r['kept']['oracle']['bridge_survival']:.0%}")
 k[3].metric("uniform keeps of the bridges", f"{r['kept']['uniform']['bridge_survival']:.0%}")
 st.dataframe(pd.DataFrame(atlas.kept_table(r)), key="atlas_kept", hide_index=True)

@@ -71,7 +71,7 @@ def test_duel_page_offers_slides_once_it_has_samples(managers):
 def test_bridge_atlas_shows_a_network_and_its_certificate(managers):
     at = open_app("pages/bridge-atlas.py")
     metrics = {m.label: m.value for m in at.metric}
-    assert metrics["nodes, edges"] == "14, 20" and metrics["bridges"].startswith("1 ")
+    assert metrics["nodes, edges"] == "14, 20" and metrics["bridges (5.0% of edges)"] == "1"
     assert metrics["oracle keeps of the bridges"] == "100%"
     at.selectbox(key="atlas_net").set_value("celegans_gap").run()
     assert not at.exception
