@@ -183,16 +183,24 @@ def job_pool() -> JobPool:
         thread_init=_one_torch_thread,
         processes=os.environ.get("SPECDIFF_POOL_PROCESSES", "1") != "0",
     ).start()  # spawn the worker processes now, not when the first student presses Train
-    # and have each build the default duel's training set: the first Train of a class
-    # otherwise waited ~3 s for it (app_speed --duel: the progress line's first gap).
-    for _ in range(pool.workers):
+    warm_up(pool)
+    return pool
+
+
+def warm_up(pool: JobPool) -> list:
+    """Have each worker build the default duel's training set: the first Train of a class
+    otherwise waited ~3 s for it (app_speed --duel: the progress line's first gap). The jobs
+    cost 0 work units, so the queue's estimate learns nothing from them (one of cost 1 once
+    taught it 8 s per step: "about 114 min left" on the first duel after a start)."""
+    return [
         pool.submit(
             lambda ctx: ctx.call(warm_remote, "barbell", 0),
             owner=SERVER,
             label="warm up: the default duel's training set",
-            cost=1,
+            cost=0,
         )
-    return pool
+        for _ in range(pool.workers)
+    ]
 
 
 def _one_torch_thread() -> None:

@@ -20,10 +20,21 @@ class RateEstimator:
         self._timed = False  # sec_per_unit still the first guess
 
     def learn(self, job: Any) -> None:
-        """Update from a finished job (under the pool's lock)."""
+        """Update from a finished job (under the pool's lock).
+
+        A job of cost 0 is not measured in work units (the server's warm-up: it builds a
+        training set and is timed by nothing): it teaches nothing. Learning its 8 s as the
+        seconds of one unit made the first duel after a server start promise two hours. A
+        job that reported progress is timed from its first report, as :meth:`remaining`
+        times it, so its one-off start is not counted as the pace either.
+        """
         if job.started is None or job.finished is None or job.cost < 1:
             return
-        measured = (job.finished - job.started) / job.cost
+        first = getattr(job, "first_report", None)
+        if first is not None and job.cost > first[1] and job.finished > first[0]:
+            measured = (job.finished - first[0]) / (job.cost - first[1])
+        else:
+            measured = (job.finished - job.started) / job.cost
         if measured <= 0:
             return
         self.sec_per_unit = (

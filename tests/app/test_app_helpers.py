@@ -142,3 +142,18 @@ def test_a_model_that_trained_to_nan_gets_a_line_not_a_broken_page():
     assert not at.exception, at.exception
     assert any(c.value.startswith("No standard model to download:") for c in at.caption)
     assert len(at.get("download_button")) == 1  # the spectral model's, which is finite
+
+
+def test_the_servers_warm_up_teaches_the_estimate_nothing():
+    """The warm-up builds a training set, not work units: at cost 1 it once taught the
+    estimate 8 s per step, and the first duel after a start promised two hours."""
+    from specdiff_app.classroom import SEC_PER_STEP, warm_up
+    from specdiff_core.server import JobPool
+
+    p = JobPool(workers=1, reap_every=0, sec_per_unit=SEC_PER_STEP)
+    try:
+        for ticket in warm_up(p):
+            assert ticket.wait(120).status == "done"
+        assert p.sec_per_unit == SEC_PER_STEP
+    finally:
+        p.shutdown()

@@ -248,6 +248,17 @@ def test_the_estimate_learns_from_finished_jobs():
         p.shutdown()
 
 
+def test_a_finished_job_is_timed_from_its_first_report():
+    """What comes before the first report (a cold worker importing torch) is not the pace."""
+    from types import SimpleNamespace
+
+    from specdiff_core.server.eta import RateEstimator
+
+    rate = RateEstimator(0.04)
+    rate.learn(SimpleNamespace(cost=100.0, started=0.0, finished=14.0, first_report=(10.0, 0.0)))
+    assert rate.sec_per_unit == pytest.approx(0.04)  # 4 s for 100 units, not 14 s
+
+
 # ------------------------------------------------------------------------- duel jobs
 
 
