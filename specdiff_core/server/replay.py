@@ -95,7 +95,8 @@ class Replay:
             mirror = self.shared.duel
             while self._next < len(self._due) and self._due[self._next][3] <= elapsed:
                 step, rows, sec, _ = self._due[self._next]
-                mirror.history.extend(self._rec.history[self._rows : rows])
+                # copies: the record is shared, read-only, by every replay of it
+                mirror.history.extend(dict(r) for r in self._rec.history[self._rows : rows])
                 mirror.seconds, mirror.step_count = sec, step
                 self._rows, self._next = rows, self._next + 1
 
