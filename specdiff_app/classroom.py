@@ -17,6 +17,9 @@ Server settings (environment variables, read once when the first job is submitte
                           process per pool slot (default 1; see specdiff_core/server/)
     SPECDIFF_POOL_LOG     1: print one line per finished job to the server log
     SPECDIFF_WORKER_NICE  CPU priority the worker processes give up to the server (default 5)
+    SPECDIFF_RUN_STORE    the run store's folder: preset duels replayed, not trained
+                          (default ~/.cache/specdiff/runs; fill it with `warm`)
+    SPECDIFF_WARM_IDLE    0: the server does not warm the run store in idle time (default 1)
 """
 
 from __future__ import annotations
@@ -28,6 +31,8 @@ from streamlit.runtime import Runtime
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from specdiff_core.server import JobPool, default_workers, warm_remote
+from specdiff_core.server.run_store import RunStore
+from specdiff_core.server.warmer import IdleWarmer, grid_keys
 
 FLAGS = {
     "present": "presenter mode: large type, high contrast, no sidebar, the duel at full width",
@@ -184,6 +189,8 @@ def job_pool() -> JobPool:
         processes=os.environ.get("SPECDIFF_POOL_PROCESSES", "1") != "0",
     ).start()  # spawn the worker processes now, not when the first student presses Train
     warm_up(pool)
+    if os.environ.get("SPECDIFF_WARM_IDLE", "1") != "0":  # the default grid, when idle
+        IdleWarmer(pool, run_store(), grid_keys(), owner=SERVER).start()
     return pool
 
 
@@ -201,6 +208,12 @@ def warm_up(pool: JobPool) -> list:
         )
         for _ in range(pool.workers)
     ]
+
+
+@st.cache_resource(show_spinner=False)
+def run_store() -> RunStore:
+    """The server's run store (``$SPECDIFF_RUN_STORE``), shared by every session."""
+    return RunStore(log=lambda line: print(f"[runs] {line}", flush=True))
 
 
 def _one_torch_thread() -> None:

@@ -32,7 +32,7 @@ from specdiff_core.server.session import (  # noqa: F401 - the pages' names for 
 from specdiff_core.training import Duel  # noqa: F401 - for type hints in the pages
 
 from . import class_log
-from .classroom import job_pool, presenting, queue_text, session_id, style_figure
+from .classroom import job_pool, presenting, queue_text, run_store, session_id, style_figure
 from .job_slot import POLL_SECONDS
 
 FAMILIES = ["barbell", "asymmetric_chain"]
@@ -93,7 +93,7 @@ def duel_state(key: tuple) -> dict[str, Any]:
     if fresh and not state["error"] and tag.startswith(run_tag(key, 0)[:9]):
         until = tag[9:]
         if until.isdigit():
-            session.train(state, int(until), pool=job_pool(), owner=session_id())
+            session.train(state, int(until), pool=job_pool(), owner=session_id(), runs=run_store())
     return state
 
 
@@ -112,7 +112,7 @@ def reset(key: tuple) -> None:
 def train(state: dict[str, Any], until: int) -> None:
     """Ask the server's pool to train this duel up to step ``until`` for this session (and
     say so in the address, so that a reload finds it: :func:`duel_state`)."""
-    session.train(state, until, pool=job_pool(), owner=session_id())
+    session.train(state, until, pool=job_pool(), owner=session_id(), runs=run_store())
     if state["train_ticket"] is not None:
         st.query_params[RUN_PARAM] = run_tag(
             state["key"], min(until, state["duel"].config.train.steps)

@@ -21,6 +21,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from pathlib import Path
@@ -115,8 +116,13 @@ class AppServer:
             *extra_args,
         ]  # fmt: skip
         self._log = open(self.log_path, "w")  # noqa: SIM115 - closed in stop()
+        # Tests and load benchmarks measure live training: an empty run store of their own
+        # (never the user's) and no idle-time warming, unless the caller set them.
+        env = dict(os.environ)
+        env.setdefault("SPECDIFF_RUN_STORE", tempfile.mkdtemp(prefix="specdiff-runs-"))
+        env.setdefault("SPECDIFF_WARM_IDLE", "0")
         self.proc = subprocess.Popen(
-            cmd, cwd=ROOT, stdout=self._log, stderr=subprocess.STDOUT, env=dict(os.environ)
+            cmd, cwd=ROOT, stdout=self._log, stderr=subprocess.STDOUT, env=env
         )
 
     def wait_ready(self, timeout: float = 90.0) -> AppServer:

@@ -46,6 +46,23 @@ def class_store_in_a_temp_folder(tmp_path_factory):
         os.environ["SPECDIFF_CLASS_DB"] = before
 
 
+@pytest.fixture(scope="session", autouse=True)
+def run_store_in_a_temp_folder(tmp_path_factory):
+    """The app replays stored duels (specdiff_core/server/run_store.py): in the tests, from
+    an empty temporary folder, and the pool warms nothing in idle time (a test's duel
+    trains live unless the test stores its run itself)."""
+    names = ("SPECDIFF_RUN_STORE", "SPECDIFF_WARM_IDLE")
+    before = {n: os.environ.get(n) for n in names}
+    os.environ["SPECDIFF_RUN_STORE"] = str(tmp_path_factory.mktemp("runs"))
+    os.environ["SPECDIFF_WARM_IDLE"] = "0"
+    yield
+    for n, v in before.items():
+        if v is None:
+            os.environ.pop(n, None)
+        else:
+            os.environ[n] = v
+
+
 # The fuzzers' long run (tests/fuzz/README.md): `--hypothesis-profile long`. Registered
 # here, in a conftest pytest always loads first, so that the option finds it.
 from hypothesis import HealthCheck, settings  # noqa: E402

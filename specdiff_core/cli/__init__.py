@@ -18,12 +18,12 @@ from collections.abc import Sequence
 
 from ..errors import SpecDiffError
 from ..signals import EXIT_INTERRUPTED, EXIT_TERMINATED, Terminated, sigterm_raises
-from . import bench, export, reproduce, resistance, sparsify, train
+from . import bench, export, reproduce, resistance, sparsify, train, warm
 from .common import EXIT_USAGE, CLIError, check_caps
 
 __all__ = ["COMMANDS", "EXIT_USAGE", "CLIError", "build_parser", "main"]
 
-COMMANDS = (resistance, sparsify, bench, train, reproduce, export)  # in the order of --help
+COMMANDS = (resistance, sparsify, bench, train, reproduce, export, warm)  # in the order of --help
 
 
 def build_parser() -> argparse.ArgumentParser:

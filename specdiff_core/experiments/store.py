@@ -34,6 +34,7 @@ __all__ = [
     "store_result",
     "result_key",
     "ident",
+    "identity_digest",
     "config_identity",
     "NEUTRAL_SETTINGS",
     "graphs_digest",
@@ -104,12 +105,14 @@ def ident(
     return out
 
 
-def _digest(identity: dict[str, Any]) -> str:
+def identity_digest(identity: dict[str, Any]) -> str:
+    """A short sha256 of an identity's canonical JSON: the name under which it is stored
+    (results, units, and the duel runs of ``server.run_store``)."""
     return hashlib.sha256(json.dumps(identity, sort_keys=True).encode()).hexdigest()[:16]
 
 
 def result_key(name: str, cfg: ExperimentConfig, seeds: Sequence[int]) -> str:
-    return f"{name}-{_digest(ident(name, cfg, seeds=seeds))}"
+    return f"{name}-{identity_digest(ident(name, cfg, seeds=seeds))}"
 
 
 def _matches(res: dict[str, Any], name: str, cfg: ExperimentConfig, seeds: Sequence[int]) -> bool:
@@ -182,7 +185,7 @@ class UnitStore:
         graphs: Sequence[nx.Graph] | None = None,
     ) -> None:
         self.ident = ident(name, cfg, graphs=graphs or ())
-        self.dir = Path(root) / ".units" / f"{name}-{_digest(self.ident)}"
+        self.dir = Path(root) / ".units" / f"{name}-{identity_digest(self.ident)}"
 
     def _path(self, uid: str) -> Path:
         return self.dir / (re.sub(r"[^A-Za-z0-9=.,_-]", "_", uid) + ".json")

@@ -25,7 +25,10 @@ Modules, lowest first: ``workers`` (processes and their message protocol), ``job
 context, view), ``job_queue`` (the waiting jobs and which job answers a key), ``eta`` (the
 queue's estimate), ``reaper`` (who is gone), ``tickets`` (a watcher's :class:`Ticket`),
 ``pool`` (:class:`JobPool`), ``duel_jobs`` (training and sampling a duel in a worker),
-``session`` (a student's duel, driven by the pages). Beside them, the class store: what a
+``session`` (a student's duel, driven by the pages); the run store of finished duels
+(``run_record``: history and checkpoints; ``run_store``: the files, content-addressed;
+``replay``: a stored run played back at the live pace; ``warmer``: ``warm`` and idle-time
+warming). Beside them, the class store: what a
 class answered, predicted and found, for the teacher view (``class_db``: the setting, the
 connection and the schema; ``class_store``: :class:`ClassStore`, one writer thread;
 ``class_summary``: the tallies, the estimate over seeds and their sentences).

@@ -26,6 +26,8 @@ from ..training import Duel, EdgeExample
 from .duel_jobs import DuelRun, sample_duel_job, train_duel_job
 from .jobs import JobView, PoolFull
 from .pool import JobPool
+from .replay import Replay
+from .run_store import RunStore
 
 __all__ = [
     "MAX_DUELS",
@@ -125,14 +127,24 @@ def in_flight(state: dict[str, Any]) -> bool:
     return state["train_ticket"] is not None or state["sample_ticket"] is not None
 
 
-def train(state: dict[str, Any], until: int, *, pool: JobPool, owner: str) -> None:
+def train(
+    state: dict[str, Any], until: int, *, pool: JobPool, owner: str, runs: RunStore | None = None
+) -> None:
     """Ask ``pool`` to train this duel up to step ``until`` for ``owner`` (no-op if already
-    asked)."""
+    asked). A duel trained to its end whose run ``runs`` holds is replayed instead
+    (:class:`~.replay.Replay`: the same history at the same pace, the same models)."""
     duel: Duel = state["duel"]
     until = min(int(until), duel.config.train.steps)
     if state["train_ticket"] is not None or duel.step_count >= until:
         return
     family, steps, lam, seed, regime, eps = state["key"]
+    rec = runs.load(state["key"]) if runs is not None and until == steps else None
+    if rec is not None:
+        state["train_ticket"] = Replay(
+            rec, duel, key=state["key"], pool=pool, owner=owner, chunk=TRAIN_CHUNK
+        )
+        state["error"], state["shared"] = None, 0
+        return
     try:
         state["train_ticket"] = pool.submit(
             train_duel_job(

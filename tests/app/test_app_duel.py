@@ -257,3 +257,37 @@ def test_a_reload_finds_the_trained_duel_and_its_samples():
     assert job_pool().stats()["computed"] == computed  # the same jobs, handed back
     again.button(key="duel_reset").click().run()
     assert "duel_run" not in again.query_params  # a reset forgets it
+
+
+def test_a_stored_duel_replays_on_the_page_and_hands_over_its_models():
+    import torch
+
+    from specdiff_core.server import session
+    from specdiff_core.server.replay import Replay
+    from specdiff_core.server.run_record import record_duel
+    from specdiff_core.server.run_store import RunStore, run_identity
+
+    key = session.duel_key("barbell", 100, experiments.DEMO.lam, 0)
+    runs = RunStore()  # the app's: $SPECDIFF_RUN_STORE, a temporary folder in the tests
+    duel = session.duel_state({}, key, lambda f, s, r, e: experiments.demo_examples(s))["duel"]
+    runs.save(record_duel(duel, run_identity(key), chunk=session.TRAIN_CHUNK))
+    try:
+        at = open_page("pages/duel.py", duel_steps="100")
+        at.button(key="duel_play").click().run()
+        state = at.session_state["duels"][key]
+        assert isinstance(state["train_ticket"], Replay)  # no training job: a replay
+        run_until(
+            at,
+            lambda at: (
+                "step 100 / 100 ·" in progress_text(at) and "s of training" in progress_text(at)
+            ),
+        )
+        mine = at.session_state["duels"][key]["duel"]
+        assert mine.history == duel.history
+        for m in duel.players:
+            for a, b in zip(
+                duel.players[m].model.parameters(), mine.players[m].model.parameters(), strict=True
+            ):
+                assert torch.equal(a, b)
+    finally:
+        runs.path(key).unlink()
