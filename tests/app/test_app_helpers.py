@@ -142,3 +142,13 @@ def test_a_model_that_trained_to_nan_gets_a_line_not_a_broken_page():
     assert not at.exception, at.exception
     assert any(c.value.startswith("No standard model to download:") for c in at.caption)
     assert len(at.get("download_button")) == 1  # the spectral model's, which is finite
+
+
+def test_the_pools_backend_comes_from_the_environment():
+    from specdiff_app.classroom import pool_backend
+
+    assert pool_backend({}) == {"backend": "process", "ray_address": None}  # the default
+    assert pool_backend({"SPECDIFF_POOL_PROCESSES": "0"})["backend"] == "thread"
+    ray = {"SPECDIFF_RAY_ADDRESS": " ray://head:10001 ", "SPECDIFF_POOL_PROCESSES": "0"}
+    assert pool_backend(ray) == {"backend": "ray", "ray_address": "ray://head:10001"}
+    assert pool_backend({"SPECDIFF_RAY_ADDRESS": "  "})["backend"] == "process"  # blank: unset
