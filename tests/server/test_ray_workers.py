@@ -154,3 +154,21 @@ def test_bad_backend_settings_are_one_line_errors(monkeypatch):
     monkeypatch.setitem(sys.modules, "ray", None)  # import ray -> ImportError
     with pytest.raises(ConfigError, match="pip install ray"):
         JobPool(backend="ray")
+
+
+def _sleep(seconds: float, *, chan) -> str:
+    """Run on Ray: a job that ignores cancellation."""
+    time.sleep(seconds)
+    return "slept"
+
+
+def test_shutdown_with_a_running_job_kills_its_actor_and_leaves_rays_own_running(local_ray):
+    pool = JobPool(workers=1, reap_every=0, backend="ray")
+    t = pool.submit(lambda ctx: ctx.call(_sleep, 60), owner="a")
+    wait_until(lambda: t.poll().status == "running" and pool._workers[0].alive())
+    time.sleep(1.0)  # the call is in the actor now
+    start = time.monotonic()
+    pool.shutdown(wait=True, grace=0.5)
+    assert time.monotonic() - start < 30  # not the job's 60 s
+    assert t.poll().status in ("cancelled", "failed") and not pool._workers[0].alive()
+    assert ray.is_initialized()  # the pool joined this Ray, so it leaves it to its owner
