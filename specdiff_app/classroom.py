@@ -173,6 +173,17 @@ def _env_number(name: str, default: float) -> float:
         return default
 
 
+def pool_backend(environ) -> dict[str, str | None]:
+    """Where the pool's jobs run, from the environment: on the Ray cluster at
+    ``SPECDIFF_RAY_ADDRESS`` when it is set (``local``: a Ray started on this machine),
+    else in worker processes here (threads in the server with ``SPECDIFF_POOL_PROCESSES=0``)."""
+    address = environ.get("SPECDIFF_RAY_ADDRESS", "").strip()
+    if address:
+        return {"backend": "ray", "ray_address": address}
+    processes = environ.get("SPECDIFF_POOL_PROCESSES", "1").strip() != "0"
+    return {"backend": "process" if processes else "thread", "ray_address": None}
+
+
 @st.cache_resource(show_spinner=False)
 def job_pool() -> JobPool:
     """The server's one pool, shared by every session (created on first use)."""
@@ -186,7 +197,7 @@ def job_pool() -> JobPool:
         sec_per_unit=SEC_PER_STEP,
         log=(lambda line: log(f"[pool] {line}", flush=True)) if log else None,
         thread_init=_one_torch_thread,
-        processes=os.environ.get("SPECDIFF_POOL_PROCESSES", "1") != "0",
+        **pool_backend(os.environ),
     ).start()  # spawn the worker processes now, not when the first student presses Train
     warm_up(pool)
     if os.environ.get("SPECDIFF_WARM_IDLE", "1") != "0":  # the default grid, when idle

@@ -43,9 +43,9 @@ from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 
+from ..cluster import THREAD_VARS, import_ray, join_ray
 from ..errors import ConfigError
 from ..jsonio import normalise
-from ..paths import PACKAGE_DIR
 from ..signals import children_ignore_sigint, deferred_signals
 from .store import UnitStore
 
@@ -55,8 +55,6 @@ if TYPE_CHECKING:
 __all__ = ["BACKENDS", "RunInfo", "run_units", "unit_id"]
 
 BACKENDS = ("serial", "local", "ray")
-_THREAD_VARS = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
-_PACKAGE_DIR = PACKAGE_DIR
 
 
 @dataclass
@@ -104,8 +102,8 @@ def _work(
 @contextmanager
 def _single_thread_env() -> Iterator[None]:
     """Child processes started inside inherit one-thread BLAS/OpenMP settings."""
-    old = {k: os.environ.get(k) for k in _THREAD_VARS}
-    os.environ.update(dict.fromkeys(_THREAD_VARS, "1"))
+    old = {k: os.environ.get(k) for k in THREAD_VARS}
+    os.environ.update(dict.fromkeys(THREAD_VARS, "1"))
     try:
         yield
     finally:
@@ -175,28 +173,8 @@ def _stop_pool(pool: ProcessPoolExecutor) -> None:
 
 
 def _run_ray(batch: _Batch, workers: int, address: str | None) -> None:
-    try:
-        import ray
-    except ImportError as exc:
-        raise ConfigError(
-            "--backend ray needs the ray package: pip install ray==2.60.0 (or use --backend local)"
-        ) from exc
-    started = False
-    if not ray.is_initialized():
-        common = {"include_dashboard": False, "log_to_driver": False, "logging_level": "ERROR"}
-        if address:
-            # ship this package to the cluster's workers (its dependencies must be there)
-            ray.init(address=address, runtime_env={"py_modules": [str(_PACKAGE_DIR)]}, **common)
-        else:
-            path = os.pathsep.join(
-                p for p in (str(_PACKAGE_DIR.parent), os.environ.get("PYTHONPATH")) if p
-            )
-            ray.init(
-                num_cpus=workers,
-                runtime_env={"env_vars": {**dict.fromkeys(_THREAD_VARS, "1"), "PYTHONPATH": path}},
-                **common,
-            )
-        started = True
+    ray = import_ray("--backend ray")  # a ConfigError naming the package when it is missing
+    started = join_ray(address, workers, what="--backend ray")
     try:
         task = ray.remote(num_cpus=1, max_retries=0)(_work)
         cfg_ref, graphs_ref = ray.put(batch.cfg), ray.put(batch.graphs)

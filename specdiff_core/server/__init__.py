@@ -21,7 +21,8 @@ request waits its turn, with its place in the queue and an estimate.
 * An exception inside a job marks that job failed; its watchers see the message and the
   worker goes on with the next job. Nothing a job raises reaches another job.
 
-Modules, lowest first: ``workers`` (processes and their message protocol), ``jobs`` (job,
+Modules, lowest first: ``workers`` (processes and their message protocol), ``ray_workers``
+(the same interface on a Ray cluster: ``JobPool(backend="ray", ray_address=...)``), ``jobs`` (job,
 context, view), ``job_queue`` (the waiting jobs and which job answers a key), ``eta`` (the
 queue's estimate), ``reaper`` (who is gone), ``tickets`` (a watcher's :class:`Ticket`),
 ``pool`` (:class:`JobPool`), ``duel_jobs`` (training and sampling a duel in a worker),
@@ -57,7 +58,8 @@ from .duel_jobs import (
     warm_remote,
 )
 from .jobs import FINISHED, STATUSES, Cancelled, JobContext, JobView, PoolFull
-from .pool import JobPool, default_workers
+from .pool import BACKENDS, JobPool, default_workers
+from .ray_workers import RayWorker
 from .tickets import Ticket
 from .workers import WORKER_NICE, ProcessWorker, RemoteError, Watched, WorkerDied
 
@@ -66,6 +68,8 @@ __all__ = [
     "RemoteError",
     "WorkerDied",
     "ProcessWorker",
+    "RayWorker",
+    "BACKENDS",
     "WORKER_NICE",
     "PoolFull",
     "JobView",

@@ -13,14 +13,18 @@ import traceback
 from collections.abc import Callable, Hashable
 from typing import Any
 
+from ..errors import ConfigError
 from .eta import RateEstimator
 from .job_queue import JobQueue
 from .jobs import FINISHED, JobContext, JobView, PoolFull, _Job
+from .ray_workers import RayCluster
 from .reaper import Reaper
 from .tickets import Ticket
 from .workers import ProcessWorker, RemoteError
 
-__all__ = ["JobPool", "Ticket", "default_workers"]
+__all__ = ["BACKENDS", "JobPool", "Ticket", "default_workers"]
+
+BACKENDS = ("thread", "process", "ray")  # where a job's ctx.call runs (JobPool's backend)
 
 
 def default_workers() -> int:
@@ -67,6 +71,13 @@ class JobPool:
         here: torch's intra-op thread count is per OS thread under OpenMP, so a
         ``torch.set_num_threads(1)`` made elsewhere does not reach the workers (two
         OpenMP threads per job on a busy 2-core machine made training ~10x slower).
+    backend : {"thread", "process", "ray"}, optional
+        Where :meth:`JobContext.call` runs: the worker thread, its process, or its Ray
+        actor (:mod:`.ray_workers`; default ``"process"`` if ``processes``). The pool joins
+        Ray when made: a wrong address is a :class:`ConfigError` here, not a failed job.
+    ray_address : str, optional
+        The Ray cluster (:mod:`specdiff_core.cluster`; none: a Ray of ``workers`` CPUs
+        started here and stopped at :meth:`shutdown`). Only with ``backend="ray"``.
     """
 
     def __init__(
@@ -83,10 +94,17 @@ class JobPool:
         log: Callable[[str], None] | None = None,
         thread_init: Callable[[], None] | None = None,
         processes: bool = False,
+        backend: str | None = None,
+        ray_address: str | None = None,
     ) -> None:
         self.thread_init = thread_init
-        self.processes = bool(processes)
-        self._workers: list[ProcessWorker] = []
+        self.backend = backend or ("process" if processes else "thread")
+        if self.backend not in BACKENDS:
+            raise ConfigError(f"job pool backend {backend!r}: choose one of {', '.join(BACKENDS)}")
+        if ray_address and self.backend != "ray":
+            raise ConfigError(f"a Ray address is for the ray backend, not {self.backend!r}")
+        self.processes = self.backend != "thread"
+        self._workers: list[Any] = []  # ProcessWorker or RayWorker: one per thread
         self.workers = int(workers) if workers else default_workers()
         assert self.workers >= 1, f"workers must be >= 1, got {workers}"
         assert max_queue >= 1, f"max_queue must be >= 1, got {max_queue}"
@@ -105,6 +123,8 @@ class JobPool:
         self.counts = dict.fromkeys(("requests", "computed", *FINISHED), 0)
         self._reap_every = float(reap_every)
         self._reaper: threading.Thread | None = None
+        # last: the settings are checked before Ray is joined (or started)
+        self._cluster = RayCluster(ray_address, self.workers) if self.backend == "ray" else None
 
     @property
     def sec_per_unit(self) -> float:
@@ -188,7 +208,7 @@ class JobPool:
                 traceback.print_exc()
         worker = None
         if self.processes:
-            worker = ProcessWorker()
+            worker = ProcessWorker() if self._cluster is None else self._cluster.worker()
             with self._lock:
                 self._workers.append(worker)
             try:
@@ -376,3 +396,8 @@ class JobPool:
         if wait:
             for t in self._threads:
                 t.join(timeout=30)
+        if self._cluster is not None:
+            try:
+                self._cluster.shutdown()  # only a Ray the pool started itself
+            except Exception:  # noqa: BLE001 - shutting down: report, never raise
+                traceback.print_exc()

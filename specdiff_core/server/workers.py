@@ -102,10 +102,11 @@ def _worker_entry(fd: int) -> None:  # pragma: no cover - runs in the worker pro
 WORKER_NICE = 5  # how much worker processes yield the CPU to the server (os.nice)
 
 
-def _child_main(conn) -> None:  # pragma: no cover - runs in the worker process
-    """A worker process: run calls one at a time until told to stop or the pipe closes.
+def settle_worker() -> None:  # pragma: no cover - runs in the worker process
+    """Settle a worker process (a subprocess of the server, or a Ray actor): one torch
+    thread, and a lower CPU priority than the server's (``WORKER_NICE``).
 
-    It runs at a lower CPU priority than the server (``WORKER_NICE``): on a machine with
+    Why the priority: on a machine with
     as many busy workers as cores, pages waited for the CPU behind training (a key press
     on the duel page took up to 1.9 s to show while the duel trained on 2 cores, and the
     live progress line stalled for up to 3.5 s). Training loses nothing when a core is
@@ -123,6 +124,11 @@ def _child_main(conn) -> None:  # pragma: no cover - runs in the worker process
         torch.set_num_threads(1)  # one small model per process: one thread is fastest
     except ImportError:
         pass
+
+
+def _child_main(conn) -> None:  # pragma: no cover - runs in the worker process
+    """A worker process: run calls one at a time until told to stop or the pipe closes."""
+    settle_worker()
     while True:
         try:
             msg = _recv(conn)

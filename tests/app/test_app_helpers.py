@@ -157,3 +157,13 @@ def test_the_servers_warm_up_teaches_the_estimate_nothing():
         assert p.sec_per_unit == SEC_PER_STEP
     finally:
         p.shutdown()
+
+
+def test_the_pools_backend_comes_from_the_environment():
+    from specdiff_app.classroom import pool_backend
+
+    assert pool_backend({}) == {"backend": "process", "ray_address": None}  # the default
+    assert pool_backend({"SPECDIFF_POOL_PROCESSES": "0"})["backend"] == "thread"
+    ray = {"SPECDIFF_RAY_ADDRESS": " ray://head:10001 ", "SPECDIFF_POOL_PROCESSES": "0"}
+    assert pool_backend(ray) == {"backend": "ray", "ray_address": "ray://head:10001"}
+    assert pool_backend({"SPECDIFF_RAY_ADDRESS": "  "})["backend"] == "process"  # blank: unset
