@@ -26,11 +26,12 @@ from pathlib import Path
 import streamlit as st
 from streamlit.runtime.scriptrunner_utils.exceptions import StopException
 
-from specdiff_app import classroom
+from specdiff_app import classroom, polling
 from specdiff_app.boot import app_ran
 from specdiff_app.url import whole_number_in_link
 from specdiff_core.graphs import GraphSpec
 
+polling.install()  # once per process: a fragment's poll never drops a run's end (polling.py)
 app_ran()  # pages' through_app() reads it: this session's pages run under the navigation
 classroom.read_flags()
 st.set_page_config(

@@ -13,6 +13,7 @@ import streamlit as st
 from specdiff_app import class_log
 from specdiff_app import teacher_view as tv
 from specdiff_app.boot import through_app
+from specdiff_app.polling import rearm
 from specdiff_core.errors import SpecDiffError
 
 through_app()  # first: a deep link on a fresh server runs this page alone
@@ -43,6 +44,7 @@ st.caption(
 
 @st.fragment(run_every=tv.REFRESH_SECONDS)
 def live() -> None:
+    rearm(tv.REFRESH_SECONDS)  # a refresh re-arms its own timer (specdiff_app/polling.py)
     try:
         tv.draw(store)
     except SpecDiffError as exc:

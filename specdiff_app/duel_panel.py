@@ -34,6 +34,7 @@ from specdiff_core.training import Duel  # noqa: F401 - for type hints in the pa
 from . import class_log
 from .classroom import job_pool, presenting, queue_text, run_store, session_id, style_figure
 from .job_slot import POLL_SECONDS
+from .polling import rearm
 
 FAMILIES = ["barbell", "asymmetric_chain"]
 STEP_OPTIONS = [100, 200, 400, 600, 800, 1200]
@@ -200,9 +201,11 @@ def live_panel(
     """
     busy = in_flight(state)
     drawn = (ss.get("_run_token"), signature(state))  # this full run, and what it showed
+    every = POLL_SECONDS if busy else IDLE_POLL_SECONDS
 
-    @st.fragment(run_every=POLL_SECONDS if busy else IDLE_POLL_SECONDS)
+    @st.fragment(run_every=every)
     def live() -> None:
+        rearm(every)  # a poll re-arms its own timer (polling.py: the classroom stall)
         collect(state)
         if _polled() and (ss.get("_run_done") is not drawn[0] or signature(state) != drawn[1]):
             # A job finished since the page was drawn, or the full run that drew it was cut

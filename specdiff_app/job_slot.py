@@ -17,6 +17,8 @@ import streamlit as st
 
 from specdiff_core.server import JobView, PoolFull, Ticket
 
+from .polling import rearm
+
 POLL_SECONDS = 0.5  # how often a watching page asks the pool for news
 
 
@@ -75,6 +77,7 @@ class JobSlot:
 
         @st.fragment(run_every=every)
         def poll() -> None:
+            rearm(every)  # a poll re-arms its own timer (polling.py: the classroom stall)
             with st.container():  # one slot, whatever it shows (see duel_panel.live_panel)
                 view = ticket.poll()
                 if view.status == "done":

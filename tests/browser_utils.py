@@ -99,15 +99,23 @@ def free_port() -> int:
 
 
 class AppServer:
-    """``python -m streamlit run app.py`` on 127.0.0.1:<free port>; stop() ends only it."""
+    """``python -m streamlit run app.py`` (or ``script``, with ``env`` added to this process's
+    environment) on 127.0.0.1:<free port>; stop() ends only it."""
 
-    def __init__(self, *, port: int | None = None, extra_args: tuple[str, ...] = ()) -> None:
+    def __init__(
+        self,
+        *,
+        port: int | None = None,
+        extra_args: tuple[str, ...] = (),
+        script: str = "app.py",
+        env: dict[str, str] | None = None,
+    ) -> None:
         self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
         self.log_path = ARTIFACTS / f"server-{self.port}.log"
         cmd = [
-            sys.executable, "-m", "streamlit", "run", "app.py",
+            sys.executable, "-m", "streamlit", "run", script,
             "--server.port", str(self.port),
             "--server.address", "127.0.0.1",
             "--server.headless", "true",
@@ -118,11 +126,11 @@ class AppServer:
         self._log = open(self.log_path, "w")  # noqa: SIM115 - closed in stop()
         # Tests and load benchmarks measure live training: an empty run store of their own
         # (never the user's) and no idle-time warming, unless the caller set them.
-        env = dict(os.environ)
-        env.setdefault("SPECDIFF_RUN_STORE", tempfile.mkdtemp(prefix="specdiff-runs-"))
-        env.setdefault("SPECDIFF_WARM_IDLE", "0")
+        environ = {**os.environ, **(env or {})}
+        environ.setdefault("SPECDIFF_RUN_STORE", tempfile.mkdtemp(prefix="specdiff-runs-"))
+        environ.setdefault("SPECDIFF_WARM_IDLE", "0")
         self.proc = subprocess.Popen(
-            cmd, cwd=ROOT, stdout=self._log, stderr=subprocess.STDOUT, env=env
+            cmd, cwd=ROOT, stdout=self._log, stderr=subprocess.STDOUT, env=environ
         )
 
     def wait_ready(self, timeout: float = 90.0) -> AppServer:

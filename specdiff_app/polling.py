@@ -1,0 +1,115 @@
+"""Polling that cannot stall: the classroom stall's cause, its fix, and a re-arming poll.
+
+The cause (Streamlit 1.67, ``runtime/app_session.py``). A session's script runs in a
+ScriptRunner thread; everything the run sends (its ``new_session``, its elements, the
+``auto_rerun`` that arms a fragment's ``run_every`` timer in the browser, its
+``script_finished``) goes to the server's event loop as events, which the loop handles in
+order. When the run ends the runner stops; the next request starts a new runner. A
+fragment's poll that the loop handles after the runner stopped but *before* the loop has
+handled that runner's last events starts the new runner at once, and the old runner's
+events still waiting are then dropped (``sender is not self._scriptrunner``): the end of
+the full run never reaches the browser. Under load the loop lags its script threads, so
+this happens: the browser keeps what came through and misses the rest (the lesson's
+question and buttons below "Training finished"), or, when the loss starts after the run's
+``new_session`` (on which the browser clears every fragment timer) and before the
+fragment's ``auto_rerun``, it stops polling for good while the server goes idle.
+``tests/app/test_stall.py`` reproduces both with a lagging event loop.
+
+The fix, two parts:
+
+* :func:`install` (from app.py, once per process): a fragment's rerun that finds the
+  session's runner stopped but not yet shut down waits on the event loop (in steps of
+  :data:`RETRY_SECONDS`, at most :data:`HANDOFF_WAIT_SECONDS`) until the loop has handled
+  that runner's events, which end with its shutdown; then it starts the new runner as
+  before. Nothing is dropped, and the order of what the browser receives is the order
+  the runs sent it. Installed only on the Streamlit this was read from (1.67.0), since it
+  wraps a private method; on another version it says so in the log and does nothing.
+* :func:`rearm`, called at every poll of a polling fragment: sends its ``auto_rerun``
+  again. The browser ignores it while that timer runs; if the timer was cleared and
+  never re-armed, the poll that finds the page re-arms it (a watchdog inside the page).
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+
+import streamlit
+from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+from streamlit.runtime.scriptrunner import get_script_run_ctx
+from streamlit.runtime.scriptrunner_utils.script_run_context import ThreadState
+
+LOG = logging.getLogger("specdiff.polling")
+STREAMLIT_VERSIONS = ("1.67.0",)  # the versions whose AppSession this was read from
+RETRY_SECONDS = 0.01  # how often a held fragment rerun looks again
+HANDOFF_WAIT_SECONDS = 2.0  # then it goes ahead as Streamlit would (and the log says so)
+_PATCHED = "_specdiff_handoff"  # set on AppSession once wrapped
+
+
+def rearm(every: float) -> None:
+    """In a fragment's own rerun (a poll): ask the browser again to rerun this fragment
+    every ``every`` s.
+
+    A no-op elsewhere (a full run's call of the fragment sends this already). In the
+    browser, a timer already running with this interval is left alone, so this costs one
+    small message per poll.
+    """
+    ctx = get_script_run_ctx()
+    fragment_id = ThreadState.get().fragment_id
+    if ctx is None or not fragment_id or not ctx.fragment_ids_this_run:
+        return
+    msg = ForwardMsg()
+    msg.auto_rerun.interval = float(every)
+    msg.auto_rerun.fragment_id = fragment_id
+    ctx.enqueue(msg)
+
+
+def install() -> bool:
+    """Wrap ``AppSession.request_rerun`` (once): see the module's docstring. True when
+    the wrap is in place."""
+    from streamlit.runtime.app_session import AppSession
+
+    if getattr(AppSession, _PATCHED, False):
+        return True
+    if streamlit.__version__ not in STREAMLIT_VERSIONS:
+        LOG.warning(
+            "streamlit %s: the fragment-rerun handoff fix was written for %s and is not "
+            "installed; check specdiff_app/polling.py against this version",
+            streamlit.__version__,
+            ", ".join(STREAMLIT_VERSIONS),
+        )
+        return False
+    original = AppSession.request_rerun
+
+    def request_rerun(self, client_state, _since: float | None = None) -> None:
+        since = time.monotonic() if _since is None else _since
+        if _runner_stopped_but_not_shut_down(self, client_state):
+            if time.monotonic() - since < HANDOFF_WAIT_SECONDS:
+                self._event_loop.call_later(
+                    RETRY_SECONDS, lambda: request_rerun(self, client_state, since)
+                )
+                return
+            LOG.warning("a fragment rerun waited %.1f s for the last run's events; going ahead",
+                        HANDOFF_WAIT_SECONDS)  # fmt: skip
+        original(self, client_state)
+
+    request_rerun.__doc__ = original.__doc__
+    AppSession.request_rerun = request_rerun
+    setattr(AppSession, _PATCHED, True)
+    return True
+
+
+def _runner_stopped_but_not_shut_down(session, client_state) -> bool:
+    """A fragment's rerun, and the session's runner has ended its run (it refuses
+    reruns) while the event loop has not yet handled its shutdown event."""
+    from streamlit.runtime.app_session import AppSessionState
+    from streamlit.runtime.scriptrunner_utils.script_requests import ScriptRequestType
+
+    if client_state is None or not client_state.fragment_id:
+        return False
+    if session._state == AppSessionState.SHUTDOWN_REQUESTED:
+        return False  # Streamlit discards it
+    runner = session._scriptrunner
+    if runner is None:
+        return False
+    return runner._requests._state is ScriptRequestType.STOP
