@@ -1,4 +1,4 @@
-"""Graph Lab: choose a graph (generator, classic, upload, paste) and see its effective resistance.
+"""Graph Lab: choose a graph (generator, classic, upload, paste, draw) and see its effective resistance.
 
 The graph chosen here becomes st.session_state["graph_spec"], "the current graph" of
 every other page.
@@ -18,6 +18,7 @@ from specdiff_app.cached import (
     graph_svg,
     layout,
 )
+from specdiff_app.graph_editor import canvas
 from specdiff_app.graph_source import chosen_spec, init_widget_state
 from specdiff_core import graphs, viz
 from specdiff_core.errors import SpecDiffError
@@ -78,6 +79,8 @@ with views:
     )
     for note in loaded.notices:
         st.info(note, icon=":material/info:")
+    if ss["lab_source"] == "draw":
+        canvas(seed)
 
     tabs = st.tabs(
         ["Graph", "Zoom", "Interactive", "Edges", "Distribution", "Download"],

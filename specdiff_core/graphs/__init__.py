@@ -29,7 +29,7 @@ from .canonical import (
     validate_graph,
 )
 from .datasets import family_graphs, paper_graphs, real_sources, sample_subgraphs, thickened
-from .editing import EDIT_LIMITS, Drawing, EditLimits, GraphEditor
+from .editing import EDIT_LIMITS, Drawing, EditLimits, GraphEditor, edge_number
 from .families import (
     FAMILIES,
     Family,
@@ -52,6 +52,7 @@ __all__ = [
     "Drawing",
     "EditLimits",
     "GraphEditor",
+    "edge_number",
     "family_graphs",
     "paper_graphs",
     "real_sources",

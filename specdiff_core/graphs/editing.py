@@ -110,6 +110,29 @@ class Drawing:
         return np.sort(ids[edges], axis=1) if len(edges) else np.zeros((0, 2), dtype=np.int64)
 
 
+def edge_number(
+    drawing: Drawing, G: nx.Graph, value: Any, limits: EditLimits = EDIT_LIMITS
+) -> int | None:
+    """The index in ``G``'s canonical order of the edge the browser names as ``[u, v]``
+    (drawing ids); None when it names none or an edge no longer drawn. GraphError for a
+    value that is no pair of node ids.
+
+    >>> d = Drawing({0: (0, 0), 1: (1, 0), 2: (2, 0)}, {(0, 1): 1.0, (1, 2): 1.0})
+    >>> G = nx.Graph([(0, 1), (1, 2)])
+    >>> edge_number(d, G, [2, 1]), edge_number(d, G, [0, 2]), edge_number(d, G, None)
+    (1, None, None)
+    """
+    if value is None:
+        return None
+    if not isinstance(value, list | tuple) or len(value) != 2:
+        raise GraphError(f"an edge is a pair of node ids, not {str(value)[:40]!r}")
+    u, v = sorted(_node_id(x, limits) for x in value)
+    if (u, v) not in drawing.edges:
+        return None
+    hits = np.flatnonzero((drawing.edge_index(G) == (u, v)).all(axis=1))
+    return int(hits[0]) if len(hits) else None
+
+
 class GraphEditor:
     """The current :class:`Drawing`, the drawings before it (for undo) and the browser's
     place in the edit stream: ``base`` names the drawing the stream started from, ``applied``
