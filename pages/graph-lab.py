@@ -77,10 +77,10 @@ with views:
         f"{(graphs.edge_weights(G) * R).sum():.6g}",
         help=f"Foster's theorem: equals n − components = {n - comps} (exactly, for exact R_eff)",
     )
+    if ss["lab_source"] == "draw":  # above the notices: the canvas must not move under a click
+        canvas(seed)
     for note in loaded.notices:
         st.info(note, icon=":material/info:")
-    if ss["lab_source"] == "draw":
-        canvas(seed)
 
     tabs = st.tabs(
         ["Graph", "Zoom", "Interactive", "Edges", "Distribution", "Download"],

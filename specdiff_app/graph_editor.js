@@ -140,7 +140,8 @@ function update(s, data) {
   replace(s.nodes, data.nodes);
   replace(s.edges, data.edges);
   s.pending.forEach((op) => drawLocally(s, op));
-  if (fresh) s.net.once("afterDrawing", () => s.net.fit({ animation: false }));
+  if (fresh && data.nodes.length) s.net.fit({ animation: false });
+  else if (fresh) s.net.moveTo({ position: { x: 0, y: 0 }, scale: 1, animation: false });
 }
 
 export default function (component) {

@@ -101,8 +101,6 @@ def drawn_spec() -> graphs.GraphSpec | None:
 def canvas(seed: int) -> None:
     """The editor and, under it, what the drawn graph's bridges and cut edge show."""
     ed = editor()
-    for line in ss.pop("lab_drawing_errors", []):
-        st.error(line, icon=":material/error:")
     G = R = bridges = cut = None
     if ed.drawing.edges:
         G = build_graph(graphs.GraphSpec(kind="paste", data=ed.drawing.to_edgelist().encode()))
@@ -113,6 +111,8 @@ def canvas(seed: int) -> None:
     view = viz.editor_view(ed.drawing, G, R, bridges, cut=cut)
     data = {**view, "base": ed.base, "applied": ed.applied, "next_id": ed.next_id}
     component(key=KEY, data=data, on_edits_change=_on_edits, on_cut_change=_on_cut)
+    for line in ss.pop("lab_drawing_errors", []):  # below the canvas, which stays put
+        st.error(line, icon=":material/error:")
     if G is not None:
         _summary(ed.drawing.edge_index(G), R, bridges, cut)
 
