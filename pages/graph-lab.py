@@ -1,4 +1,4 @@
-"""Graph Lab: choose a graph (generator, classic, upload, paste) and see its effective resistance.
+"""Graph Lab: choose a graph (generator, classic, upload, paste, draw) and see its effective resistance.
 
 The graph chosen here becomes st.session_state["graph_spec"], "the current graph" of
 every other page.
@@ -18,6 +18,7 @@ from specdiff_app.cached import (
     graph_svg,
     layout,
 )
+from specdiff_app.graph_editor import canvas
 from specdiff_app.graph_source import chosen_spec, init_widget_state
 from specdiff_core import graphs, viz
 from specdiff_core.errors import SpecDiffError
@@ -76,6 +77,8 @@ with views:
         f"{(graphs.edge_weights(G) * R).sum():.6g}",
         help=f"Foster's theorem: equals n − components = {n - comps} (exactly, for exact R_eff)",
     )
+    if ss["lab_source"] == "draw":  # above the notices: the canvas must not move under a click
+        canvas(seed)
     for note in loaded.notices:
         st.info(note, icon=":material/info:")
 

@@ -1,10 +1,11 @@
 """Graph Lab's source controls: generator and its parameters, networkx classic, upload,
-paste. They describe a :class:`GraphSpec`; the page builds and draws it."""
+paste, draw. They describe a :class:`GraphSpec`; the page builds and draws it."""
 
 from __future__ import annotations
 
 import streamlit as st
 
+from specdiff_app import graph_editor
 from specdiff_core import graphs
 
 ss = st.session_state
@@ -14,6 +15,7 @@ SOURCES = {
     "classic": "networkx classic",
     "upload": "Upload a file",
     "paste": "Paste an edge list",
+    "draw": "Draw / edit",
 }
 UPLOAD_TYPES = ["txt", "edges", "edgelist", "el", "tsv", "csv", "gml", "graphml", "xml", "json"]
 EXAMPLE_EDGES = """# u v [weight]: two triangles joined by the bridge c-d
@@ -111,6 +113,8 @@ def chosen_spec() -> graphs.GraphSpec | None:
                 "Classic graph", graphs.CLASSICS, key="lab_classic", persist_state="session"
             )
         )
+    if source == "draw":
+        return graph_editor.drawn_spec()
     if source == "upload":
         up = st.file_uploader(
             "Graph file",

@@ -9,7 +9,8 @@ what to fix; usable input that is not canonical is repaired and the repair *repo
 
 Modules, lowest first: ``canonical`` (validation, edge order, bridges), ``families``
 (generators), ``io`` (edge list, GML, GraphML, node-link JSON), ``spec`` (a graph named
-by a few URL parameters), ``datasets`` (the experiments' graph collections).
+by a few URL parameters), ``datasets`` (the experiments' graph collections), ``editing``
+(a graph drawn by hand: its edits, their checks and undo).
 """
 
 from ..errors import GraphError
@@ -28,6 +29,7 @@ from .canonical import (
     validate_graph,
 )
 from .datasets import family_graphs, paper_graphs, real_sources, sample_subgraphs, thickened
+from .editing import EDIT_LIMITS, Drawing, EditLimits, GraphEditor, edge_number
 from .families import (
     FAMILIES,
     Family,
@@ -46,6 +48,11 @@ from .spec import APP_LIMITS, CLASSICS, GENERATORS, PASTE_URL_MAX, GraphSpec, bu
 from .writing import format_of, graph_to_bytes, write_graph
 
 __all__ = [
+    "EDIT_LIMITS",
+    "Drawing",
+    "EditLimits",
+    "GraphEditor",
+    "edge_number",
     "family_graphs",
     "paper_graphs",
     "real_sources",

@@ -30,13 +30,21 @@ Modules, lowest first: ``blas`` (OpenBLAS threads for loops of small calls),
 ``inputs`` (checks of every argument; the graph read into edge arrays), ``structure``
 (components, grounded Laplacian, envelope), ``dense``, ``sparse`` and ``approx`` (the three
 methods), ``choose`` (what ``auto`` picks and why), ``api`` (:func:`effective_resistance`,
-:func:`laplacian`).
+:func:`laplacian`), ``cut`` (what cutting one edge does to every other edge's R_eff).
 """
 
 from .api import ResistanceResult, effective_resistance, laplacian
 from .approx import _block_pcg as _block_pcg
 from .blas import _blas_threads as _blas_threads
+from .cut import CutEffect, cut_effect
 from .inputs import METHODS
 from .inputs import SOLVER_OPTIONS as SOLVER_OPTIONS
 
-__all__ = ["METHODS", "ResistanceResult", "effective_resistance", "laplacian"]
+__all__ = [
+    "METHODS",
+    "CutEffect",
+    "ResistanceResult",
+    "cut_effect",
+    "effective_resistance",
+    "laplacian",
+]

@@ -22,6 +22,7 @@ from .common import (
     fitted_height,
     layout,
 )
+from .editor import editor_view
 from .figures import graph_figure
 from .network import (
     VIS_VERSION,
@@ -34,6 +35,7 @@ from .network import (
 from .svg import graph_svg, histogram_svg
 
 __all__ = [
+    "editor_view",
     "layout",
     "edge_table",
     "edge_colours",

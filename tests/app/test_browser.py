@@ -494,3 +494,53 @@ def test_a_newcomer_moves_every_widget_and_presses_every_button_once(page_at, pa
                 wait_idle(page, timeout=60)
     assert done, f"nothing to poke on {path}"
     assert page_at.guard.blocked == []
+
+
+def test_draw_a_barbell_by_clicks_and_see_its_bridge(page_at):
+    """Graph Lab's editor: on an empty canvas, click six nodes, join them into two
+    triangles and one edge between them; the page marks that edge a bridge with R = 1."""
+    page = page_at("/graph-lab", height=1400)
+    page.get_by_text("Draw / edit").first.click()
+    page.locator(".sd-net canvas").wait_for(timeout=30_000)
+    wait_idle(page, timeout=60)
+    page.get_by_role("button", name="Empty canvas").click()
+    page.get_by_text("Draw at least one edge").first.wait_for(timeout=30_000)
+    wait_idle(page, timeout=60)
+    canvas = page.locator(".sd-net canvas")
+    spots = [(150, 120), (90, 300), (230, 300), (480, 120), (420, 300), (560, 300)]
+
+    def click(i: int) -> None:  # where the canvas is now: the page may have moved it
+        box = canvas.bounding_box()
+        page.mouse.click(box["x"] + spots[i][0], box["y"] + spots[i][1])
+        page.wait_for_timeout(120)
+
+    for i in range(6):  # Draw mode: a click on empty space adds a node there
+        click(i)
+    for a, b in [(0, 1), (1, 2), (2, 0), (3, 4), (4, 5), (5, 3), (2, 3)]:  # two clicks: an edge
+        click(a)
+        click(b)
+    page.wait_for_function(  # the last edit has reached the server and come back
+        """() => [...document.querySelectorAll('[data-testid="stMetric"]')]
+                 .some(m => m.innerText.startsWith("Edges") && m.innerText.endsWith("7"))""",
+        timeout=30_000,
+    )
+    wait_idle(page, timeout=60)
+    text = page.locator(".st-key-lab_editor_summary").inner_text()
+    assert text.count("R = ") == 1, text  # one bridge, the edge between the triangles
+    metrics = page.locator('[data-testid="stMetric"]').all_inner_texts()
+    assert any(m.startswith("Nodes") and m.endswith("6") for m in metrics), metrics
+    assert any(m.startswith("Edges") and m.endswith("7") for m in metrics), metrics
+    assert any(m.startswith("Bridges") and m.endswith("1") for m in metrics), metrics
+    screenshot(page, "graph-lab-drawn-barbell")
+    page.get_by_role("button", name="Cut an edge").click()
+    box = canvas.bounding_box()  # the middle of the edge 1-2 of the left triangle
+    page.mouse.click(box["x"] + 160, box["y"] + 300)
+    page.get_by_text("no R_eff went down").first.wait_for(timeout=30_000)
+    page.get_by_role("button", name="Undo").click()  # takes back the last edge: the bridge
+    page.wait_for_function(
+        """() => [...document.querySelectorAll('[data-testid="stMetric"]')]
+                 .some(m => m.innerText.startsWith("Components") && m.innerText.endsWith("2"))""",
+        timeout=30_000,
+    )
+    wait_idle(page, timeout=60)
+    assert_clean(page_at, page)

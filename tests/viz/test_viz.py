@@ -107,3 +107,56 @@ def _cross(a: np.ndarray, b: np.ndarray) -> bool:
         side(a[0], a[1], b[0]) * side(a[0], a[1], b[1]) < 0
         and side(b[0], b[1], a[0]) * side(b[0], b[1], a[1]) < 0
     )
+
+
+# ------------------------------------------------------------------------ the graph editor
+
+
+def _drawn_barbell():
+    from specdiff_core.graphs.editing import Drawing
+
+    d = Drawing(
+        {i: (60.0 * i, 0.0) for i in range(6)},
+        {(0, 1): 1.0, (0, 2): 1.0, (1, 2): 1.0, (2, 3): 1.0, (3, 4): 1.0, (3, 5): 1.0, (4, 5): 2.0},
+    )
+    G = graphs.load_graph(d.to_edgelist().encode(), fmt="edgelist").graph
+    return d, G
+
+
+def test_editor_view_marks_the_bridge_and_names_edges_by_drawing_ids():
+    from specdiff_core import metrics, resistance
+    from specdiff_core.viz.editor import editor_view
+
+    d, G = _drawn_barbell()
+    R = resistance.effective_resistance(G, "dense").values
+    view = editor_view(d, G, R, metrics.bridge_mask(G))
+    by_id = {e["id"]: e for e in view["edges"]}
+    assert set(by_id) == {f"{u}-{v}" for u, v in d.edges}
+    assert by_id["2-3"]["dashes"] == [10, 6] and "bridge" in by_id["2-3"]["title"]
+    assert by_id["0-1"]["dashes"] is False
+    assert "weight = 2" in by_id["4-5"]["title"]
+    assert [n["id"] for n in view["nodes"]] == list(range(6)) and view["cut"] is None
+
+
+def test_editor_view_while_cutting_colours_by_the_rise_and_greys_the_cut_edge():
+    from specdiff_core import metrics, resistance
+    from specdiff_core.viz.editor import editor_view
+
+    d, G = _drawn_barbell()
+    R = resistance.effective_resistance(G, "dense").values
+    j = int(np.flatnonzero((d.edge_index(G) == (0, 1)).all(axis=1))[0])
+    cut = resistance.cut_effect(G, j, before=R)
+    view = editor_view(d, G, R, metrics.bridge_mask(G), cut=cut)
+    by_id = {e["id"]: e for e in view["edges"]}
+    assert view["cut"] == [0, 1] and by_id["0-1"]["dashes"] == [2, 5]
+    assert "0.667 → 1.000 (+0.333)" in by_id["0-2"]["title"]
+    assert "(+0.000)" in by_id["3-4"]["title"]  # the other triangle does not feel it
+    assert by_id["0-2"]["color"]["color"] != by_id["3-4"]["color"]["color"]
+
+
+def test_editor_view_of_a_drawing_without_edges():
+    from specdiff_core.graphs.editing import Drawing
+    from specdiff_core.viz.editor import editor_view
+
+    view = editor_view(Drawing({3: (1.0, 2.0)}), None, None, None)
+    assert view["nodes"] == [{"id": 3, "x": 1.0, "y": 2.0, "label": "3"}] and view["edges"] == []
