@@ -114,6 +114,7 @@ if decoded_by == "topk":
 
 controls.sample_gallery(state, result, k_drawn, seed)
 controls.scoreboard(result, k_drawn)
+controls.keep_reading(duel, state["samples"])
 controls.downloads(duel, result, family, seed)
 slides.duel_downloads(state, seed)
 st.page_link("pages/gradients.py", label="Why? See the gradients", icon=":material/insights:")

@@ -14,6 +14,7 @@ import streamlit as st
 from specdiff_core import graphs, metrics, report, viz
 from specdiff_core.checkpoints import model_to_bytes
 from specdiff_core.errors import CheckpointError
+from specdiff_core.report import reading
 
 from . import duel_panel as ui
 from .classroom import flag, presenting, style_figure
@@ -181,6 +182,25 @@ def scoreboard(result, k_drawn: int) -> None:
         board,
         key="duel_table",
         column_config={c: st.column_config.NumberColumn(format="%.3f") for c in board},
+    )
+
+
+def keep_reading(duel, samples) -> None:
+    """Why the curves' last P(keep) of the weighted model's bridge and its samples'
+    bridge survival differ (when the samples are of the models the curves end at)."""
+    (at_step, k_drawn, decoded_by), result = samples
+    rows = [r for r in duel.history if r["method"] == "spectral"]
+    if at_step != duel.step_count or not rows:
+        return
+    st.caption(
+        reading.keep_vs_samples_line(
+            p_keep=rows[-1]["p_keep_bridge"],
+            survived=result.board["spectral"]["bridge_survival"],
+            k=k_drawn,
+            T=duel.config.diffusion.T,
+            decoder=decoded_by,
+            where="At the curves' last step",
+        )
     )
 
 

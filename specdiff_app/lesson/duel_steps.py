@@ -6,6 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 from specdiff_core import report
+from specdiff_core.report import reading
 from specdiff_core.server import duel_tag
 
 from .. import class_log
@@ -182,6 +183,16 @@ def fail(lesson: Lesson) -> None:
         "Connected = the sparse graph has as many pieces as the original. The uniform "
         "sparsifier keeps every edge with the same probability, blind to structure. "
         "Hover a question mark for the 95% interval."
+    )
+    spectral = board["spectral"]
+    st.caption(
+        reading.keep_vs_samples_line(
+            p_keep=last_rows(duel)["spectral"]["p_keep_bridge"],
+            survived=spectral["bridge_survival"],
+            k=k,
+            T=duel.config.diffusion.T,
+            decoder=lesson.decoder,
+        )
     )
     prediction = ss.get("lesson_q_predict")
     if prediction:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 
-__all__ = ["STARVATION_NOTE", "starvation_lines"]
+__all__ = ["STARVATION_NOTE", "keep_vs_samples_line", "starvation_lines"]
 
 STARVATION_NOTE = (
     "Gradient share: each edge group's part of the norm of the loss's gradient with respect "
@@ -104,3 +104,47 @@ def _ratio_reading(r_s: float, r_w: float) -> str:
     if r_w < r_s:
         return "the weighted model has less error left on its bridge than the standard one."
     return "the weighted model still has at least as much error left on its bridge."
+
+
+def keep_vs_samples_line(
+    *,
+    p_keep: float,
+    survived: float,
+    k: int,
+    T: int,
+    model: str = "weighted",
+    decoder: str = "chain",
+    where: str = "In step 4",
+) -> str:
+    """Why a model's keep-probability for the bridge (the last training row: one reading
+    from pure noise, ``t = T``, on the training graphs) and the share of its ``k`` samples
+    of a new graph that kept the bridge can differ, read from the two numbers on screen
+    (``where``: where the first number is shown).
+
+    Examples
+    --------
+    >>> print(keep_vs_samples_line(p_keep=0.70, survived=1.0, k=32, T=50))
+    In step 4 the weighted model gave the bridge P(keep) = 0.70; here its bridge survived in 32 of 32 samples (100%). The two measure different things: P(keep) is one reading from pure noise (t = 50), a sample runs all 50 steps of the reverse chain and each step reads the graph denoised so far, so here the chain kept the bridge more often than that one reading.
+    """
+    kept = round(survived * k)
+    gap = survived - p_keep
+    if abs(gap) <= 0.1:
+        verdict = "here the chain kept the bridge about as often as that one reading says"
+    elif gap > 0:
+        verdict = "here the chain kept the bridge more often than that one reading"
+    else:
+        verdict = "here the chain kept the bridge less often than that one reading"
+    head = (
+        f"{where} the {model} model gave the bridge P(keep) = {p_keep:.2f}; here its bridge "
+        f"survived in {kept} of {k} samples ({survived:.0%}). The two measure different "
+        f"things: P(keep) is one reading from pure noise (t = {T}), "
+    )
+    if decoder == "topk":
+        return head + (
+            "while each sample here keeps the edges the chain kept most often, a fixed share "
+            "of them: what counts is the bridge's rank among the edges, not its probability."
+        )
+    return head + (
+        f"a sample runs all {T} steps of the reverse chain and each step reads the graph "
+        f"denoised so far, so {verdict}."
+    )

@@ -40,6 +40,12 @@ def test_duel_step_advances_training_and_sampling_shows_the_scoreboard():
     run_until(at, lambda at: len(at.dataframe) > 0)
     table = at.dataframe[-1].value
     assert len(table) == 4  # standard, spectral, oracle, uniform
+    state = at.session_state["duels"][at.session_state["duel_current"]]
+    p_keep = [r for r in state["duel"].history if r["method"] == "spectral"][-1]["p_keep_bridge"]
+    survived = state["samples"][1].board["spectral"]["bridge_survival"]
+    (reading,) = [c.value for c in at.caption if "model gave the bridge P(keep)" in c.value]
+    assert f"P(keep) = {p_keep:.2f}; here its bridge survived in" in reading
+    assert f"samples ({survived:.0%})" in reading and "reverse chain" in reading
     before = [m.value for m in at.markdown if "sample 0" in m.value]
     at.slider(key="duel_t").set_value(
         at.session_state["duels"][next(iter(at.session_state["duels"]))]["duel"].config.diffusion.T
@@ -193,6 +199,7 @@ def test_regime_and_decoder_round_trip_through_the_link_and_change_the_duel():
     m = state["test"].m
     for method in ("standard", "spectral", "score_shift"):
         assert set(result.samples[method].masks.sum(axis=1).tolist()) == {int(0.5 * m)}
+    assert any("the bridge's rank among the edges" in c.value for c in at.caption)
     # the oracle regime is another duel, and its settings stay in the address
     at.selectbox(key="duel_regime").set_value("oracle").run()
     assert at.session_state["duel_current"][4:] == ("oracle", None)

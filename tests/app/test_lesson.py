@@ -4,6 +4,8 @@ settings, hide flags hide, and the lesson's default path trains and samples."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from app_utils import no_jobs_left_behind, run_until  # noqa: F401 - an autouse fixture
 from app_utils import open_app as _open_app
@@ -120,6 +122,7 @@ def test_the_default_path_trains_then_samples_and_the_quizzes_use_the_results(
     at.button(key="lesson_train").click().run()
     run_until(at, lambda at: "Training finished" in texts(at))
     assert at.radio(key="lesson_q_run").options[-1] == "Both"
+    p_weighted = re.search(r"the weighted one with \*\*([0-9.]+)\*\*", texts(at)).group(1)
     at.button(key="lesson_next").click().run()
     run_until(at, lambda at: "Scoreboard: 32 samples per model" in texts(at))
     labels = {m.label for m in at.metric}
@@ -129,6 +132,8 @@ def test_the_default_path_trains_then_samples_and_the_quizzes_use_the_results(
     assert len(before) == 2  # the two models side by side
     assert [m.value for m in at.markdown if m.value.startswith("<svg")] != before
     assert "Your prediction in step 3: *Never*." in texts(at)  # kept across two steps
+    (reading,) = [c.value for c in at.caption if c.value.startswith("In step 4 the weighted")]
+    assert f"P(keep) = {p_weighted}; here" in reading  # step 4's number, read again here
     quiz = at.radio(key="lesson_q_fail")
     quiz.set_value(quiz.options[1]).run()
     assert at.success or at.warning  # feedback, computed from the scoreboard's intervals
@@ -141,6 +146,8 @@ def test_the_default_path_trains_then_samples_and_the_quizzes_use_the_results(
     (prediction,) = store.rows("predictions")
     assert (prediction["answer"], prediction["trained"]) == ("Never", 0)
     assert prediction["duel"] == row["duel"]  # the prediction meets its duel's result
+    kept = round(row["weighted_bridge"] * 32)
+    assert f"survived in {kept} of 32 samples ({row['weighted_bridge']:.0%})" in reading
 
 
 def test_answers_survive_going_back_and_forth():
