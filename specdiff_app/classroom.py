@@ -25,6 +25,7 @@ Server settings (environment variables, read once when the first job is submitte
 from __future__ import annotations
 
 import os
+import threading
 
 import streamlit as st
 from streamlit.runtime import Runtime
@@ -33,6 +34,7 @@ from streamlit.runtime.scriptrunner import get_script_run_ctx
 from specdiff_core.server import JobPool, default_workers, warm_remote
 from specdiff_core.server.run_store import RunStore
 from specdiff_core.server.warmer import IdleWarmer, grid_keys
+from specdiff_core.training.duel import warm_torch
 
 FLAGS = {
     "present": "presenter mode: large type, high contrast, no sidebar, the duel at full width",
@@ -200,6 +202,11 @@ def job_pool() -> JobPool:
         **pool_backend(os.environ),
     ).start()  # spawn the worker processes now, not when the first student presses Train
     warm_up(pool)
+    # This process builds every session's Duel (its optimiser) when a Duel page first
+    # opens: warm that too, in the background, a moment after the first page's own run.
+    warming = threading.Timer(1.0, warm_torch)
+    warming.daemon = True
+    warming.start()
     if os.environ.get("SPECDIFF_WARM_IDLE", "1") != "0":  # the default grid, when idle
         IdleWarmer(pool, run_store(), grid_keys(), owner=SERVER).start()
     return pool

@@ -170,8 +170,12 @@ def sample_duel_job(
 
 
 def warm_remote(family: str, seed: int, *, chan) -> int:
-    """(In the worker.) Build a duel's training set ahead of time (about 3 s in a fresh
-    worker: imports and R_eff), so the first student's training starts at once."""
+    """(In the worker.) Build a duel's training set and torch's optimiser machinery ahead
+    of time (seconds in a fresh worker: imports and R_eff), so the first student's training
+    starts at once."""
+    from ..training.duel import warm_torch
+
+    warm_torch()
     train, _, _ = demo_sets(family, seed)
     return len(train)
 

@@ -32,9 +32,17 @@ from .losses import (
 )
 from .players import Batch, Player
 
-__all__ = ["Duel"]
+__all__ = ["Duel", "warm_torch"]
 
 EXAMPLES = ("train_set", "probe_set")  # what state() leaves out: rebuilt where it is needed
+
+
+def warm_torch() -> None:
+    """Pay, once per process, what torch's first optimiser costs: ``Optimizer`` imports
+    ``torch._dynamo`` (and sympy) on its first parameter group, ~4 s on a 2-core machine,
+    which the first duel of a fresh server process otherwise paid in front of its user
+    (the Duel page blank after "Show me the failure"; a worker's first training late)."""
+    torch.optim.Adam([torch.zeros(1, requires_grad=True)], fused=True)
 
 
 class Duel:
