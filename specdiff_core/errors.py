@@ -18,3 +18,7 @@ class ConfigError(SpecDiffError):
 
 class CheckpointError(SpecDiffError):
     """A model file that is truncated, tampered with, foreign or from another version."""
+
+
+class EncoderError(SpecDiffError):
+    """An export whose encoder is not installed or failed (MP4 needs imageio-ffmpeg)."""
