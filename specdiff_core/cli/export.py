@@ -1,7 +1,7 @@
-"""``export``: a duel or the paper's protocol taken to slides (animated GIFs of the app's
-figures and an offline HTML page), or the bridge atlas of the shipped real networks (its
-table and one certified sparsifier per network), written into a directory (never over a
-file unless ``--force``)."""
+"""``export``: a duel or the paper's protocol taken to slides (animations of the app's
+figures as GIF, MP4 or both, and an offline HTML page), or the bridge atlas of the shipped
+real networks (its table and one certified sparsifier per network), written into a
+directory (never over a file unless ``--force``)."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from .common import CLIError
 DUEL_PARTS = ("curves", "chain", "html")
 PROTOCOL_PARTS = ("regime", "html")
 ATLAS_PARTS = ("table", "graphml", "json")
+FORMAT_CHOICES = {"gif": ("gif",), "mp4": ("mp4",), "both": ("gif", "mp4")}
 
 
 def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
@@ -24,14 +25,21 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
 
     p = sub.add_parser(
         "export",
-        help="GIFs and offline HTML of a duel or of the paper's protocol, for slides",
+        help="GIFs or MP4s and offline HTML of a duel or of the paper's protocol, for slides",
         description="Train the app's duel with these settings (or run the paper's protocol) "
-        "and write animated GIFs of its figures and an offline HTML page into --out.",
+        "and write animations of its figures (GIF, MP4 or both) and an offline HTML page "
+        "into --out.",
     )
     p.add_argument("source", choices=["duel", "protocol", "atlas"], help="what to export")
     p.add_argument("--out", required=True, help="directory to write into (created if needed)")
     p.add_argument("--force", action="store_true", help="overwrite files already in --out")
-    p.add_argument("--size", default="960x540", help=f"GIF size: {', '.join(SIZES)}")
+    p.add_argument("--size", default="960x540", help=f"animation size: {', '.join(SIZES)}")
+    p.add_argument(
+        "--format",
+        choices=list(FORMAT_CHOICES),
+        default="gif",
+        help="the animations' format: gif, mp4 (H.264, needs imageio-ffmpeg) or both, drawn once",
+    )
     p.add_argument(
         "--what",
         help="comma-separated parts (duel: curves,chain,html; protocol: regime,html; default: all)",
@@ -66,6 +74,7 @@ def _parts(args: argparse.Namespace) -> list[str]:
 
 
 def _names(args: argparse.Namespace, parts: list[str]) -> dict[str, str]:
+    """Each part's file name; an animation's ends in .gif (:func:`_outputs` sets the format)."""
     tag = f"s{args.seed}"
     if args.source == "duel":
         eps = f"_eps{args.eps:g}" if args.regime == "rare" else ""
@@ -85,19 +94,37 @@ def _names(args: argparse.Namespace, parts: list[str]) -> dict[str, str]:
     return {p: files[p] for p in parts}
 
 
+def _outputs(args: argparse.Namespace, names: dict[str, str]) -> dict[str, tuple[str, str]]:
+    """File name -> (part, format): an animation once per format of ``--format`` (format
+    "" for the other files)."""
+    out = {}
+    for part, name in names.items():
+        if name.endswith(".gif"):
+            out.update({f"{name[:-4]}.{fmt}": (part, fmt) for fmt in FORMAT_CHOICES[args.format]})
+        else:
+            out[name] = (part, "")
+    return out
+
+
 def run(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from ..report.export import slide_size, write_new
+    from ..report.export import mp4_unavailable, slide_size, write_new
 
     parts = _parts(args)
     size = slide_size(args.size)
     names = _names(args, parts)
-    there = [n for n in names.values() if (Path(args.out) / n).exists()]
+    outputs = _outputs(args, names)
+    there = [n for n in outputs if (Path(args.out) / n).exists()]
     if there and not args.force:  # before any work: training takes a while
         raise CLIError(f"{', '.join(there)} exists in {args.out}: pass --force to overwrite it")
+    if any(fmt == "mp4" for _, fmt in outputs.values()) and (why := mp4_unavailable()):
+        raise CLIError(f"{why}: pass --format gif")
     make = {"duel": _duel, "protocol": _protocol, "atlas": _atlas}[args.source]
-    files = {names[p]: content for p, content in make(args, list(names), size).items()}
+    made = make(args, list(names), size)  # an animation is a Clip: drawn once, any format
+    files = {
+        name: made[part].encode(fmt) if fmt else made[part] for name, (part, fmt) in outputs.items()
+    }
     for path in write_new(files, args.out, force=args.force):
         print(f"{path} ({path.stat().st_size / 1024:.0f} KiB)")
     return 0
@@ -120,9 +147,9 @@ def _duel(args: argparse.Namespace, parts: list[str], size: tuple[int, int]) -> 
     result = sample_duel(duel, test, k=args.samples, seed=args.seed)
     out: dict[str, Any] = {}
     if "curves" in parts:
-        out["curves"] = export.duel_curves_gif(duel.history, size=size)
+        out["curves"] = export.duel_curves_clip(duel.history, size=size)
     if "chain" in parts:
-        out["chain"] = export.duel_chain_gif(test, result.samples, seed=args.seed, size=size)
+        out["chain"] = export.duel_chain_clip(test, result.samples, seed=args.seed, size=size)
     if "html" in parts:
         settings = {
             "family": args.family,
@@ -145,7 +172,7 @@ def _protocol(args: argparse.Namespace, parts: list[str], size: tuple[int, int])
     rm = protocol.regime_map(cfg)
     out: dict[str, Any] = {}
     if "regime" in parts:
-        out["regime"] = export.regime_sweep_gif(rm, axis=args.axis, size=size)
+        out["regime"] = export.regime_sweep_clip(rm, axis=args.axis, size=size)
     if "html" in parts:
         res = protocol.run_protocol(cfg, maps=False, long_run=False, variants=False)
         out["html"] = export.protocol_html(

@@ -1,10 +1,12 @@
-"""``export``: files written from a duel run and from the protocol, never over a file
-without --force, and one-line errors for bad choices."""
+"""``export``: files written from a duel run and from the protocol (GIF, MP4 or both),
+never over a file without --force, and one-line errors for bad choices."""
 
 from __future__ import annotations
 
 import io
+import sys
 
+import pytest
 from PIL import Image
 
 from specdiff_core import cli
@@ -89,3 +91,32 @@ def test_export_atlas_writes_the_table_and_a_certificate_per_network(capsys, tmp
     assert "bridge_atlas_b0.9_s0.md" in names and "case118_oracle_b0.9_s0.json" in names
     assert len(names) == 8  # the table and seven networks
     assert "case118: lambda_2" in out and "bridges kept 9/9" in out
+
+
+def test_export_writes_an_mp4_beside_the_gif_and_never_over_one(capsys, tmp_path):
+    pytest.importorskip("imageio_ffmpeg")
+    args = ("export", "protocol", "--out", str(tmp_path), "--what", "regime", "--map-trials", "5")
+    code, out, err = run(capsys, *args, "--format", "mp4", "--size", "640x360")
+    assert code == 0, err
+    mp4 = tmp_path / "protocol_regime_lam_s0.mp4"
+    assert [p.name for p in tmp_path.iterdir()] == [mp4.name] and "KiB" in out
+    data = mp4.read_bytes()
+    assert data[4:8] == b"ftyp" and len(data) < 5 * 2**20
+    code, _, err = run(capsys, *args, "--format", "both")  # the GIF is new, the MP4 is not
+    assert code == 2 and f"{mp4.name} exists" in err and err.count("\n") == 1
+    assert mp4.read_bytes() == data and not (tmp_path / "protocol_regime_lam_s0.gif").exists()
+    code, out, err = run(capsys, *args, "--format", "both", "--size", "640x360", "--force")
+    assert code == 0, err
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "protocol_regime_lam_s0.gif",
+        "protocol_regime_lam_s0.mp4",
+    ]
+    assert not list(tmp_path.glob(".*"))  # no temporary file left
+
+
+def test_export_mp4_without_the_encoder_says_so_before_any_work(capsys, tmp_path, monkeypatch):
+    monkeypatch.setitem(sys.modules, "imageio_ffmpeg", None)  # as if not installed
+    code, _, err = run(capsys, "export", "duel", "--out", str(tmp_path), "--format", "mp4")
+    assert code == 2 and err.count("\n") == 1
+    assert "imageio-ffmpeg" in err and "--format gif" in err
+    assert "trained" not in err and not list(tmp_path.iterdir())
