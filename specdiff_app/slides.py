@@ -1,8 +1,10 @@
-"""Take it to slides: download buttons for the GIFs and offline HTML of the Duel page and
-of the Paper protocol page. Each file is made by the core (``specdiff_core.report.export``)
-only when its button is clicked (Streamlit runs a callable ``data`` then, beside the
-page), and kept in a cache shared by every session: the same duel or settings give the
-same file, so a page never gets slower for offering it."""
+"""Take it to slides: download buttons for the animations (GIF, and MP4 beside it) and
+offline HTML of the Duel page and of the Paper protocol page. Each file is made by the core
+(``specdiff_core.report.export``) only when its button is clicked (Streamlit runs a
+callable ``data`` then, beside the page), and kept in a cache shared by every session: the
+same duel or settings give the same file, so a page never gets slower for offering it. An
+animation's frames are drawn once (the slow part) and cached as a ``Clip``, so its GIF and
+its MP4 share them."""
 
 from __future__ import annotations
 
@@ -14,20 +16,30 @@ from specdiff_core.report import export
 
 from .classroom import flag
 
-GIF, HTML = "image/gif", "text/html"
+GIF, MP4, HTML = "image/gif", "video/mp4", "text/html"
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
-def duel_file(kind: str, key: tuple, n_rows: int, drawn: tuple, seed: int, _state: Any) -> bytes:
-    """One of the duel's files (``kind``: curves, chain or html), for duel ``key`` trained
-    to ``n_rows`` history rows with samples ``drawn`` (its step, k and decoder)."""
+def duel_clip(kind: str, key: tuple, n_rows: int, drawn: tuple, seed: int, _state: Any):
+    """The frames of one of the duel's animations (``kind``: curves or chain), for duel
+    ``key`` trained to ``n_rows`` history rows with samples ``drawn`` (its step, k and
+    decoder): PNGs, a few MB."""
+    if kind == "curves":
+        return export.duel_curves_clip(list(_state["duel"].history)[:n_rows])
+    return export.duel_chain_clip(_state["test"], _state["samples"][1].samples, seed=seed)
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def duel_file(
+    kind: str, fmt: str, key: tuple, n_rows: int, drawn: tuple, seed: int, _state: Any
+) -> bytes:
+    """One of the duel's files: an animation (``kind`` curves or chain) as ``fmt`` (gif or
+    mp4), or the result as offline HTML (``kind`` html)."""
+    if kind != "html":
+        return duel_clip(kind, key, n_rows, drawn, seed, _state).encode(fmt)
     duel, test = _state["duel"], _state["test"]
     history = list(duel.history)[:n_rows]
     result = _state["samples"][1]
-    if kind == "curves":
-        return export.duel_curves_gif(history)
-    if kind == "chain":
-        return export.duel_chain_gif(test, result.samples, seed=seed)
     family, steps, lam, _, regime, eps = key
     settings = {"family": family, "steps": steps, "lam": lam, "regime": regime, "seed": seed}
     if eps is not None:
@@ -35,8 +47,18 @@ def duel_file(kind: str, key: tuple, n_rows: int, drawn: tuple, seed: int, _stat
     return export.duel_html(history, test, result, seed=seed, settings=settings).encode()
 
 
+def mp4_button(col: Any, label: str, data: Any, name: str, key: str, **kwargs: Any) -> None:
+    """The MP4 download under its GIF, or one line saying why there is none here."""
+    why = export.mp4_unavailable()
+    if why:
+        col.caption(f"No MP4 here: {why}")
+        return
+    col.download_button(label, data, name, MP4, key=key, on_click="ignore", **kwargs)
+
+
 def duel_downloads(state: dict[str, Any], seed: int) -> None:
-    """The Duel page's row: the curves and the reverse chain as GIFs, the result as HTML."""
+    """The Duel page's row: the curves and the reverse chain as GIFs and MP4s, the result
+    as HTML."""
     if flag("downloads_hide") or state["samples"] is None or not state["duel"].history:
         return
     drawn = state["samples"][0]
@@ -47,27 +69,46 @@ def duel_downloads(state: dict[str, Any], seed: int) -> None:
     c = st.columns(3)
     c[0].download_button(
         "Curves (GIF)",
-        lambda: duel_file("curves", *args),
+        lambda: duel_file("curves", "gif", *args),
         f"duel_curves_{tag}.gif",
         GIF,
         key="dl_slides_curves",
         on_click="ignore",
     )
+    mp4_button(
+        c[0],
+        "Curves (MP4 video)",
+        lambda: duel_file("curves", "mp4", *args),
+        f"duel_curves_{tag}.mp4",
+        key="dl_slides_mp4_curves",
+    )
+    chain_help = (
+        None
+        if has_chain
+        else "Top ρ|E| graphs come from many chains: decode by the reverse chain to animate one."
+    )
     c[1].download_button(
         "Reverse chain (GIF)",
-        lambda: duel_file("chain", *args),
+        lambda: duel_file("chain", "gif", *args),
         f"duel_chain_{tag}.gif",
         GIF,
         key="dl_slides_chain",
         on_click="ignore",
         disabled=not has_chain,
-        help=None
-        if has_chain
-        else "Top ρ|E| graphs come from many chains: decode by the reverse chain to animate one.",
+        help=chain_help,
+    )
+    mp4_button(
+        c[1],
+        "Reverse chain (MP4 video)",
+        lambda: duel_file("chain", "mp4", *args),
+        f"duel_chain_{tag}.mp4",
+        key="dl_slides_mp4_chain",
+        disabled=not has_chain,
+        help=chain_help,
     )
     c[2].download_button(
         "This result (offline HTML)",
-        lambda: duel_file("html", *args),
+        lambda: duel_file("html", "", *args),
         f"duel_{tag}.html",
         HTML,
         key="dl_slides_duel_html",
@@ -76,16 +117,24 @@ def duel_downloads(state: dict[str, Any], seed: int) -> None:
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
-def protocol_file(kind: str, cfg: Any, _res: dict, _rm: dict) -> bytes:
-    """The regime map sweeping eps (``kind`` "lam" or "rho", a GIF) or the page ("html")."""
+def protocol_clip(axis: str, cfg: Any, _rm: dict):
+    """The frames of the regime map sweeping eps (``axis`` lam or rho): PNGs, a few MB."""
+    return export.regime_sweep_clip(_rm, axis=axis)
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def protocol_file(kind: str, fmt: str, cfg: Any, _res: dict, _rm: dict) -> bytes:
+    """The regime map sweeping eps (``kind`` "lam" or "rho") as ``fmt`` (gif or mp4), or
+    the page (``kind`` "html")."""
     if kind == "html":
         note = f"K = {cfg.trials} trials per method, seed {cfg.seed}."
         return export.protocol_html(_res, _rm, note=note).encode()
-    return export.regime_sweep_gif(_rm, axis=kind)
+    return protocol_clip(kind, cfg, _rm).encode(fmt)
 
 
 def protocol_downloads(cfg: Any, res: dict, rm: dict) -> None:
-    """The Paper protocol page's row: both regime maps sweeping eps, and the page as HTML."""
+    """The Paper protocol page's row: both regime maps sweeping eps (GIF and MP4), and the
+    page as HTML."""
     if flag("downloads_hide"):
         return
     st.caption("Take it to slides (made when you click: a few seconds)")
@@ -93,15 +142,22 @@ def protocol_downloads(cfg: Any, res: dict, rm: dict) -> None:
     for col, kind, label in ((c[0], "lam", "eps x λ"), (c[1], "rho", "eps x ρ")):
         col.download_button(
             f"Regime map {label}, sweeping eps (GIF)",
-            lambda kind=kind: protocol_file(kind, cfg, res, rm),
+            lambda kind=kind: protocol_file(kind, "gif", cfg, res, rm),
             f"protocol_regime_{kind}.gif",
             GIF,
             key=f"dl_slides_regime_{kind}",
             on_click="ignore",
         )
+        mp4_button(
+            col,
+            f"Regime map {label}, sweeping eps (MP4 video)",
+            lambda kind=kind: protocol_file(kind, "mp4", cfg, res, rm),
+            f"protocol_regime_{kind}.mp4",
+            key=f"dl_slides_mp4_regime_{kind}",
+        )
     c[2].download_button(
         "This page (offline HTML)",
-        lambda: protocol_file("html", cfg, res, rm),
+        lambda: protocol_file("html", "", cfg, res, rm),
         "protocol.html",
         HTML,
         key="dl_slides_protocol_html",

@@ -1,11 +1,12 @@
 """AppTest for the pages' exports, made only when a button is clicked: the slides (the Duel
-page, after a duel has samples, and the Paper protocol page offer GIFs and offline HTML)
-and the Bridge atlas's certified sparsifier."""
+page, after a duel has samples, and the Paper protocol page offer GIFs, MP4s drawn from the
+same frames, and offline HTML) and the Bridge atlas's certified sparsifier."""
 
 from __future__ import annotations
 
 import io
 import json
+import sys
 
 import pytest
 from app_utils import no_jobs_left_behind, open_app, run_until  # noqa: F401 - an autouse fixture
@@ -42,13 +43,29 @@ def keys(at) -> list[str]:
     return [b.proto.id for b in at.get("download_button")]
 
 
-def test_protocol_page_offers_the_regime_sweep_and_the_page(managers):
+def test_protocol_page_offers_the_regime_sweep_and_the_page(managers, monkeypatch):
+    from specdiff_core.report import export
+
+    drawn = []
+    draw = export.regime_sweep_clip
+    monkeypatch.setattr(
+        export, "regime_sweep_clip", lambda *a, **k: drawn.append(1) or draw(*a, **k)
+    )
     at = open_app("pages/protocol.py", proto_trials="100")
     ids = " ".join(keys(at))
-    for key in ("dl_slides_regime_lam", "dl_slides_regime_rho", "dl_slides_protocol_html"):
+    for key in (
+        "dl_slides_regime_lam",
+        "dl_slides_regime_rho",
+        "dl_slides_mp4_regime_lam",
+        "dl_slides_mp4_regime_rho",
+        "dl_slides_protocol_html",
+    ):
         assert key in ids
     gif = Image.open(io.BytesIO(download(at, managers, "dl_slides_regime_lam")))
     assert gif.n_frames == 21
+    mp4 = download(at, managers, "dl_slides_mp4_regime_lam")
+    assert mp4[4:8] == b"ftyp" and len(mp4) < export.MAX_BYTES
+    assert len(drawn) <= 1  # the MP4 reused the GIF's frames (none if an earlier test drew them)
     page = download(at, managers, "dl_slides_protocol_html").decode()
     assert "Regime maps" in page and "<script src=" not in page
 
@@ -64,8 +81,20 @@ def test_duel_page_offers_slides_once_it_has_samples(managers):
     assert gif.n_frames > 1 and gif.size == (960, 540)
     curves = Image.open(io.BytesIO(download(at, managers, "dl_slides_curves")))
     assert curves.n_frames > 1
+    ids = " ".join(keys(at))
+    assert "dl_slides_mp4_curves" in ids and "dl_slides_mp4_chain" in ids
+    assert download(at, managers, "dl_slides_mp4_chain")[4:8] == b"ftyp"
     page = download(at, managers, "dl_slides_duel_html").decode()
     assert "Training curves" in page and "family=barbell" in page
+
+
+def test_without_the_encoder_the_page_says_so_in_place_of_the_mp4(monkeypatch):
+    monkeypatch.setitem(sys.modules, "imageio_ffmpeg", None)  # as if not installed
+    at = open_app("pages/protocol.py", proto_trials="100")
+    ids = " ".join(keys(at))
+    assert "dl_slides_regime_lam" in ids and "dl_slides_mp4" not in ids
+    said = [c.value for c in at.caption if c.value.startswith("No MP4 here")]
+    assert len(said) == 2 and "pip install imageio-ffmpeg" in said[0] and "\n" not in said[0]
 
 
 def test_bridge_atlas_shows_a_network_and_its_certificate(managers):
