@@ -40,7 +40,7 @@ def _noop_jobs(pool: JobPool, jobs: int) -> list[float]:
     for i in range(jobs):
         start = time.perf_counter()
         t = pool.submit(lambda ctx: ctx.call(server.warm_remote, "barbell", 0), owner=f"s{i}")
-        assert t.wait(60).status == "done", t.error
+        assert t.wait(300).status == "done", t.error  # a fresh worker warms up first
         out.append(time.perf_counter() - start)
     return out
 
