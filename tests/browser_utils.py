@@ -15,9 +15,11 @@ from __future__ import annotations
 
 import atexit
 import contextlib
+import ctypes
 import functools
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -98,6 +100,14 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
+def die_with_parent() -> None:
+    """(In a child, before exec; Linux.) SIGTERM the child when the process that started it
+    dies, however it dies: a killed test run or load test leaves no server behind (one
+    stopped by SIGTERM was left running under PID 1, its workers with it)."""
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+
+
 class AppServer:
     """``python -m streamlit run app.py`` (or ``script``, with ``env`` added to this process's
     environment) on 127.0.0.1:<free port>; stop() ends only it."""
@@ -130,7 +140,12 @@ class AppServer:
         environ.setdefault("SPECDIFF_RUN_STORE", tempfile.mkdtemp(prefix="specdiff-runs-"))
         environ.setdefault("SPECDIFF_WARM_IDLE", "0")
         self.proc = subprocess.Popen(
-            cmd, cwd=ROOT, stdout=self._log, stderr=subprocess.STDOUT, env=environ
+            cmd,
+            cwd=ROOT,
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
+            env=environ,
+            preexec_fn=die_with_parent if sys.platform.startswith("linux") else None,
         )
 
     def wait_ready(self, timeout: float = 90.0) -> AppServer:
