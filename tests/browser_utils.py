@@ -100,12 +100,18 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
+try:  # looked up here, not in the child: a child between fork and exec must not dlopen
+    _prctl = ctypes.CDLL(None, use_errno=True).prctl
+except (OSError, AttributeError):  # not Linux
+    _prctl = None
+
+
 def die_with_parent() -> None:
     """(In a child, before exec; Linux.) SIGTERM the child when the process that started it
     dies, however it dies: a killed test run or load test leaves no server behind (one
     stopped by SIGTERM was left running under PID 1, its workers with it)."""
-    with contextlib.suppress(OSError, AttributeError):
-        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    if _prctl is not None:
+        _prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
 
 
 class AppServer:
