@@ -141,3 +141,67 @@ def test_the_handoff_fix_is_installed_for_the_pinned_streamlit():
     wrapped = AppSession.request_rerun
     assert polling.install() is True  # once: a second call wraps nothing
     assert AppSession.request_rerun is wrapped
+
+
+class _Loop:
+    def __init__(self) -> None:
+        self.later: list = []
+
+    def call_later(self, _delay, fn) -> None:
+        self.later.append(fn)
+
+    def run_pending(self) -> None:
+        pending, self.later = self.later, []
+        for fn in pending:
+            fn()
+
+
+def _session_after_a_run():
+    """A session whose runner has ended its run, its shutdown not yet handled."""
+    from types import SimpleNamespace
+
+    from streamlit.runtime.app_session import AppSessionState
+    from streamlit.runtime.scriptrunner_utils.script_requests import ScriptRequestType
+
+    runner = SimpleNamespace(_requests=SimpleNamespace(_state=ScriptRequestType.STOP))
+    return SimpleNamespace(
+        _scriptrunner=runner, _state=AppSessionState.APP_IS_RUNNING, _event_loop=_Loop()
+    )
+
+
+def _requests_seen():
+    from types import SimpleNamespace
+
+    from specdiff_app import polling
+
+    seen: list[str] = []
+    rerun = polling.handoff(lambda session, state: seen.append(state.name))
+    poll = SimpleNamespace(name="poll", fragment_id="f")
+    click = SimpleNamespace(name="click", fragment_id="")
+    return seen, rerun, poll, click
+
+
+def test_a_held_poll_goes_ahead_once_the_last_run_is_shut_down():
+    seen, rerun, poll, _ = _requests_seen()
+    session = _session_after_a_run()
+    rerun(session, poll)
+    assert seen == []  # held: the last run's events come first
+    session._event_loop.run_pending()
+    assert seen == []  # still not shut down
+    session._scriptrunner = None  # the loop handled the old runner's shutdown
+    session._event_loop.run_pending()
+    assert seen == ["poll"]
+
+
+def test_a_click_sent_after_a_held_poll_is_not_overtaken_by_it():
+    """The poll was sent first and held; the click came after and started its run. The
+    poll going ahead now would preempt the click's run with a fragment-only one (a lost
+    Next, students stuck on step 4): it is dropped, the click's run draws the fragment."""
+    seen, rerun, poll, click = _requests_seen()
+    session = _session_after_a_run()
+    rerun(session, poll)
+    rerun(session, click)  # a full run: never held
+    session._scriptrunner = None
+    for _ in range(3):
+        session._event_loop.run_pending()
+    assert seen == ["click"]
