@@ -204,6 +204,20 @@ def launch_chromium(playwright):
     )
 
 
+def launch_chromium_or_skip(playwright):
+    """:func:`launch_chromium` in a test: a chromium that does not start (present but
+    missing shared libraries, say) skips the test, or fails it when
+    SPECDIFF_REQUIRE_BROWSER=1 (CI)."""
+    import pytest
+
+    try:
+        return launch_chromium(playwright)
+    except Exception as exc:
+        if os.environ.get(REQUIRE_ENV) == "1":
+            pytest.fail(f"{REQUIRE_ENV}=1 but chromium did not start: {exc}")
+        pytest.skip(f"chromium did not start: {exc}")
+
+
 class OfflineGuard:
     """Route handler: requests to the app's own host pass, every other one is aborted."""
 

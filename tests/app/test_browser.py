@@ -13,16 +13,14 @@ and ``assert_clean(page_at, page)``.
 
 from __future__ import annotations
 
-import os
 import re
 
 import pytest
 from browser_utils import (
-    REQUIRE_ENV,
     AppServer,
     OfflineGuard,
     exceptions_on,
-    launch_chromium,
+    launch_chromium_or_skip,
     require_browser,
     screenshot,
     shared_server,
@@ -76,12 +74,7 @@ def browser(app_server):
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
-        try:
-            b = launch_chromium(pw)
-        except Exception as exc:  # e.g. chromium present but missing shared libraries
-            if os.environ.get(REQUIRE_ENV) == "1":
-                pytest.fail(f"{REQUIRE_ENV}=1 but chromium did not start: {exc}")
-            pytest.skip(f"chromium did not start: {exc}")
+        b = launch_chromium_or_skip(pw)
         _warm_up(b, app_server)
         yield b
         b.close()

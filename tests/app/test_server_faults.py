@@ -23,13 +23,12 @@ from pathlib import Path
 
 import pytest
 from browser_utils import (
-    REQUIRE_ENV,
     ROOT,
     AppServer,
     OfflineGuard,
     exceptions_on,
     free_port,
-    launch_chromium,
+    launch_chromium_or_skip,
     require_browser,
     screenshot,
     wait_idle,
@@ -64,12 +63,7 @@ def browser():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
-        try:
-            b = launch_chromium(pw)
-        except Exception as exc:  # e.g. chromium present but missing shared libraries
-            if os.environ.get(REQUIRE_ENV) == "1":
-                pytest.fail(f"{REQUIRE_ENV}=1 but chromium did not start: {exc}")
-            pytest.skip(f"chromium did not start: {exc}")
+        b = launch_chromium_or_skip(pw)
         yield b
         b.close()
 
