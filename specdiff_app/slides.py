@@ -47,13 +47,32 @@ def duel_file(
     return export.duel_html(history, test, result, seed=seed, settings=settings).encode()
 
 
-def mp4_button(col: Any, label: str, data: Any, name: str, key: str, **kwargs: Any) -> None:
-    """The MP4 download under its GIF, or one line saying why there is none here."""
+def clip_buttons(col: Any, label: str, make: Any, stem: str, key: str, **kwargs: Any) -> None:
+    """One animation's downloads in ``col``: the GIF, and under it the MP4 (or one line
+    saying why there is none here). ``make(fmt)`` gives the file's bytes when clicked;
+    keys ``dl_slides_<key>`` and ``dl_slides_mp4_<key>``."""
+    col.download_button(
+        f"{label} (GIF)",
+        lambda: make("gif"),
+        f"{stem}.gif",
+        GIF,
+        key=f"dl_slides_{key}",
+        on_click="ignore",
+        **kwargs,
+    )
     why = export.mp4_unavailable()
     if why:
         col.caption(f"No MP4 here: {why}")
         return
-    col.download_button(label, data, name, MP4, key=key, on_click="ignore", **kwargs)
+    col.download_button(
+        f"{label} (MP4 video)",
+        lambda: make("mp4"),
+        f"{stem}.mp4",
+        MP4,
+        key=f"dl_slides_mp4_{key}",
+        on_click="ignore",
+        **kwargs,
+    )
 
 
 def duel_downloads(state: dict[str, Any], seed: int) -> None:
@@ -67,42 +86,20 @@ def duel_downloads(state: dict[str, Any], seed: int) -> None:
     tag = f"{state['key'][0]}_s{seed}"
     st.caption("Take it to slides (made when you click: a few seconds)")
     c = st.columns(3)
-    c[0].download_button(
-        "Curves (GIF)",
-        lambda: duel_file("curves", "gif", *args),
-        f"duel_curves_{tag}.gif",
-        GIF,
-        key="dl_slides_curves",
-        on_click="ignore",
-    )
-    mp4_button(
-        c[0],
-        "Curves (MP4 video)",
-        lambda: duel_file("curves", "mp4", *args),
-        f"duel_curves_{tag}.mp4",
-        key="dl_slides_mp4_curves",
+    clip_buttons(
+        c[0], "Curves", lambda fmt: duel_file("curves", fmt, *args), f"duel_curves_{tag}", "curves"
     )
     chain_help = (
         None
         if has_chain
         else "Top ρ|E| graphs come from many chains: decode by the reverse chain to animate one."
     )
-    c[1].download_button(
-        "Reverse chain (GIF)",
-        lambda: duel_file("chain", "gif", *args),
-        f"duel_chain_{tag}.gif",
-        GIF,
-        key="dl_slides_chain",
-        on_click="ignore",
-        disabled=not has_chain,
-        help=chain_help,
-    )
-    mp4_button(
+    clip_buttons(
         c[1],
-        "Reverse chain (MP4 video)",
-        lambda: duel_file("chain", "mp4", *args),
-        f"duel_chain_{tag}.mp4",
-        key="dl_slides_mp4_chain",
+        "Reverse chain",
+        lambda fmt: duel_file("chain", fmt, *args),
+        f"duel_chain_{tag}",
+        "chain",
         disabled=not has_chain,
         help=chain_help,
     )
@@ -140,20 +137,12 @@ def protocol_downloads(cfg: Any, res: dict, rm: dict) -> None:
     st.caption("Take it to slides (made when you click: a few seconds)")
     c = st.columns(3)
     for col, kind, label in ((c[0], "lam", "eps x λ"), (c[1], "rho", "eps x ρ")):
-        col.download_button(
-            f"Regime map {label}, sweeping eps (GIF)",
-            lambda kind=kind: protocol_file(kind, "gif", cfg, res, rm),
-            f"protocol_regime_{kind}.gif",
-            GIF,
-            key=f"dl_slides_regime_{kind}",
-            on_click="ignore",
-        )
-        mp4_button(
+        clip_buttons(
             col,
-            f"Regime map {label}, sweeping eps (MP4 video)",
-            lambda kind=kind: protocol_file(kind, "mp4", cfg, res, rm),
-            f"protocol_regime_{kind}.mp4",
-            key=f"dl_slides_mp4_regime_{kind}",
+            f"Regime map {label}, sweeping eps",
+            lambda fmt, kind=kind: protocol_file(kind, fmt, cfg, res, rm),
+            f"protocol_regime_{kind}",
+            f"regime_{kind}",
         )
     c[2].download_button(
         "This page (offline HTML)",
