@@ -145,10 +145,14 @@ def _child_main(conn) -> None:  # pragma: no cover - runs in the worker process
         try:
             result = fn(*args, chan=_ChildChannel(conn), **kwargs)
             reply = ("result", result)
+        except (BrokenPipeError, ConnectionResetError):
+            return  # the parent is gone (it exited or was killed): nobody to tell, so quietly
         except BaseException as exc:  # noqa: BLE001 - reported to the parent, which decides
             reply = ("error", f"{type(exc).__name__}: {exc}", traceback.format_exc())
         try:
             _send(conn, reply)
+        except (BrokenPipeError, ConnectionResetError):
+            return  # as above: a worker outliving its parent printed two tracebacks here
         except Exception as exc:  # noqa: BLE001 - e.g. a result that cannot be pickled
             _send(conn, ("error", f"{type(exc).__name__}: {exc}", traceback.format_exc()))
 
