@@ -11,6 +11,21 @@ import pytest
 REPO_ROOT = Path(__file__).resolve().parents[1]
 
 
+LONG = os.environ.get("SPECDIFF_LONG_TESTS") == "1"
+
+
+def pytest_collection_modifyitems(config, items):
+    """Tests marked ``long`` (more seeds, more sessions, a second screen size of what a
+    cheaper sibling checks in the default run) run only with SPECDIFF_LONG_TESTS=1, so
+    the default suite stays well under 15 minutes on two cores."""
+    if LONG:
+        return
+    skip = pytest.mark.skip(reason="a long variant: SPECDIFF_LONG_TESTS=1 runs it")
+    for item in items:
+        if "long" in item.keywords:
+            item.add_marker(skip)
+
+
 @pytest.fixture(scope="session")
 def examples_dir() -> Path:
     """``assets/examples``: the small example graph files shipped with the project."""

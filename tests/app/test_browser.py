@@ -386,7 +386,9 @@ PRESENTER_CHECKS = """() => {
 }"""
 
 
-@pytest.mark.parametrize("size", [(1280, 720), (1920, 1080)], ids=["720p", "1080p"])
+@pytest.mark.parametrize(
+    "size", [(1280, 720), pytest.param((1920, 1080), marks=pytest.mark.long)], ids=["720p", "1080p"]
+)
 def test_presenter_mode_reads_from_the_back_row(page_at, size):
     """A projector at 1280x720 or 1920x1080: no label cut, disabled buttons look disabled,
     metric numbers at least as large as in normal mode, graph text legible, and the duel's

@@ -13,7 +13,6 @@ SPECDIFF_REQUIRE_BROWSER=1 (CI), which turns the skip into a failure.
 from __future__ import annotations
 
 import asyncio
-import os
 import socket
 import sys
 import threading
@@ -419,19 +418,14 @@ def upload_round(browser, server, sizes: list[int], contexts: list) -> dict:
 @pytest.mark.parametrize(
     "sessions",
     [
-        5,
-        pytest.param(
-            30,
-            marks=pytest.mark.skipif(
-                os.environ.get("SPECDIFF_LONG_TESTS") != "1",
-                reason="the class of 30 takes ~7 min on 2 cores: SPECDIFF_LONG_TESTS=1 runs it",
-            ),
-        ),
+        3,
+        pytest.param(5, marks=pytest.mark.long),
+        pytest.param(30, marks=pytest.mark.long),  # the class: ~7 min on 2 cores
     ],
-    ids=["5-sessions", "30-sessions"],
+    ids=["3-sessions", "5-sessions", "30-sessions"],
 )
 def test_sessions_upload_a_file_at_the_size_limit_at_once(browser, sessions):
-    """``sessions`` pages (5; and the class of 30, minutes on 2 cores) upload a
+    """``sessions`` pages (3; 5 and the class of 30 with SPECDIFF_LONG_TESTS=1) upload a
     5,000,000-byte edge list at once, and one more page a 5,000,001-byte one: each sees
     its graph, the last the limit's one-line error; no exception box; the server stays
     up. Memory: a second round like the first, once the first's sessions are gone, must
