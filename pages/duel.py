@@ -13,6 +13,7 @@ from specdiff_app import duel_panel as ui
 from specdiff_app import slides
 from specdiff_app.boot import through_app
 from specdiff_app.classroom import presenting
+from specdiff_core import graphs
 
 through_app()  # first: a deep link on a fresh server runs this page alone
 
@@ -25,6 +26,7 @@ family, steps, lam, k = cfg.family, cfg.steps, cfg.lam, cfg.k
 regime, eps, decoder, chunk = cfg.regime, cfg.eps, cfg.decoder, cfg.chunk
 
 if not presenting():
+    source = "copies of your graph" if graphs.is_custom(family) else "graphs"
     data = (
         "from the Spectral Oracle's examples, which **always keep the bridge** (rare in the "
         "graph: one edge of many)"
@@ -33,7 +35,7 @@ if not presenting():
         "other edge in 95% (rare in the data: the paper's regime)"
     )
     st.markdown(
-        f"Two identical denoisers learn to sparsify graphs {data}. The **standard** model "
+        f"Two identical denoisers learn to sparsify {source} {data}. The **standard** model "
         "weights every edge's loss equally; the **spectrally-weighted** one weights edge *e* "
         "by 1 + λ·R_e. Press **Train** and watch the bridge's keep-probability."
     )
@@ -43,6 +45,8 @@ else:
 key = ui.duel_key(family, steps, lam, seed, regime, eps)
 state = ui.duel_state(key)
 ui.collect(state)
+if (own := controls.own_graph_line(family, len(state["duel"].train_set))) is not None:
+    st.info(own, icon=":material/hub:")
 if ss.get("duel_playing") and state["train_ticket"] is None:
     if state["duel"].done or state["error"]:
         ss["duel_playing"] = False

@@ -18,7 +18,7 @@ from specdiff_app.cached import (
     graph_svg,
     layout,
 )
-from specdiff_app.graph_editor import canvas
+from specdiff_app.graph_editor import canvas, onward
 from specdiff_app.graph_source import chosen_spec, init_widget_state
 from specdiff_core import graphs, viz
 from specdiff_core.errors import SpecDiffError
@@ -79,6 +79,7 @@ with views:
     )
     if ss["lab_source"] == "draw":  # above the notices: the canvas must not move under a click
         canvas(seed)
+    onward(G, {**spec.to_query(), "seed": str(seed)})
     for note in loaded.notices:
         st.info(note, icon=":material/info:")
 

@@ -11,16 +11,20 @@ setting of the protocol, each bound to the address; the views are report functio
 import time
 from dataclasses import replace
 
+import networkx as nx
 import streamlit as st
 
 from specdiff_app import slides
 from specdiff_app.boot import through_app
 from specdiff_app.classroom import presenting, style_figure
 from specdiff_app.url import canonical_numbers, number_label
-from specdiff_core import report
+from specdiff_core import graphs, report
+from specdiff_core.errors import SpecDiffError
 from specdiff_core.experiments import protocol
+from specdiff_core.graphs import build_graph
 
 through_app()  # first: a deep link on a fresh server runs this page alone
+ss = st.session_state
 
 st.title("The paper's protocol: a scoring simulation")
 if not presenting():
@@ -166,6 +170,14 @@ def compute(cfg: protocol.ProtocolConfig) -> tuple[dict, float]:
     return res, time.perf_counter() - t0
 
 
+@st.cache_data(max_entries=32, show_spinner=False, hash_funcs={nx.Graph: graphs.graph_fingerprint})
+def own_table(cfg: protocol.ProtocolConfig, G: nx.Graph) -> dict:
+    """Exp I's table on the current graph (ConfigError: one it cannot score)."""
+    return protocol.run_table(
+        "custom", cfg, graph=protocol.protocol_graph_of(G, cfg), long_run=False
+    )
+
+
 @st.cache_data(max_entries=32, show_spinner="Drawing the regime map…")
 def regime(cfg: protocol.ProtocolConfig) -> dict:
     return protocol.regime_map(cfg)
@@ -177,8 +189,8 @@ st.caption(
     "(repeated settings come from the cache). Intervals: 95% Wilson over the trials."
 )
 
-tab1, tab2, tab3, tab4, tab5 = st.tabs(
-    ["I: barbell", "II: chain", "III: thickness", "IV: one logit", "Regime map"]
+tab1, tab2, tab3, tab4, tab5, tab6 = st.tabs(
+    ["I: barbell", "II: chain", "III: thickness", "IV: one logit", "Regime map", "Your graph"]
 )
 with tab1:
     st.markdown("\n".join(report.protocol_table_markdown(res["barbell"], "barbell")))
@@ -244,3 +256,27 @@ with tab5:
     )
     st.caption(report.map_sentence(rm))
     slides.protocol_downloads(cfg, res, rm)
+with tab6:
+    own = ss["graph_spec"]
+    try:
+        G = build_graph(own, seed=int(ss["seed"])).graph
+        table = own_table(cfg, G)
+    except SpecDiffError as exc:
+        st.info(
+            f"**{own.describe()}** cannot be scored by the protocol: {exc}.",
+            icon=":material/info:",
+        )
+        table = None
+    if table is not None:
+        st.markdown(
+            f"Exp I's rules on the current graph, **{own.describe()}**: each of its bridges "
+            f"has P_freq = eps = {cfg.eps:g}, every other edge {cfg.p_common:g}; keep the top "
+            f"ρ|E| at ρ = {cfg.rho_barbell:g}; K = {cfg.trials} trials."
+        )
+        st.markdown("\n".join(report.protocol_table_markdown(table, "custom")))
+        st.plotly_chart(
+            style_figure(report.protocol_bars(table, "Your graph: every method")),
+            key="proto_bars_own",
+            config={"displaylogo": False},
+        )
+    st.page_link("pages/graph-lab.py", label="Choose or draw the graph", icon=":material/hub:")

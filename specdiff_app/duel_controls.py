@@ -13,7 +13,8 @@ import streamlit as st
 
 from specdiff_core import graphs, metrics, report, viz
 from specdiff_core.checkpoints import model_to_bytes
-from specdiff_core.errors import CheckpointError
+from specdiff_core.errors import CheckpointError, SpecDiffError
+from specdiff_core.graphs import build_graph
 from specdiff_core.report import reading
 
 from . import duel_panel as ui
@@ -42,7 +43,7 @@ def settings() -> DuelSettings:
     D = ui.DEFAULT
     if flag("settings_hide"):
         return DuelSettings(
-            family=url_choice("duel_family", ui.FAMILIES, D["family"]),
+            family=own_graph(url_choice("duel_family", ui.FAMILIES, D["family"])),
             steps=url_choice("duel_steps", ui.STEP_OPTIONS, D["steps"]),
             lam=url_choice("duel_lam", ui.LAMBDA_OPTIONS, D["lam"]),
             k=url_choice("duel_k", ui.SAMPLE_OPTIONS, D["k"]),
@@ -80,10 +81,18 @@ def settings() -> DuelSettings:
         bind="query-params",
         help="Reverse chain: each sample is what the chain's last step keeps. Top ρ|E| (the "
         "paper's protocol): estimate each edge's keep probability from the chain's samples "
-        "and keep the ρ|E| most probable edges (ρ = 0.5 for barbells, 0.6 for chains).",
+        "and keep the ρ|E| most probable edges (ρ = 0.5 for barbells and your graph, 0.6 for chains).",
     )
     c = box.columns([1.3, 1.2, 1.2, 1, 1])
-    family = c[0].selectbox("Training family", ui.FAMILIES, key="duel_family", bind="query-params")
+    family = c[0].selectbox(
+        "Training family",
+        ui.FAMILIES,
+        key="duel_family",
+        bind="query-params",
+        help="barbell and asymmetric_chain draw new graphs of the family for training; your "
+        "your_graph trains on shuffled copies of the graph chosen or drawn in Graph Lab.",
+    )
+    family = own_graph(family)
     steps = c[1].select_slider(
         "Training steps", ui.STEP_OPTIONS, value=D["steps"], key="duel_steps", bind="query-params"
     )
@@ -103,6 +112,40 @@ def settings() -> DuelSettings:
         "Step size", [10, 25, 50, 100], value=50, key="duel_chunk", help="Steps added by Step."
     )
     return DuelSettings(family, steps, lam, k, regime, eps, decoder, chunk)
+
+
+def own_graph(family: str) -> str:
+    """The duel's family name: a family's own, or for "your graph" the current graph of
+    Graph Lab as a ``graph:`` family (the graph itself in the name, which is how it
+    reaches the workers, the run store and the class log). A graph the duel cannot train
+    on stops the page with what to change."""
+    if family != "your_graph":
+        return family
+    spec = st.session_state["graph_spec"]
+    try:
+        G = build_graph(spec, seed=int(st.session_state["seed"])).graph
+        return graphs.custom_family(G)
+    except SpecDiffError as exc:
+        st.error(
+            f"**Your graph cannot be a duel's training family:** {exc}. Change it in Graph "
+            "Lab, or choose barbell.",
+            icon=":material/error:",
+        )
+        st.page_link("pages/graph-lab.py", label="Open Graph Lab", icon=":material/hub:")
+        st.stop()
+
+
+def own_graph_line(family: str, n_train: int) -> str | None:
+    """What the duel trains on when it is the user's graph (None for the built-in
+    families): the training set is shuffled copies, and the held-out graph is one more."""
+    if not graphs.is_custom(family):
+        return None
+    return (
+        f"Training on **{graphs.family_label(family)}**: {n_train} copies with their "
+        "nodes shuffled, each with its own teacher targets. The held-out graph below is one "
+        "more shuffled copy: with one graph there is nothing else to hold out, so this duel "
+        "shows what the models learn about *this* graph, not how they generalise."
+    )
 
 
 def sample_gallery(state: dict[str, Any], result, k_drawn: int, seed: int) -> None:
@@ -244,7 +287,7 @@ def model_download(col, duel, method: str, family: str, seed: int) -> None:
     col.download_button(
         f"{method} model (.safetensors)",
         data,
-        f"specdiff_{method}_{family}_s{seed}.safetensors",
+        f"specdiff_{method}_{graphs.family_stem(family)}_s{seed}.safetensors",
         "application/octet-stream",
         key=f"dl_model_{method}",
     )

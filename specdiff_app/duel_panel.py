@@ -36,7 +36,9 @@ from .classroom import job_pool, presenting, queue_text, run_store, session_id, 
 from .job_slot import POLL_SECONDS
 from .polling import rearm
 
-FAMILIES = ["barbell", "asymmetric_chain"]
+# your_graph: the current graph of Graph Lab (a bound widget's labels are the link's
+# spelling, so the options are their own labels)
+FAMILIES = ["barbell", "asymmetric_chain", "your_graph"]
 STEP_OPTIONS = [100, 200, 400, 600, 800, 1200]
 LAMBDA_OPTIONS = [0.0, 1.0, 3.0, 10.0, 30.0, 100.0]
 SAMPLE_OPTIONS = [8, 16, 32, 64]

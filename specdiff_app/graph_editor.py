@@ -153,3 +153,26 @@ def _summary(ids: np.ndarray, R: np.ndarray, bridges: np.ndarray, cut) -> None:
             f"{int((rise > 1e-12).sum())} rose, most {a}–{b}: "
             f"{cut.before[k]:.3f} → {cut.after[k]:.3f}. Edges are coloured by the rise."
         )
+
+
+def onward(G, query: dict[str, str]) -> None:
+    """Links that take the current graph to the duel and to the paper's protocol, or the
+    one line that says why the duel cannot train on it."""
+    c = st.columns(2)
+    try:
+        graphs.check_duel_graph(G)
+    except SpecDiffError as exc:
+        c[0].caption(f"A duel cannot train on this graph: {exc}.")
+    else:
+        c[0].page_link(
+            "pages/duel.py",
+            label="Train a duel on this graph",
+            icon=":material/swords:",
+            query_params={**query, "duel_family": "your_graph"},
+        )
+    c[1].page_link(
+        "pages/protocol.py",
+        label="Score it by the paper's protocol",
+        icon=":material/calculate:",
+        query_params=query,
+    )

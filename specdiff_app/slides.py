@@ -12,6 +12,7 @@ from typing import Any
 
 import streamlit as st
 
+from specdiff_core import graphs
 from specdiff_core.report import export
 
 from .classroom import flag
@@ -41,7 +42,13 @@ def duel_file(
     history = list(duel.history)[:n_rows]
     result = _state["samples"][1]
     family, steps, lam, _, regime, eps = key
-    settings = {"family": family, "steps": steps, "lam": lam, "regime": regime, "seed": seed}
+    settings = {
+        "family": graphs.family_label(family),
+        "steps": steps,
+        "lam": lam,
+        "regime": regime,
+        "seed": seed,
+    }
     if eps is not None:
         settings["eps"] = eps
     return export.duel_html(history, test, result, seed=seed, settings=settings).encode()

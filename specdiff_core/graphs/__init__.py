@@ -10,7 +10,8 @@ what to fix; usable input that is not canonical is repaired and the repair *repo
 Modules, lowest first: ``canonical`` (validation, edge order, bridges), ``families``
 (generators), ``io`` (edge list, GML, GraphML, node-link JSON), ``spec`` (a graph named
 by a few URL parameters), ``datasets`` (the experiments' graph collections), ``editing``
-(a graph drawn by hand: its edits, their checks and undo).
+(a graph drawn by hand: its edits, their checks and undo), ``custom`` (a user's graph as
+a duel's training family, the graph itself in the family's name).
 """
 
 from ..errors import GraphError
@@ -27,6 +28,17 @@ from .canonical import (
     iter_components,
     node_labels,
     validate_graph,
+)
+from .custom import (
+    CUSTOM_PREFIX,
+    DUEL_LIMITS,
+    check_duel_graph,
+    custom_copies,
+    custom_family,
+    custom_graph,
+    family_label,
+    family_stem,
+    is_custom,
 )
 from .datasets import family_graphs, paper_graphs, real_sources, sample_subgraphs, thickened
 from .editing import EDIT_LIMITS, Drawing, EditLimits, GraphEditor, edge_number
@@ -48,6 +60,15 @@ from .spec import APP_LIMITS, CLASSICS, GENERATORS, PASTE_URL_MAX, GraphSpec, bu
 from .writing import format_of, graph_to_bytes, write_graph
 
 __all__ = [
+    "CUSTOM_PREFIX",
+    "DUEL_LIMITS",
+    "check_duel_graph",
+    "custom_copies",
+    "custom_family",
+    "custom_graph",
+    "family_label",
+    "family_stem",
+    "is_custom",
     "EDIT_LIMITS",
     "Drawing",
     "EditLimits",

@@ -16,6 +16,7 @@ import numpy as np
 
 from ..errors import ConfigError, GraphError
 from .canonical import bridge_mask, edge_array, validate_graph
+from .custom import custom_copies, is_custom
 from .families import barbell, classic, cliques_joined_by_bridges
 
 
@@ -34,8 +35,11 @@ class Sizes(Protocol):
 
 
 def family_graphs(family: str, n: int, cfg: Sizes, seed: int) -> list[nx.Graph]:
-    """``n`` graphs of an experiment family, seeded (sizes drawn per graph)."""
+    """``n`` graphs of an experiment family, seeded (sizes drawn per graph); a user's
+    graph (a ``graph:`` family, :mod:`.custom`) gives ``n`` shuffled copies of it."""
     rng = np.random.default_rng(seed)
+    if is_custom(family):
+        return custom_copies(family, n, rng)
     lo, hi = cfg.clique_min, cfg.clique_max
     out = []
     for _ in range(n):

@@ -85,6 +85,7 @@ PROTOCOL_COLOUR = {  # Okabe-Ito, as report.METHOD_COLOUR
 EXP_TITLE = {
     "barbell": "Exp I: barbell",
     "asymmetric_chain": "Exp II: asymmetric chain",
+    "custom": "Your graph (Exp I's rules)",
 }
 
 

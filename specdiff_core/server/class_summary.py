@@ -21,6 +21,7 @@ from typing import Any
 import numpy as np
 
 from ..formatting import pct
+from ..graphs import family_label
 from ..metrics import t_interval
 
 __all__ = [
@@ -264,7 +265,7 @@ def group_label(group: Sequence[Any]) -> str:
     )
     decoded = "reverse chain" if s["decoder"] == "chain" else "top ρ|E| decoding"
     return (
-        f"{s['family']}, {s['steps']} steps, λ = {s['lam']:g}, {where}, {decoded}, "
+        f"{family_label(s['family'])}, {s['steps']} steps, λ = {s['lam']:g}, {where}, {decoded}, "
         f"{s['k']} samples per model"
     )
 

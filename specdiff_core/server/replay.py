@@ -18,6 +18,7 @@ from collections.abc import Callable
 from concurrent.futures import Future
 from typing import Any
 
+from ..graphs import family_label
 from .duel_jobs import DuelRun, train_duel_job
 from .jobs import JobView
 from .run_record import RunRecord, restore
@@ -154,7 +155,7 @@ class Replay:
             ),
             owner=self.owner,
             key=("train", self._key, base.step_count, step),
-            label=f"pause a replay of {family} ({regime}) λ={lam:g} seed={seed} at step {step}",
+            label=f"pause a replay of {family_label(family)} ({regime}) λ={lam:g} seed={seed} at step {step}",
             cost=step - base.step_count,
             shared=DuelRun(base),
             priority=SNAPSHOT_PRIORITY,

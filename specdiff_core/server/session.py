@@ -22,6 +22,7 @@ from typing import Any
 
 from ..experiments import demo_duel_config
 from ..experiments.protocol import ProtocolConfig
+from ..graphs import family_label
 from ..training import Duel, EdgeExample
 from .duel_jobs import DuelRun, sample_duel_job, train_duel_job
 from .jobs import JobView, PoolFull
@@ -152,7 +153,7 @@ def train(
             ),
             owner=owner,
             key=("train", state["key"], duel.step_count, until),
-            label=f"train {family} ({regime}) λ={lam:g} seed={seed}: steps "
+            label=f"train {family_label(family)} ({regime}) λ={lam:g} seed={seed}: steps "
             f"{duel.step_count}->{until}",
             cost=until - duel.step_count,
             shared=DuelRun(duel.clone()),  # the job's copy, mirrored for drawing
@@ -250,7 +251,7 @@ def request_samples(
                 ),
                 owner=owner,
                 key=("sample", state["key"], *at, int(seed)),
-                label=f"sample {k} per model at step {at[0]} ({family} seed={duel_seed})",
+                label=f"sample {k} per model at step {at[0]} ({family_label(family)} seed={duel_seed})",
                 cost=SAMPLE_COST * k,
                 priority=SAMPLE_PRIORITY,
             ),

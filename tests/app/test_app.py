@@ -218,3 +218,36 @@ def test_a_tampered_link_is_said_and_the_page_stays_consistent():
     assert not lab.error and lab.selectbox(key="lab_family").value == "barbell"
     assert lab.number_input(key="lab_barbell_k1").value == 8  # the controls show what is drawn
     assert not lab.warning  # said once, not on every page
+
+
+def test_the_protocol_scores_the_current_graph_under_exp_is_rules():
+    # two triangles joined by a bridge, a pendant node on the right: two bridges
+    edges = "a b\nb c\nc a\nc d\nd e\ne f\nf d\nf g\n"
+    at = open_app("pages/protocol.py", timeout=120, graph="paste", edges=edges, proto_eps="0.05")
+    assert not at.exception
+    (table,) = [m.value for m in at.markdown if "Your graph (Exp I's rules)" in m.value]
+    assert "7 nodes, 8 edges, 2 bridge(s); keep 4" in table
+    rows = {line.split(" | ")[0].strip("| "): line for line in table.splitlines()}
+    # eps = 0.05 < p_common: the standard score ranks both bridges last and keeps 4 of 8
+    assert rows["standard (S = P_freq)"].split(" | ")[1].startswith("0.0%")
+    assert "no paper figure exists here" in table
+    at = open_app("pages/protocol.py", timeout=120, graph="paste", edges="a b\nb c\nc a\n")
+    assert any(
+        "cannot be scored by the protocol" in i.value and "no bridge" in i.value for i in at.info
+    )
+
+
+def test_graph_lab_takes_the_current_graph_to_the_duel_and_the_protocol():
+    edges = "a b\nb c\nc a\nc d\n"
+    at = open_app("pages/graph-lab.py", timeout=120, graph="paste", edges=edges)
+    links = {p.proto.label: p.proto for p in at.get("page_link")}
+    duel = links["Train a duel on this graph"]
+    assert "duel_family=your_graph" in duel.query_string and "graph=paste" in duel.query_string
+    assert "Score it by the paper's protocol" in links
+    at = open_app("pages/graph-lab.py", timeout=120, graph="paste", edges="a b\nb c\nc a\n")
+    labels = [p.proto.label for p in at.get("page_link")]
+    assert "Train a duel on this graph" not in labels
+    assert any(
+        "A duel cannot train on this graph" in c.value and "no bridge" in c.value
+        for c in at.caption
+    )

@@ -298,3 +298,46 @@ def test_a_stored_duel_replays_on_the_page_and_hands_over_its_models():
                 assert torch.equal(a, b)
     finally:
         runs.path(key).unlink()
+
+
+# A barbell of two triangles drawn by hand (in the link as a pasted edge list), with one
+# pendant node on the right: two bridges.
+OWN_EDGES = "a b\nb c\nc a\nc d\nd e\ne f\nf d\nf g\n"
+
+
+def test_the_duel_trains_on_the_current_graph_of_graph_lab():
+    at = open_page(
+        "pages/duel.py", graph="paste", edges=OWN_EDGES, duel_family="your_graph", duel_steps="100"
+    )
+    assert not at.exception and not at.error
+    (own,) = [i.value for i in at.info if "Training on **your graph" in i.value]
+    assert "7 nodes, 8 edges, 2 bridges" in own and "copies with their nodes shuffled" in own
+    (key,) = at.session_state["duels"].keys()
+    assert key[0] == "graph:" + ";".join(["0 1", "0 2", "1 2", "2 3", "3 4", "3 5", "4 5", "5 6"])
+    state = at.session_state["duels"][key]
+    assert state["test"].graph.number_of_edges() == 8 and state["test"].bridges.sum() == 2
+    at.button(key="duel_step").click().run()
+    run_until(
+        at,
+        lambda at: "step 50 / 100 ·" in progress_text(at) and "s of training" in progress_text(at),
+    )
+    at.button(key="duel_sample_now").click().run()
+    run_until(at, lambda at: len(at.dataframe) > 0)
+    assert any("bridges kept" in m.value and "/2" in m.value for m in at.markdown)
+    labels = [b.proto.label for b in at.get("download_button")]
+    assert "spectral model (.safetensors)" in labels and "Curves (GIF)" in labels
+
+
+@pytest.mark.parametrize(
+    ("edges", "says"),
+    [
+        ("a b\nb c\nc a\n", "no bridge"),
+        ("a b\nc d\n", "in 2 pieces"),
+    ],
+)
+def test_a_graph_the_duel_cannot_train_on_says_what_to_change(edges, says):
+    at = open_page("pages/duel.py", graph="paste", edges=edges, duel_family="your_graph")
+    assert not at.exception
+    (err,) = [e.value for e in at.error]
+    assert "cannot be a duel's training family" in err and says in err
+    assert not at.session_state["duels"] if "duels" in at.session_state else True

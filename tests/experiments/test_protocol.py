@@ -270,3 +270,44 @@ def test_protocol_report_tables_are_well_formed(cfg):
     assert not table_shapes_ok("| a | b |\n|---|---|\n| x | top ρ|E| |")  # the check can fail
     figs = report.protocol_figures(res)
     assert {"barbell", "asymmetric_chain", "thickness", "dynamics", "regime_map"} <= set(figs)
+
+
+def test_a_users_graph_under_exp_is_rules_scores_like_exp_i_on_the_same_graph():
+    """The same barbell given as a user's graph: every method's connectivity agrees with
+    Exp I's: their 95% intervals over 8,000
+    trials overlap (same rules, another random stream and edge order)."""
+    from specdiff_core import graphs
+
+    cfg = P.ProtocolConfig(trials=8000)
+    exp1 = P.run_table("barbell", cfg, long_run=False)
+    pg = P.protocol_graph("barbell", cfg)
+    G = graphs.validate_graph(nx.Graph(pg.edges.tolist())).graph
+    own = P.run_table("custom", cfg, graph=P.protocol_graph_of(G, cfg), long_run=False)
+    assert own["graph"]["m"] == exp1["graph"]["m"] and own["graph"]["kept"] == exp1["graph"]["kept"]
+    for key, ours in own["methods"].items():
+        theirs = exp1["methods"][key]
+        (lo, hi), (lo2, hi2) = ours["connectivity_ci"], theirs["connectivity_ci"]
+        assert lo <= hi2 and lo2 <= hi, (key, ours["connectivity"], theirs["connectivity"])
+    assert own["at_paper_settings"] is False and "paper" not in own["methods"]["standard"]
+
+
+@pytest.mark.parametrize(
+    ("G", "says"),
+    [
+        ("cycle", "no bridge"),
+        ("two", "not connected"),
+        ("big", "at most 150 nodes"),
+        ("weighted", "unweighted"),
+    ],
+)
+def test_a_graph_the_protocol_cannot_score_says_why(G, says):
+    from specdiff_core import graphs
+
+    H = {
+        "cycle": lambda: nx.cycle_graph(6),
+        "two": lambda: nx.union(nx.path_graph(3), nx.path_graph([3, 4, 5])),
+        "big": lambda: nx.path_graph(151),
+        "weighted": lambda: nx.Graph([(0, 1, {"weight": 2.0}), (1, 2, {"weight": 1.0})]),
+    }[G]()
+    with pytest.raises(ConfigError, match=says):
+        P.protocol_graph_of(graphs.validate_graph(H).graph, P.ProtocolConfig())

@@ -42,6 +42,7 @@ from .graphs import (
     laplacians,
     n_kept,
     protocol_graph,
+    protocol_graph_of,
     thick_frequency,
 )
 from .regime import regime_map, rescue_lambda
@@ -61,6 +62,7 @@ __all__ = [
     "ProtocolConfig",
     "ProtocolGraph",
     "protocol_graph",
+    "protocol_graph_of",
     "thick_frequency",
     "edge_resistance",
     "laplacians",

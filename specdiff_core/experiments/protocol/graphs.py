@@ -103,6 +103,66 @@ def protocol_graph(
     )
 
 
+CUSTOM_MAX_NODES = 150  # a user's graph: K Laplacian spectra of n x n per method
+
+
+def protocol_graph_of(G, cfg: ProtocolConfig, rho: float | None = None) -> ProtocolGraph:
+    """Any canonical graph under the protocol's rules (the paper ran only its own): each
+    bridge is a rare edge with ``P_freq = eps``, every other edge ``p_common``; ``rho``
+    defaults to Exp I's ``rho_barbell``.
+
+    Raises ConfigError for a graph the protocol cannot score: more than
+    :data:`CUSTOM_MAX_NODES` nodes, weighted (the protocol's graphs are not), not connected
+    (lambda_2 = 0 before any edge goes), or without a bridge (no rare edge).
+
+    Examples
+    --------
+    >>> import networkx as nx
+    >>> from specdiff_core.graphs import barbell
+    >>> pg = protocol_graph_of(barbell(4, 4, seed=0), ProtocolConfig())
+    >>> pg.m, int(pg.rare.sum()), pg.freq[pg.rare].tolist(), round(float(pg.resistance[pg.rare][0]), 6)
+    (13, 1, [0.05], 1.0)
+    """
+    from ...graphs import bridge_mask, edge_array, edge_weights
+
+    n = G.number_of_nodes()
+    if n > CUSTOM_MAX_NODES:
+        raise ConfigError(
+            f"the protocol scores graphs of at most {CUSTOM_MAX_NODES} nodes here (each trial "
+            f"is an n x n spectrum); this one has {n}: use a smaller graph"
+        )
+    E = edge_array(G)
+    rare = bridge_mask(G)
+    if n < 2 or not len(E) or not rare.any():
+        raise ConfigError(
+            "the graph has no bridge, so the protocol has no rare edge to keep or lose; "
+            "use a graph with at least one bridge"
+        )
+    w = edge_weights(G, E)
+    if not np.all(w == 1.0):
+        raise ConfigError(
+            f"the paper's protocol scores unweighted graphs, and {int((w != 1.0).sum())} of "
+            "this graph's edges have a weight other than 1: set them to 1 to score it"
+        )
+    L = laplacians(n, E, w[None, :])[0]
+    lam2 = float(np.linalg.eigvalsh(L)[1])
+    if lam2 <= 1e-9:
+        raise ConfigError(
+            "the graph is not connected (lambda_2 = 0), so every method's subgraph is too; "
+            "join its pieces"
+        )
+    return ProtocolGraph(
+        name="custom",
+        n=n,
+        edges=E,
+        freq=np.where(rare, cfg.eps, cfg.p_common),
+        rare=rare,
+        rho=cfg.rho_barbell if rho is None else float(rho),
+        resistance=edge_resistance(n, E, L),
+        lambda2=lam2,
+    )
+
+
 def edge_resistance(n: int, edges: np.ndarray, L: np.ndarray | None = None) -> np.ndarray:
     """Exact R_eff of every edge (parallel copies included) from the Laplacian's
     pseudo-inverse; for the protocol's small graphs (tests compare it with

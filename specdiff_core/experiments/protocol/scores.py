@@ -55,7 +55,7 @@ def _rng(cfg: ProtocolConfig, *stream: int) -> np.random.Generator:
     return np.random.default_rng([int(cfg.seed), *stream])
 
 
-_STREAM = {"barbell": 1, "asymmetric_chain": 2, "thick": 3, "map": 4, "dynamics": 5}
+_STREAM = {"barbell": 1, "asymmetric_chain": 2, "thick": 3, "map": 4, "dynamics": 5, "custom": 6}
 _LAYOUT_ID = {"parallel": 1, "disjoint": 2, "collapsed": 3}
 _METHOD_ID = {"random": 1, "standard": 2, "weighted": 3, "oracle_sampling": 4, "oracle_topk": 5}
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from ...errors import ConfigError
 from .graphs import ProtocolGraph, n_kept, protocol_graph
 from .reported import PAPER_TABLES, _within, at_paper_settings
 from .scores import _METHOD_ID, _STREAM, _rng, method_trials, summarize_trials
@@ -42,12 +43,21 @@ def _table_methods(cfg: ProtocolConfig) -> dict[str, str]:
     }
 
 
-def run_table(name: str, cfg: ProtocolConfig, *, long_run: bool = True) -> dict[str, Any]:
+def run_table(
+    name: str, cfg: ProtocolConfig, *, long_run: bool = True, graph: ProtocolGraph | None = None
+) -> dict[str, Any]:
     """Exp I (``barbell``) or Exp II (``asymmetric_chain``): every method, K trials, our
     figures beside the paper's with a within-interval verdict; ``long_run`` adds each
-    method's connectivity over ``cfg.reference_trials`` trials."""
-    pg = protocol_graph(name, cfg)
-    paper = PAPER_TABLES.get(name, {}) if at_paper_settings(cfg, name) else {}
+    method's connectivity over ``cfg.reference_trials`` trials. ``name="custom"`` with a
+    ``graph`` (:func:`.graphs.protocol_graph_of`) runs the same table on a user's graph,
+    which the paper never reported on."""
+    if name == "custom":
+        if graph is None:
+            raise ConfigError("the custom table needs its graph (protocol_graph_of)")
+        pg, at_paper = graph, False
+    else:
+        pg, at_paper = protocol_graph(name, cfg), at_paper_settings(cfg, name)
+    paper = PAPER_TABLES.get(name, {}) if at_paper else {}
     methods: dict[str, Any] = {}
     for key, method in _table_methods(cfg).items():
         rng = _rng(cfg, _STREAM[name], _METHOD_ID[method])
@@ -67,7 +77,7 @@ def run_table(name: str, cfg: ProtocolConfig, *, long_run: bool = True) -> dict[
                 res["within"]["long_run"] = _within(p["connectivity"], ci, "connectivity")
         methods[key] = res
     return {
-        "at_paper_settings": at_paper_settings(cfg, name),
+        "at_paper_settings": at_paper,
         "graph": {
             "n": pg.n,
             "m": pg.m,

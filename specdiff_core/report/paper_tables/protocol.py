@@ -47,7 +47,9 @@ def protocol_table_markdown(table: dict[str, Any], name: str) -> list[str]:
             yes_no(w.get("rse_mean")) if p else "",
         ]
         lines.append("| " + " | ".join(cells) + " |")
-    if not table.get("at_paper_settings", True):
+    if name == "custom":
+        lines += ["", "The paper reports on its own graphs only: no paper figure exists here."]
+    elif not table.get("at_paper_settings", True):
         lines += ["", "These settings differ from the paper's, so no paper figure is shown."]
     lines += ["", *_table_notes(table, name)]
     return lines
