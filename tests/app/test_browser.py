@@ -493,7 +493,8 @@ def test_a_newcomer_moves_every_widget_and_presses_every_button_once(page_at, pa
 
 def test_draw_a_barbell_by_clicks_and_see_its_bridge(page_at):
     """Graph Lab's editor: on an empty canvas, click six nodes, join them into two
-    triangles and one edge between them; the page marks that edge a bridge with R = 1."""
+    triangles and one edge between them; the page marks that edge a bridge with R = 1.
+    Then the drawn graph goes to the duel, which trains on it."""
     page = page_at("/graph-lab", height=1400)
     page.get_by_text("Draw / edit").first.click()
     page.locator(".sd-net canvas").wait_for(timeout=30_000)
@@ -537,5 +538,17 @@ def test_draw_a_barbell_by_clicks_and_see_its_bridge(page_at):
                  .some(m => m.innerText.startsWith("Components") && m.innerText.endsWith("2"))""",
         timeout=30_000,
     )
+    wait_idle(page, timeout=60)
+    page.get_by_text("A duel cannot train on this graph: the graph is in 2 pieces").first.wait_for()
+    page.get_by_role("button", name="Draw", exact=True).click()
+    click(2)  # the bridge again, and on to a duel that trains on the drawn graph
+    click(3)
+    page.get_by_role("link", name="Train a duel on this graph").wait_for(timeout=30_000)
+    wait_idle(page, timeout=60)
+    page.get_by_role("link", name="Train a duel on this graph").click()
+    page.get_by_text("Training on your graph (6 nodes, 7 edges, 1 bridge)").first.wait_for(
+        timeout=60_000
+    )
+    assert "duel_family=your_graph" in page.url and "graph=paste" in page.url, page.url
     wait_idle(page, timeout=60)
     assert_clean(page_at, page)
