@@ -83,14 +83,21 @@ def _group_norms(
     """``‖∇θ_m sum(terms_m[edges of group k])‖`` for every edge group ``k`` and model ``m``:
     ``(K, M)``. The loss terms of one edge depend on its logit alone, so the gradient of a
     group's terms is the network's vector-Jacobian product with ``dz`` (the exact
-    ``dL/dlogit``) masked to the group: every group and every model in one batched
-    backward pass through the grouped network (exact, not an estimate)."""
+    ``dL/dlogit``) masked to the group: one backward pass through the grouped network per
+    group, every model at once (exact, not an estimate).
+
+    One pass per group, not one ``is_grads_batched`` pass for all: the batched pass (a
+    vmap over the K groups) gave bit-identical norms and took 83 ms against the loop's
+    60 ms on the default duel's batch (7 groups, 2 models, ~1,000 edges), and it runs at
+    every logged step."""
     params = list(group.parameters())
-    V = masks[:, None, :] * dz[None]  # (K, M, E)
-    grads = torch.autograd.grad(
-        logits, params, grad_outputs=V, retain_graph=True, is_grads_batched=True
-    )  # each (K, M, *shape); model m's rows only from model m's logits
-    return torch.stack([gr.pow(2).flatten(2).sum(2) for gr in grads]).sum(0).sqrt()
+    out = []
+    for mask in masks:  # (E,)
+        grads = torch.autograd.grad(
+            logits, params, grad_outputs=mask[None] * dz, retain_graph=True
+        )  # each (M, *shape); model m's rows only from model m's logits
+        out.append(torch.stack([gr.pow(2).flatten(1).sum(1) for gr in grads]).sum(0).sqrt())
+    return torch.stack(out)  # (K, M)
 
 
 def instrument(
