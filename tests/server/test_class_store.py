@@ -1,6 +1,7 @@
 """server.class_store and class_db: the class store alone. Rows round-trip with hashed
 students only; many threads and processes write while readers read and no row is lost;
-a restart keeps everything; clear clears; the setting's forms and refusals."""
+a restart keeps everything; clear clears; the setting's forms and refusals. The tests
+that hold for both backends run on SQLite and on a live PostgreSQL (conftest.py)."""
 
 from __future__ import annotations
 
@@ -39,6 +40,26 @@ def store(db):
     s.close()
 
 
+@pytest.fixture(params=["sqlite", "postgresql"])
+def where(request, db) -> str:
+    """Where a store is, for the tests that hold for both backends: the SQLite file, or a
+    live PostgreSQL (conftest.postgres_dsn), emptied first."""
+    if request.param == "sqlite":
+        return str(db)
+    dsn = request.getfixturevalue("postgres_dsn")
+    s = ClassStore(dsn)
+    s.clear()
+    s.close()
+    return dsn
+
+
+@pytest.fixture
+def live_store(where):
+    s = ClassStore(where)
+    yield s
+    s.close()
+
+
 def test_each_kind_of_row_round_trips_and_only_a_hash_names_the_student(store, db):
     store.record_answer("sess-secret-1", "bridge", "R = 1", correct=True, prompt="R of a bridge?")
     tag = duel_tag("barbell", 600, 10.0, 3, "oracle", None, decoder="chain", k=32)
@@ -60,13 +81,35 @@ def test_each_kind_of_row_round_trips_and_only_a_hash_names_the_student(store, d
     assert b"sess-secret" not in raw and student_id("sess-secret-1").encode() in raw
 
 
+def test_on_postgresql_rows_round_trip_and_only_a_hash_names_the_student(postgres_dsn):
+    import psycopg
+
+    store = ClassStore(postgres_dsn)
+    try:
+        store.clear()
+        store.record_answer("sess-secret-1", "bridge", "R = 1", correct=True, prompt="R?")
+        store.record_duel("sess-secret-2", SETTINGS, BOARD)
+        assert store.flush()
+        (a,) = store.rows("answers")
+        assert (a["student"], a["correct"]) == (student_id("sess-secret-1"), 1)
+        (d,) = store.rows("duels")
+        assert d["eps"] is None and (d["standard_bridge"], d["weighted_bridge"]) == (0.5, 0.875)
+        assert store.target.describe().startswith("PostgreSQL database specdiff@127.0.0.1")
+    finally:
+        store.close()
+    with psycopg.connect(postgres_dsn) as conn:  # nothing in any table names the session
+        rows = [conn.execute(f"SELECT * FROM {t}").fetchall() for t in ("answers", "duels")]
+    assert "sess-secret" not in repr(rows) and student_id("sess-secret-1") in repr(rows)
+
+
 def test_the_file_is_in_wal_mode_with_the_schema_version(store, db):
     conn = sqlite3.connect(db)
     assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert conn.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()[0] == "1"
 
 
-def test_threads_write_while_a_reader_reads_and_no_row_is_lost(store):
+def test_threads_write_while_a_reader_reads_and_no_row_is_lost(live_store):
+    store = live_store
     writers, per = 8, 150
     seen, errors, stop = [], [], threading.Event()
 
@@ -119,14 +162,19 @@ WRITER = textwrap.dedent(
 )
 
 
-def spawn(db: Path, name: str, n: int, end: str = "exit", start: float = 0.0) -> subprocess.Popen:
+def spawn(
+    db: Path | str, name: str, n: int, end: str = "exit", start: float = 0.0
+) -> subprocess.Popen:
     cmd = [sys.executable, "-c", WRITER, str(db), name, str(n), end, str(start)]
     return subprocess.Popen(cmd, cwd=ROOT, stderr=subprocess.PIPE, text=True)
 
 
-def test_processes_write_one_file_while_the_teacher_reads_and_no_row_is_lost(store, db):
+def test_processes_write_one_store_while_the_teacher_reads_and_no_row_is_lost(live_store, where):
+    """Several app processes (a lecture hall's, behind one proxy) write one store, one
+    transaction per row, while the teacher reads."""
+    store = live_store
     start = time.time() + 8.0  # after every process has imported the library
-    procs = [spawn(db, f"p{i}", 300, "commit-each", start) for i in range(4)]
+    procs = [spawn(where, f"p{i}", 300, "commit-each", start) for i in range(4)]
     seen = []
     while any(p.poll() is None for p in procs):
         seen.append(store.counts()["answers"])
@@ -142,20 +190,21 @@ def test_processes_write_one_file_while_the_teacher_reads_and_no_row_is_lost(sto
         ]
 
 
-def test_a_restart_keeps_every_row(db):
-    first = ClassStore(db)
+def test_a_restart_keeps_every_row(where):
+    first = ClassStore(where)
     first.record_duel("s", SETTINGS, BOARD)
     first.close()  # the server stops
-    assert spawn(db, "died", 50, "flush-then-die").wait(60) == 0
-    assert spawn(db, "exited", 50, "exit").wait(60) == 0  # never flushed: atexit did it
-    again = ClassStore(db)  # the server starts again
+    assert spawn(where, "died", 50, "flush-then-die").wait(60) == 0
+    assert spawn(where, "exited", 50, "exit").wait(60) == 0  # never flushed: atexit did it
+    again = ClassStore(where)  # the server starts again
     try:
         assert again.counts() == {"answers": 100, "predictions": 0, "duels": 1}
     finally:
         again.close()
 
 
-def test_clear_deletes_what_came_before_it_and_keeps_what_came_after(store):
+def test_clear_deletes_what_came_before_it_and_keeps_what_came_after(live_store):
+    store = live_store
     for i in range(5):
         store.record_answer("a", "q", str(i), correct=False)
     store.record_duel("a", SETTINGS, BOARD)
