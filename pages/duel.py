@@ -27,12 +27,15 @@ regime, eps, decoder, chunk = cfg.regime, cfg.eps, cfg.decoder, cfg.chunk
 
 if not presenting():
     source = "copies of your graph" if graphs.is_custom(family) else "graphs"
+    one = family == "barbell"  # a barbell has one bridge; chains and your graph may have more
     data = (
-        "from the Spectral Oracle's examples, which **always keep the bridge** (rare in the "
-        "graph: one edge of many)"
+        f"from the Spectral Oracle's examples, which **always keep "
+        f"{'the bridge' if one else 'every bridge'}** (rare in the graph: "
+        f"{'one edge' if one else 'a few edges'} of many)"
         if regime == "oracle"
-        else f"from examples that keep the bridge in only **{eps:.0%}** of targets and every "
-        "other edge in 95% (rare in the data: the paper's regime)"
+        else f"from examples that keep {'the' if one else 'each'} bridge in only "
+        f"**{eps:.0%}** of targets and every other edge in 95% (rare in the data: the "
+        "paper's regime)"
     )
     st.markdown(
         f"Two identical denoisers learn to sparsify {source} {data}. The **standard** model "

@@ -312,6 +312,10 @@ def test_the_duel_trains_on_the_current_graph_of_graph_lab():
     assert not at.exception and not at.error
     (own,) = [i.value for i in at.info if "Training on **your graph" in i.value]
     assert "7 nodes, 8 edges, 2 bridges" in own and "copies with their nodes shuffled" in own
+    assert any(
+        "sparsify copies of your graph" in m.value and "keep every bridge" in m.value
+        for m in at.markdown
+    )
     (key,) = at.session_state["duels"].keys()
     assert key[0] == "graph:" + ";".join(["0 1", "0 2", "1 2", "2 3", "3 4", "3 5", "4 5", "5 6"])
     state = at.session_state["duels"][key]
