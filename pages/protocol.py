@@ -16,12 +16,12 @@ import streamlit as st
 
 from specdiff_app import slides
 from specdiff_app.boot import through_app
+from specdiff_app.cached import build_graph, cache
 from specdiff_app.classroom import presenting, style_figure
 from specdiff_app.url import canonical_numbers, number_label
-from specdiff_core import graphs, report
+from specdiff_core import report
 from specdiff_core.errors import SpecDiffError
 from specdiff_core.experiments import protocol
-from specdiff_core.graphs import build_graph
 
 through_app()  # first: a deep link on a fresh server runs this page alone
 ss = st.session_state
@@ -170,7 +170,7 @@ def compute(cfg: protocol.ProtocolConfig) -> tuple[dict, float]:
     return res, time.perf_counter() - t0
 
 
-@st.cache_data(max_entries=32, show_spinner=False, hash_funcs={nx.Graph: graphs.graph_fingerprint})
+@cache
 def own_table(cfg: protocol.ProtocolConfig, G: nx.Graph) -> dict:
     """Exp I's table on the current graph (ConfigError: one it cannot score)."""
     return protocol.run_table(

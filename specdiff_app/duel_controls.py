@@ -14,10 +14,10 @@ import streamlit as st
 from specdiff_core import graphs, metrics, report, viz
 from specdiff_core.checkpoints import model_to_bytes
 from specdiff_core.errors import CheckpointError, SpecDiffError
-from specdiff_core.graphs import build_graph
 from specdiff_core.report import reading
 
 from . import duel_panel as ui
+from .cached import build_graph
 from .classroom import flag, presenting, style_figure
 from .url import canonical_numbers, number_label, url_choice
 
