@@ -414,6 +414,9 @@ def upload_round(browser, server, sizes: list[int], contexts: list) -> dict:
     return {"opened": opened, "uploaded": uploaded, "peak": peak}
 
 
+ROUNDS = 4  # the first, then three whose mean growth is compared with it
+
+
 @pytest.mark.timeout(1200)
 @pytest.mark.parametrize(
     "sessions",
@@ -428,9 +431,15 @@ def test_sessions_upload_a_file_at_the_size_limit_at_once(browser, sessions):
     """``sessions`` pages (3; 5 and the class of 30 with SPECDIFF_LONG_TESTS=1) upload a
     5,000,000-byte edge list at once, and one more page a 5,000,001-byte one: each sees
     its graph, the last the limit's one-line error; no exception box; the server stays
-    up. Memory: a second round like the first, once the first's sessions are gone, must
-    not add what the first added (the sessions' time to reconnect,
-    server.disconnectedSessionTTL, is cut to 5 s here; at the app's 120 s a closed tab's
+    up. Memory: rounds 2-4, each like the first and run once the last round's sessions
+    are gone, must add on average less than half of what the first added: a leak of a
+    round's sessions adds about the first round's growth every round, while the
+    allocator's noise is up to ~50 MiB in one round (416, 528, 555, 533, 551, 576 MiB
+    over five rounds of 3 sessions; CI once saw 52 after 91), which is why one second
+    round is not enough. What it catches at 3 sessions: keeping 8 copies of each upload
+    (40 MB a session) failed it (166 MiB a later round against 140); keeping one copy
+    (15 MiB a round) is inside the noise and is left to the 30-session variant (the
+    sessions' time to reconnect, server.disconnectedSessionTTL, is cut to 5 s here; at the app's 120 s a closed tab's
     session is kept two minutes for a returning student, and Streamlit frees an expired
     one only when its session store is next written, by a session connecting or leaving).
     """
@@ -445,7 +454,7 @@ def test_sessions_upload_a_file_at_the_size_limit_at_once(browser, sessions):
         warm.close()
         sizes = [LIMIT] * sessions + [LIMIT + 1]
         rounds, after = [], [rss_mib(pid)]
-        for _ in range(2):
+        for _ in range(ROUNDS):
             rounds.append(upload_round(browser, server, sizes, contexts))
             assert health_seconds(server.url) < 2.0
             time.sleep(8)  # past the closed sessions' 5 s to reconnect
@@ -463,12 +472,11 @@ def test_sessions_upload_a_file_at_the_size_limit_at_once(browser, sessions):
                 f"round {i + 1}: {len(sizes)} pages open in {r['opened']:.0f} s, uploads "
                 f"answered in {r['uploaded']:.0f} s, server RSS peak {r['peak']:.0f} MiB"
             )
-        print(
-            "server RSS before, after round 1, after round 2: "
-            + ", ".join(f"{m:.0f}" for m in after)
-        )
-        first, second = after[1] - after[0], after[2] - after[1]
-        assert second < max(0.5 * first, 30), after  # no leak: the second round reuses the first's
+        print("server RSS before and after each round: " + ", ".join(f"{m:.0f}" for m in after))
+        first = after[1] - after[0]
+        later = (after[-1] - after[1]) / (ROUNDS - 1)  # per round, once the first's is reused
+        print(f"first round added {first:.0f} MiB, each later one {later:.0f} MiB on average")
+        assert later < max(0.5 * first, 30), after  # no leak: later rounds reuse the first's
     finally:
         for ctx in contexts:
             ctx.close()
