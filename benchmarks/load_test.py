@@ -134,12 +134,15 @@ class LightSession:
         self.exceptions: list[str] = []
         self.ws = None
 
-    async def send(self, *, trigger: str | None = None, fragment: str = "") -> None:
+    async def send(
+        self, *, trigger: str | None = None, fragment: str = "", query: str | None = None
+    ) -> None:
+        """A rerun request, as the browser sends it: with the address it has (or ``query``)."""
         from streamlit.proto.BackMsg_pb2 import BackMsg
 
         msg = BackMsg()
         cs = msg.rerun_script
-        cs.query_string = self.query
+        cs.query_string = self.query if query is None else query
         if self.page_hash:
             cs.page_script_hash = self.page_hash
         else:

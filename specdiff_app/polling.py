@@ -15,15 +15,28 @@ question and buttons below "Training finished"), or, when the loss starts after 
 fragment's ``auto_rerun``, it stops polling for good while the server goes idle.
 ``tests/app/test_stall.py`` reproduces both with a lagging event loop.
 
-The fix, two parts:
+The fix, in three parts:
 
 * :func:`install` (from app.py, once per process): a fragment's rerun that finds the
-  session's runner stopped but not yet shut down waits on the event loop (in steps of
-  :data:`RETRY_SECONDS`, at most :data:`HANDOFF_WAIT_SECONDS`) until the loop has handled
-  that runner's events, which end with its shutdown; then it starts the new runner as
-  before. Nothing is dropped, and the order of what the browser receives is the order
-  the runs sent it. Installed only on the Streamlit this was read from (1.67.0), since it
+  session's runner stopped but not yet shut down waits on the event loop (looking again
+  every :data:`RETRY_SECONDS`) until the loop has handled that runner's events, which end
+  with its shutdown; then it starts the new runner as before. Nothing is dropped, and the
+  order of what the browser receives is the order the runs sent it. A wait past
+  :data:`HANDOFF_WARN_SECONDS` is logged once and goes on (a loop that lags more than
+  that under load still delivers the events; going ahead then would lose them); only a
+  runner that has not shut down after :data:`HANDOFF_MAX_SECONDS` is given up on, as
+  Streamlit would. Installed only on the Streamlit this was read from (1.67.0), since it
   wraps a private method; on another version it says so in the log and does nothing.
+* The same wrap gives a fragment's rerun the page's address as the server last set it,
+  not the one the browser sent (:func:`_fresh_address`). Every run, a fragment's too,
+  starts by taking ``st.query_params`` from its request; a poll sent just before the
+  browser heard that a click's run moved the address (the lesson's *Next*: ``step=run``
+  to ``step=fail``) carries the old one, and a write of any query parameter in that poll,
+  or the ``st.rerun()`` with which a poll redraws the page, then takes the page back
+  (found by tracing the 20-run load test: chromium sessions left on step 4, their address
+  back at ``step=run``). A fragment belongs to the page on screen, so the server's own
+  address is the right one; a full run still takes the browser's (a link, Back and
+  Forward).
 * :func:`rearm`, called at every poll of a polling fragment: sends its ``auto_rerun``
   again. The browser ignores it while that timer runs; if the timer was cleared and
   never re-armed, the poll that finds the page re-arms it (a watchdog inside the page).
@@ -33,6 +46,8 @@ from __future__ import annotations
 
 import logging
 import time
+from contextlib import nullcontext
+from urllib.parse import urlencode
 
 import streamlit
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
@@ -42,7 +57,8 @@ from streamlit.runtime.scriptrunner_utils.script_run_context import ThreadState
 LOG = logging.getLogger("specdiff.polling")
 STREAMLIT_VERSIONS = ("1.67.0",)  # the versions whose AppSession this was read from
 RETRY_SECONDS = 0.01  # how often a held fragment rerun looks again
-HANDOFF_WAIT_SECONDS = 2.0  # then it goes ahead as Streamlit would (and the log says so)
+HANDOFF_WARN_SECONDS = 2.0  # a hold this long is logged (once) and goes on
+HANDOFF_MAX_SECONDS = 60.0  # then it goes ahead as Streamlit would (and the log says so)
 _PATCHED = "_specdiff_handoff"  # set on AppSession once wrapped
 
 
@@ -96,24 +112,51 @@ def handoff(original):
     (a fragment run), so nothing is missed.
     """
 
-    def request_rerun(self, client_state, _held: tuple[float, int] | None = None) -> None:
+    def request_rerun(self, client_state, _held: tuple[float, int, bool] | None = None) -> None:
         if _held is None:  # a request from the browser, not a held one's retry
             self._specdiff_requests = getattr(self, "_specdiff_requests", 0) + 1
         elif self._specdiff_requests != _held[1]:
             return  # a newer request came in while this one was held
         if _runner_stopped_but_not_shut_down(self, client_state):
-            since, seq = _held or (time.monotonic(), self._specdiff_requests)
-            if time.monotonic() - since < HANDOFF_WAIT_SECONDS:
+            since, seq, warned = _held or (time.monotonic(), self._specdiff_requests, False)
+            waited = time.monotonic() - since
+            if waited < HANDOFF_MAX_SECONDS:
+                if waited >= HANDOFF_WARN_SECONDS and not warned:
+                    LOG.warning("a fragment rerun waited %.1f s for the last run's events; "
+                                "still waiting", waited)  # fmt: skip
+                    warned = True
+                held = (since, seq, warned)
                 self._event_loop.call_later(
-                    RETRY_SECONDS, lambda: request_rerun(self, client_state, (since, seq))
+                    RETRY_SECONDS, lambda: request_rerun(self, client_state, held)
                 )
                 return
-            LOG.warning("a fragment rerun waited %.1f s for the last run's events; going ahead",
-                        HANDOFF_WAIT_SECONDS)  # fmt: skip
+            LOG.warning("a fragment rerun waited %.0f s for the last run's events; going "
+                        "ahead", HANDOFF_MAX_SECONDS)  # fmt: skip
+        _fresh_address(self, client_state)
         original(self, client_state)
 
     request_rerun.__doc__ = original.__doc__
     return request_rerun
+
+
+def _fresh_address(session, client_state) -> None:
+    """A fragment's rerun runs with the address the server last gave the page (the
+    module's docstring): its ``query_string`` becomes the session's own query parameters,
+    which every run sets from its request and each ``st.query_params`` write updates at
+    once, in the script's thread (the event loop may not have sent that to the browser
+    yet). A full rerun keeps the browser's."""
+    if client_state is None or not client_state.fragment_id:
+        return
+    state = getattr(session, "_session_state", None)
+    params = getattr(getattr(state, "query_params", None), "_query_params", None)
+    if not isinstance(params, dict):
+        return
+    # A run rewrites them under its runner's session-state lock (cleared, then filled
+    # from its request): read them under it too, never half-filled.
+    runner = getattr(session, "_scriptrunner", None)
+    lock = getattr(getattr(runner, "_session_state", None), "_lock", None)
+    with lock if lock is not None else nullcontext():
+        client_state.query_string = urlencode(dict(params), doseq=True)
 
 
 def _runner_stopped_but_not_shut_down(session, client_state) -> bool:

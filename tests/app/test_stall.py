@@ -13,7 +13,9 @@ for the poll and drops them.
 from __future__ import annotations
 
 import asyncio
+import re
 import sys
+import time
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -21,7 +23,7 @@ import pytest
 from browser_utils import ROOT, AppServer
 
 sys.path.insert(0, str(ROOT))
-from benchmarks.load_test import LightSession  # noqa: E402
+from benchmarks.load_test import MARK_DONE, MARK_TRAINED, LightSession  # noqa: E402
 
 pytestmark = pytest.mark.slow
 FIXTURE = str(Path("tests") / "app" / "fixtures" / "lagging_app.py")
@@ -131,6 +133,65 @@ def test_the_lessons_live_panel_rearms_its_timer_at_every_poll():
     assert rearmed, f"a poll of fragment {fragment} did not re-arm its timer"
 
 
+class LaggingBrowser(LightSession):
+    """A browser whose polls carry ``self.old`` while it is set: the address it had before
+    the server's last ``page_info_changed`` reached it."""
+
+    old: str | None = None
+
+    async def rerun_every(self, fragment: str, interval: float) -> None:
+        while True:
+            await asyncio.sleep(interval)
+            await self.send(fragment=fragment, query=self.old)
+
+
+async def next_while_polls_carry_the_old_address(base: str) -> tuple[list[str], str]:
+    """Train the lesson's duel, press Next while another student's 800-step training holds
+    the server's one worker (so step 5's live panel, the same fragment as step 4's, polls
+    while its samples wait), and let every poll carry the address from before the click
+    until the samples are drawn. The step headings drawn after the click, and the address
+    the server left the page with."""
+    s = LaggingBrowser("student", base, "step=run&duel_steps=100", page="lesson")
+    other = LightSession("other", base, "step=run&duel_steps=800&seed=3", page="lesson")
+    async with connect(base) as ws, connect(base) as ws2:
+        s.ws, other.ws = ws, ws2
+        rx = [asyncio.create_task(s.receive()), asyncio.create_task(other.receive())]
+        try:
+            await s.send()
+            await other.send()
+            await s.click("lesson_train", 90)
+            await s.until(lambda: s.saw(MARK_TRAINED) and bool(s.timers), 240, "trained duel")
+            await other.click("lesson_train", 90)
+            await other.until(lambda: other.saw("in line") or other.saw("step"), 60, "training")
+            s.old, polling = s.query, list(s.timers)
+            await s.click("lesson_next", 30)
+            deadline = time.monotonic() + 90
+            while time.monotonic() < deadline and not s.saw(MARK_DONE):
+                for fragment in polling:
+                    await s.send(fragment=fragment, query=s.old)
+                await asyncio.sleep(0.1)
+            await asyncio.sleep(1.0)
+            s.old = None
+            await asyncio.sleep(4.0)
+            return [t for t in s.texts if re.match(r"\d\. ", t)], s.query
+        finally:
+            for t in [*s.timers.values(), *other.timers.values(), *rx]:
+                t.cancel()
+
+
+def test_a_poll_sent_before_the_address_changed_does_not_take_the_page_back():
+    """Without the fresh address (polling._fresh_address) the old ``step=run`` reached the
+    polls' runs, and the ``st.rerun()`` with which the live panel redraws the page once
+    the samples came drew step 4 again after step 5."""
+    server = AppServer(env={"SPECDIFF_POOL_SIZE": "1"}).wait_ready()
+    try:
+        headings, address = asyncio.run(next_while_polls_carry_the_old_address(server.url))
+    finally:
+        server.stop()
+    assert headings and all(h.startswith("5. ") for h in headings), headings
+    assert "step=fail" in address, address
+
+
 def test_the_handoff_fix_is_installed_for_the_pinned_streamlit():
     from streamlit.runtime.app_session import AppSession
 
@@ -156,16 +217,26 @@ class _Loop:
             fn()
 
 
-def _session_after_a_run():
-    """A session whose runner has ended its run, its shutdown not yet handled."""
+def _session_after_a_run(address: str = ""):
+    """A session whose runner has ended its run, its shutdown not yet handled; the
+    address (its query parameters) is ``address``, as its runs last set it."""
+    import threading
     from types import SimpleNamespace
+    from urllib.parse import parse_qsl
 
     from streamlit.runtime.app_session import AppSessionState
     from streamlit.runtime.scriptrunner_utils.script_requests import ScriptRequestType
 
-    runner = SimpleNamespace(_requests=SimpleNamespace(_state=ScriptRequestType.STOP))
+    runner = SimpleNamespace(
+        _requests=SimpleNamespace(_state=ScriptRequestType.STOP),
+        _session_state=SimpleNamespace(_lock=threading.RLock()),
+    )
+    params = SimpleNamespace(_query_params=dict(parse_qsl(address)))
     return SimpleNamespace(
-        _scriptrunner=runner, _state=AppSessionState.APP_IS_RUNNING, _event_loop=_Loop()
+        _scriptrunner=runner,
+        _state=AppSessionState.APP_IS_RUNNING,
+        _event_loop=_Loop(),
+        _session_state=SimpleNamespace(query_params=params),
     )
 
 
@@ -176,8 +247,8 @@ def _requests_seen():
 
     seen: list[str] = []
     rerun = polling.handoff(lambda session, state: seen.append(state.name))
-    poll = SimpleNamespace(name="poll", fragment_id="f")
-    click = SimpleNamespace(name="click", fragment_id="")
+    poll = SimpleNamespace(name="poll", fragment_id="f", query_string="")
+    click = SimpleNamespace(name="click", fragment_id="", query_string="")
     return seen, rerun, poll, click
 
 
@@ -205,3 +276,51 @@ def test_a_click_sent_after_a_held_poll_is_not_overtaken_by_it():
     for _ in range(3):
         session._event_loop.run_pending()
     assert seen == ["click"]
+
+
+def test_a_held_poll_outwaits_a_loop_that_lags_past_the_warning(monkeypatch, caplog):
+    """An event loop more than HANDOFF_WARN_SECONDS behind still delivers the last run's
+    events; the poll keeps waiting for them (going ahead would drop them), says so once,
+    and gives up only after HANDOFF_MAX_SECONDS."""
+    from specdiff_app import polling
+
+    now = [100.0]
+    monkeypatch.setattr(polling.time, "monotonic", lambda: now[0])
+    seen, rerun, poll, _ = _requests_seen()
+    session = _session_after_a_run()
+    rerun(session, poll)
+    for _ in range(3):  # 2.5, 5 and 7.5 s behind
+        now[0] += 2.5
+        session._event_loop.run_pending()
+    assert seen == []
+    assert sum("still waiting" in r.getMessage() for r in caplog.records) == 1
+    session._scriptrunner = None  # the loop got there
+    session._event_loop.run_pending()
+    assert seen == ["poll"]
+
+    seen.clear()
+    session = _session_after_a_run()
+    rerun(session, poll)
+    now[0] += polling.HANDOFF_MAX_SECONDS
+    session._event_loop.run_pending()
+    assert seen == ["poll"]  # a runner that never shuts down is given up on
+    assert any("going ahead" in r.getMessage() for r in caplog.records)
+
+
+def test_a_poll_gets_the_address_the_server_last_gave_the_page():
+    """The browser sent the poll with ``step=run``; the click's run had already moved the
+    page's address to ``step=fail`` (it had not reached the browser yet). The poll runs
+    with ``step=fail``; a full request keeps the address it came with."""
+    from types import SimpleNamespace
+
+    from specdiff_app import polling
+
+    got: list[str] = []
+    rerun = polling.handoff(lambda session, state: got.append(state.query_string))
+    session = _session_after_a_run("step=fail&duel_steps=800")
+    session._scriptrunner = None  # nothing held: straight through
+    poll = SimpleNamespace(fragment_id="f", query_string="step=run&duel_steps=800")
+    click = SimpleNamespace(fragment_id="", query_string="step=run&duel_steps=800")
+    rerun(session, poll)
+    rerun(session, click)
+    assert got == ["step=fail&duel_steps=800", "step=run&duel_steps=800"]
