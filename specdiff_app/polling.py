@@ -50,6 +50,7 @@ from contextlib import nullcontext
 from urllib.parse import urlencode
 
 import streamlit
+from streamlit import config
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 from streamlit.runtime.scriptrunner_utils.script_run_context import ThreadState
@@ -97,6 +98,12 @@ def install() -> bool:
         return False
     AppSession.request_rerun = handoff(AppSession.request_rerun)
     setattr(AppSession, _PATCHED, True)
+    if config.get_option("runner.fastReruns"):
+        LOG.warning(
+            "runner.fastReruns is on: a click can start a second script thread beside a "
+            "poll's, and the two overwrite each other's query parameters; the app's "
+            ".streamlit/config.toml turns it off (run the server from the repository root)"
+        )
     return True
 
 

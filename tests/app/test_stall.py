@@ -16,6 +16,7 @@ import asyncio
 import re
 import sys
 import time
+import urllib.request
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -324,3 +325,71 @@ def test_a_poll_gets_the_address_the_server_last_gave_the_page():
     rerun(session, poll)
     rerun(session, click)
     assert got == ["step=fail&duel_steps=800", "step=run&duel_steps=800"]
+
+
+TWO_RUNNERS = str(Path("tests") / "app" / "fixtures" / "two_runners_app.py")
+
+
+async def click_just_after_a_poll(base: str) -> list[str]:
+    """Open the page, send a poll and at once a click on Next (a student's click that
+    lands while the page's poll is starting its run); the steps the page draws."""
+    s = LightSession("student", base, "", page="")
+    async with connect(base) as ws:
+        s.ws = ws
+        rx = asyncio.create_task(s.receive())
+        try:
+            await s.send()
+            await s.until(lambda: "next" in s.buttons and bool(s.timers), 30, "the page")
+            for t in s.timers.values():
+                t.cancel()
+            (fragment,) = s.timers
+            s.timers.clear()
+            await asyncio.sleep(0.5)
+            s.texts.clear()
+            await s.send(fragment=fragment)
+            await asyncio.sleep(0.05)  # the poll's runner has started, its run not yet
+            await s.send(trigger=s.buttons["next"])
+            await asyncio.sleep(3.0)
+            return [t for t in s.texts if t.startswith("step ")]
+        finally:
+            for t in s.timers.values():
+                t.cancel()
+            rx.cancel()
+
+
+@pytest.mark.parametrize(
+    ("fast", "want"),
+    [
+        # Streamlit's default, in this Streamlit: the click's page reads the poll's address.
+        ("true", ["step first"]),
+        # The app's setting (.streamlit/config.toml): the click's run waits for the poll's
+        # to reach a yield point, in the same thread, and reads its own address.
+        (None, ["step next"]),
+    ],
+    ids=["fastReruns-on", "app-config"],
+)
+def test_a_click_during_a_starting_poll_keeps_its_address(fast, want):
+    extra = ("--runner.fastReruns", fast) if fast else ()
+    env = {"PYTHONPATH": str(ROOT), "START_LAG_SECONDS": "0.3", "PAUSE_SECONDS": "0.6"}
+    server = AppServer(script=TWO_RUNNERS, env=env, extra_args=extra).wait_ready()
+    try:
+        got = asyncio.run(click_just_after_a_poll(server.url))
+    finally:
+        server.stop()
+    assert got[-1:] == want, got
+
+
+def test_the_app_runs_one_script_thread_per_session():
+    """runner.fastReruns off in the app's config, and the server warns if it is on."""
+    import tomllib
+
+    config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text())
+    assert config["runner"]["fastReruns"] is False
+    server = AppServer(script=TWO_RUNNERS, env={"PYTHONPATH": str(ROOT)},
+                       extra_args=("--runner.fastReruns", "true")).wait_ready()  # fmt: skip
+    try:
+        urllib.request.urlopen(server.url, timeout=30).read()
+        asyncio.run(click_just_after_a_poll(server.url))  # a session: the page's script ran
+    finally:
+        server.stop()
+    assert "runner.fastReruns is on" in server.log_path.read_text()
