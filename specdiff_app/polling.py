@@ -27,16 +27,20 @@ The fix, in three parts:
   runner that has not shut down after :data:`HANDOFF_MAX_SECONDS` is given up on, as
   Streamlit would. Installed only on the Streamlit this was read from (1.67.0), since it
   wraps a private method; on another version it says so in the log and does nothing.
-* The same wrap gives a fragment's rerun the page's address as the server last set it,
-  not the one the browser sent (:func:`_fresh_address`). Every run, a fragment's too,
-  starts by taking ``st.query_params`` from its request; a poll sent just before the
-  browser heard that a click's run moved the address (the lesson's *Next*: ``step=run``
-  to ``step=fail``) carries the old one, and a write of any query parameter in that poll,
-  or the ``st.rerun()`` with which a poll redraws the page, then takes the page back
-  (found by tracing the 20-run load test: chromium sessions left on step 4, their address
-  back at ``step=run``). A fragment belongs to the page on screen, so the server's own
-  address is the right one; a full run still takes the browser's (a link, Back and
-  Forward).
+* A fragment's run takes the page's address as the server last set it, not the one its
+  request carried (:func:`fresh_address`, wrapping ``ScriptRunContext.reset``, which every
+  run calls in its script thread as it starts). Every run, a fragment's too, starts by
+  setting ``st.query_params`` from its request; a poll sent just before the browser heard
+  that a click's run moved the address (the lesson's *Next*: ``step=run`` to
+  ``step=fail``) carries the old one, and a write of any query parameter in that poll, or
+  the ``st.rerun()`` with which a poll redraws the page, then takes the page back (traced
+  in the 20-run load test: sessions left on step 4, their address back at ``step=run``).
+  The address is read when the run starts, not when the request arrives: a poll that
+  arrives during the click's run waits for it in the same thread (``runner.fastReruns``
+  is off), and a reading taken on arrival, before the click's callback wrote
+  ``step=fail``, set it back once the poll ran (the fourth traced cause). A fragment
+  belongs to the page on screen, so the server's own address is the right one; a full
+  run still takes the browser's (a link, Back and Forward).
 * :func:`rearm`, called at every poll of a polling fragment: sends its ``auto_rerun``
   again. The browser ignores it while that timer runs; if the timer was cleared and
   never re-armed, the poll that finds the page re-arms it (a watchdog inside the page).
@@ -44,6 +48,7 @@ The fix, in three parts:
 
 from __future__ import annotations
 
+import inspect
 import logging
 import time
 from contextlib import nullcontext
@@ -82,8 +87,8 @@ def rearm(every: float) -> None:
 
 
 def install() -> bool:
-    """Wrap ``AppSession.request_rerun`` (once): see the module's docstring. True when
-    the wrap is in place."""
+    """Wrap ``AppSession.request_rerun`` and ``ScriptRunContext.reset`` (once): see the
+    module's docstring. True when the wraps are in place."""
     from streamlit.runtime.app_session import AppSession
 
     if getattr(AppSession, _PATCHED, False):
@@ -96,7 +101,10 @@ def install() -> bool:
             ", ".join(STREAMLIT_VERSIONS),
         )
         return False
+    from streamlit.runtime.scriptrunner_utils.script_run_context import ScriptRunContext
+
     AppSession.request_rerun = handoff(AppSession.request_rerun)
+    ScriptRunContext.reset = fresh_address(ScriptRunContext.reset)
     setattr(AppSession, _PATCHED, True)
     if config.get_option("runner.fastReruns"):
         LOG.warning(
@@ -139,31 +147,43 @@ def handoff(original):
                 return
             LOG.warning("a fragment rerun waited %.0f s for the last run's events; going "
                         "ahead", HANDOFF_MAX_SECONDS)  # fmt: skip
-        _fresh_address(self, client_state)
         original(self, client_state)
 
     request_rerun.__doc__ = original.__doc__
     return request_rerun
 
 
-def _fresh_address(session, client_state) -> None:
-    """A fragment's rerun runs with the address the server last gave the page (the
-    module's docstring): its ``query_string`` becomes the session's own query parameters,
-    which every run sets from its request and each ``st.query_params`` write updates at
-    once, in the script's thread (the event loop may not have sent that to the browser
-    yet). A full rerun keeps the browser's."""
-    if client_state is None or not client_state.fragment_id:
-        return
-    state = getattr(session, "_session_state", None)
-    params = getattr(getattr(state, "query_params", None), "_query_params", None)
-    if not isinstance(params, dict):
-        return
-    # A run rewrites them under its runner's session-state lock (cleared, then filled
-    # from its request): read them under it too, never half-filled.
-    runner = getattr(session, "_scriptrunner", None)
-    lock = getattr(getattr(runner, "_session_state", None), "_lock", None)
+def fresh_address(original):
+    """``ScriptRunContext.reset`` for a run about to start (in its script thread): a
+    fragment's run gets the session's own query parameters as its ``query_string`` (the
+    module's docstring). They are what every earlier run of this session left, each
+    ``st.query_params`` write included, and only this session's script thread writes
+    them. A full run keeps its request's."""
+    signature = inspect.signature(original)
+
+    def reset(*args, **kwargs) -> None:
+        bound = signature.bind(*args, **kwargs)
+        if bound.arguments.get("fragment_ids_this_run"):
+            ctx = bound.arguments["self"]
+            address = session_address(ctx.session_state)
+            if address is not None:
+                bound.arguments["query_string"] = address
+        original(*bound.args, **bound.kwargs)
+
+    reset.__doc__, reset.__wrapped__ = original.__doc__, original
+    return reset
+
+
+def session_address(safe_state) -> str | None:
+    """The session's query parameters as a query string (None when this Streamlit keeps
+    them elsewhere), read under the session state's lock: a run rewrites them under it."""
+    lock = getattr(safe_state, "_lock", None)
     with lock if lock is not None else nullcontext():
-        client_state.query_string = urlencode(dict(params), doseq=True)
+        state = getattr(safe_state, "_state", None)
+        params = getattr(getattr(state, "query_params", None), "_query_params", None)
+        if not isinstance(params, dict):
+            return None
+        return urlencode(dict(params), doseq=True)
 
 
 def _runner_stopped_but_not_shut_down(session, client_state) -> bool:

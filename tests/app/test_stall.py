@@ -308,23 +308,40 @@ def test_a_held_poll_outwaits_a_loop_that_lags_past_the_warning(monkeypatch, cap
     assert any("going ahead" in r.getMessage() for r in caplog.records)
 
 
-def test_a_poll_gets_the_address_the_server_last_gave_the_page():
+def test_a_fragment_run_starts_with_the_address_the_server_last_gave_the_page():
     """The browser sent the poll with ``step=run``; the click's run had already moved the
-    page's address to ``step=fail`` (it had not reached the browser yet). The poll runs
-    with ``step=fail``; a full request keeps the address it came with."""
-    from types import SimpleNamespace
+    page's address to ``step=fail`` (it had not reached the browser yet). The poll's run
+    starts with ``step=fail``; a full run keeps the address its request came with."""
+    from streamlit.runtime.state import SafeSessionState, SessionState
 
     from specdiff_app import polling
 
     got: list[str] = []
-    rerun = polling.handoff(lambda session, state: got.append(state.query_string))
-    session = _session_after_a_run("step=fail&duel_steps=800")
-    session._scriptrunner = None  # nothing held: straight through
-    poll = SimpleNamespace(fragment_id="f", query_string="step=run&duel_steps=800")
-    click = SimpleNamespace(fragment_id="", query_string="step=run&duel_steps=800")
-    rerun(session, poll)
-    rerun(session, click)
-    assert got == ["step=fail&duel_steps=800", "step=run&duel_steps=800"]
+
+    class Context:
+        def reset(self, query_string="", page_script_hash="", fragment_ids_this_run=None):
+            got.append(query_string)
+
+    reset = polling.fresh_address(Context.reset)
+    ctx = Context()
+    ctx.session_state = SafeSessionState(SessionState(), lambda: None)
+    ctx.session_state._state.query_params._query_params.update(
+        {"step": "fail", "duel_steps": "800"}
+    )
+    reset(ctx, query_string="step=run&duel_steps=800", fragment_ids_this_run=["f"])
+    reset(ctx, "step=run&duel_steps=800", "page", ["f"])
+    reset(ctx, query_string="step=run&duel_steps=800", fragment_ids_this_run=None)
+    assert got == ["step=fail&duel_steps=800"] * 2 + ["step=run&duel_steps=800"]
+
+
+def test_the_app_installs_the_fresh_address_on_every_run():
+    from streamlit.runtime.scriptrunner_utils.script_run_context import ScriptRunContext
+
+    from specdiff_app import polling
+
+    assert polling.install()
+    assert ScriptRunContext.reset.__qualname__.startswith("fresh_address")
+    assert ScriptRunContext.reset.__wrapped__.__qualname__ == "ScriptRunContext.reset"
 
 
 TWO_RUNNERS = str(Path("tests") / "app" / "fixtures" / "two_runners_app.py")
@@ -358,19 +375,24 @@ async def click_just_after_a_poll(base: str) -> list[str]:
 
 
 @pytest.mark.parametrize(
-    ("fast", "want"),
+    ("fast", "fresh", "want"),
     [
         # Streamlit's default, in this Streamlit: the click's page reads the poll's address.
-        ("true", ["step first"]),
+        ("true", "0", ["step first"]),
         # The app's setting (.streamlit/config.toml): the click's run waits for the poll's
         # to reach a yield point, in the same thread, and reads its own address.
-        (None, ["step next"]),
+        (None, "0", ["step next"]),
+        # A fragment's run taking the session's address (polling.fresh_address) alone
+        # covers this case too; the app has both.
+        ("true", "1", ["step next"]),
+        (None, "1", ["step next"]),
     ],
-    ids=["fastReruns-on", "app-config"],
+    ids=["fastReruns-on", "app-config", "fresh-address", "both"],
 )
-def test_a_click_during_a_starting_poll_keeps_its_address(fast, want):
+def test_a_click_during_a_starting_poll_keeps_its_address(fast, fresh, want):
     extra = ("--runner.fastReruns", fast) if fast else ()
-    env = {"PYTHONPATH": str(ROOT), "START_LAG_SECONDS": "0.3", "PAUSE_SECONDS": "0.6"}
+    env = {"PYTHONPATH": str(ROOT), "START_LAG_SECONDS": "0.3", "PAUSE_SECONDS": "0.6",
+           "FRESH_ADDRESS": fresh}  # fmt: skip
     server = AppServer(script=TWO_RUNNERS, env=env, extra_args=extra).wait_ready()
     try:
         got = asyncio.run(click_just_after_a_poll(server.url))
@@ -393,3 +415,52 @@ def test_the_app_runs_one_script_thread_per_session():
     finally:
         server.stop()
     assert "runner.fastReruns is on" in server.log_path.read_text()
+
+
+async def poll_just_after_a_click(base: str) -> tuple[list[str], str]:
+    """Open the page, press Next and send a poll 0.1 s later with the address the browser
+    still has: the click's run is starting (a poll that reaches a request still waiting
+    to be taken is folded into it), its callback has not written ``step=next`` yet. The
+    steps the page draws and the address the server leaves it with."""
+    s = LightSession("student", base, "", page="")
+    async with connect(base) as ws:
+        s.ws = ws
+        rx = asyncio.create_task(s.receive())
+        try:
+            await s.send()
+            await s.until(lambda: "next" in s.buttons and bool(s.timers), 30, "the page")
+            for t in s.timers.values():
+                t.cancel()
+            (fragment,) = s.timers
+            s.timers.clear()
+            await asyncio.sleep(0.5)
+            s.texts.clear()
+            await s.send(trigger=s.buttons["next"])
+            await asyncio.sleep(0.1)
+            await s.send(fragment=fragment)  # queued behind the click's run
+            await asyncio.sleep(3.0)
+            return [t for t in s.texts if t.startswith("step ")], s.query
+        finally:
+            for t in s.timers.values():
+                t.cancel()
+            rx.cancel()
+
+
+@pytest.mark.parametrize(("fresh", "want"), [("0", "step first"), ("1", "step next")],
+                         ids=["as-streamlit-sets-it", "fresh-address"])  # fmt: skip
+def test_a_poll_queued_behind_a_click_does_not_take_the_page_back(fresh, want):
+    """The fourth traced cause: the poll arrived before the click's callback had run, and
+    the address it was sent with (``step`` unset), or one the server read on its arrival
+    (as polling did before), reached the poll's run after the click's; its ``st.rerun()``
+    then drew ``step first`` again. Read as the poll's run starts, it is ``step=next``."""
+    env = {"PYTHONPATH": str(ROOT), "FULL_START_LAG_SECONDS": "0.5", "REDRAW": "1",
+           "FRESH_ADDRESS": fresh}  # fmt: skip
+    server = AppServer(script=TWO_RUNNERS, env=env).wait_ready()
+    try:
+        steps, address = asyncio.run(poll_just_after_a_click(server.url))
+    finally:
+        server.stop()
+    assert steps and steps[-1] == want, steps
+    if fresh == "1":
+        assert set(steps) == {"step next"}, steps
+        assert address == "step=next", address
