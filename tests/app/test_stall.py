@@ -13,6 +13,7 @@ for the poll and drops them.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import re
 import sys
 import time
@@ -44,30 +45,48 @@ def connect(base: str):
     )
 
 
+@contextlib.asynccontextmanager
+async def opened(*sessions: LightSession):
+    """Each session connected, its messages read as they come; on leaving, its fragment
+    timers and its reader are cancelled and its socket closed."""
+    async with contextlib.AsyncExitStack() as stack:
+        tasks = []
+        for s in sessions:
+            s.ws = await stack.enter_async_context(connect(s.base))
+            tasks.append(asyncio.create_task(s.receive()))
+        try:
+            yield sessions
+        finally:
+            for t in [*(t for s in sessions for t in s.timers.values()), *tasks]:
+                t.cancel()
+
+
+def stop_polling(s: LightSession) -> str:
+    """Cancel the page's one fragment timer (the test sends its polls itself); its id."""
+    (fragment,) = s.timers
+    for t in s.timers.values():
+        t.cancel()
+    s.timers.clear()
+    return fragment
+
+
 async def click_during_polling(base: str) -> dict:
     """Open the page, let it poll, ask for a full run; what the client has 4 s later."""
     s = LightSession("student", base, "", page="")
-    async with connect(base) as ws:
-        s.ws = ws
-        rx = asyncio.create_task(s.receive())
-        try:
-            await s.send()
-            await s.until(lambda: s.saw("run 1 ends") and bool(s.timers), 30, "run 1")
-            await asyncio.sleep(1.5)  # steady polling
-            s.texts.clear()
-            await s.send()  # a click: a full run
-            await asyncio.sleep(4.0)
-            seen = list(s.texts)
-            await asyncio.sleep(1.0)
-            return {
-                "run 2 ends": "run 2 ends" in seen,
-                "polling": bool(s.timers),
-                "polls in the last second": s.texts[len(seen) :].count("poll"),
-            }
-        finally:
-            for t in s.timers.values():
-                t.cancel()
-            rx.cancel()
+    async with opened(s):
+        await s.send()
+        await s.until(lambda: s.saw("run 1 ends") and bool(s.timers), 30, "run 1")
+        await asyncio.sleep(1.5)  # steady polling
+        s.texts.clear()
+        await s.send()  # a click: a full run
+        await asyncio.sleep(4.0)
+        seen = list(s.texts)
+        await asyncio.sleep(1.0)
+        return {
+            "run 2 ends": "run 2 ends" in seen,
+            "polling": bool(s.timers),
+            "polls in the last second": s.texts[len(seen) :].count("poll"),
+        }
 
 
 def serve(**env: str) -> AppServer:
@@ -103,26 +122,16 @@ async def poll_after_losing_the_timer(base: str) -> tuple[str, bool]:
     """Open the lesson's training step, drop the fragment's timer as a lost auto_rerun
     would, send the one poll that was in flight: does that poll re-arm the timer?"""
     s = LightSession("student", base, "step=run&duel_steps=100", page="lesson")
-    async with connect(base) as ws:
-        s.ws = ws
-        rx = asyncio.create_task(s.receive())
+    async with opened(s):
+        await s.send()
+        await s.until(lambda: bool(s.timers) and "lesson_train" in s.buttons, 90, "page")
+        fragment = stop_polling(s)
+        await s.send(fragment=fragment)
         try:
-            await s.send()
-            await s.until(lambda: bool(s.timers) and "lesson_train" in s.buttons, 90, "page")
-            (fragment,) = s.timers
-            for t in s.timers.values():
-                t.cancel()
-            s.timers.clear()
-            await s.send(fragment=fragment)
-            try:
-                await s.until(lambda: fragment in s.timers, 10, "a re-armed timer")
-            except TimeoutError:
-                return fragment, False
-            return fragment, True
-        finally:
-            for t in s.timers.values():
-                t.cancel()
-            rx.cancel()
+            await s.until(lambda: fragment in s.timers, 10, "a re-armed timer")
+        except TimeoutError:
+            return fragment, False
+        return fragment, True
 
 
 def test_the_lessons_live_panel_rearms_its_timer_at_every_poll():
@@ -154,30 +163,24 @@ async def next_while_polls_carry_the_old_address(base: str) -> tuple[list[str], 
     the server left the page with."""
     s = LaggingBrowser("student", base, "step=run&duel_steps=100", page="lesson")
     other = LightSession("other", base, "step=run&duel_steps=800&seed=3", page="lesson")
-    async with connect(base) as ws, connect(base) as ws2:
-        s.ws, other.ws = ws, ws2
-        rx = [asyncio.create_task(s.receive()), asyncio.create_task(other.receive())]
-        try:
-            await s.send()
-            await other.send()
-            await s.click("lesson_train", 90)
-            await s.until(lambda: s.saw(MARK_TRAINED) and bool(s.timers), 240, "trained duel")
-            await other.click("lesson_train", 90)
-            await other.until(lambda: other.saw("in line") or other.saw("step"), 60, "training")
-            s.old, polling = s.query, list(s.timers)
-            await s.click("lesson_next", 30)
-            deadline = time.monotonic() + 90
-            while time.monotonic() < deadline and not s.saw(MARK_DONE):
-                for fragment in polling:
-                    await s.send(fragment=fragment, query=s.old)
-                await asyncio.sleep(0.1)
-            await asyncio.sleep(1.0)
-            s.old = None
-            await asyncio.sleep(4.0)
-            return [t for t in s.texts if re.match(r"\d\. ", t)], s.query
-        finally:
-            for t in [*s.timers.values(), *other.timers.values(), *rx]:
-                t.cancel()
+    async with opened(s, other):
+        await s.send()
+        await other.send()
+        await s.click("lesson_train", 90)
+        await s.until(lambda: s.saw(MARK_TRAINED) and bool(s.timers), 240, "trained duel")
+        await other.click("lesson_train", 90)
+        await other.until(lambda: other.saw("in line") or other.saw("step"), 60, "training")
+        s.old, polling = s.query, list(s.timers)
+        await s.click("lesson_next", 30)
+        deadline = time.monotonic() + 90
+        while time.monotonic() < deadline and not s.saw(MARK_DONE):
+            for fragment in polling:
+                await s.send(fragment=fragment, query=s.old)
+            await asyncio.sleep(0.1)
+        await asyncio.sleep(1.0)
+        s.old = None
+        await asyncio.sleep(4.0)
+        return [t for t in s.texts if re.match(r"\d\. ", t)], s.query
 
 
 def test_a_poll_sent_before_the_address_changed_does_not_take_the_page_back():
@@ -351,27 +354,23 @@ async def click_just_after_a_poll(base: str) -> list[str]:
     """Open the page, send a poll and at once a click on Next (a student's click that
     lands while the page's poll is starting its run); the steps the page draws."""
     s = LightSession("student", base, "", page="")
-    async with connect(base) as ws:
-        s.ws = ws
-        rx = asyncio.create_task(s.receive())
-        try:
-            await s.send()
-            await s.until(lambda: "next" in s.buttons and bool(s.timers), 30, "the page")
-            for t in s.timers.values():
-                t.cancel()
-            (fragment,) = s.timers
-            s.timers.clear()
-            await asyncio.sleep(0.5)
-            s.texts.clear()
-            await s.send(fragment=fragment)
-            await asyncio.sleep(0.05)  # the poll's runner has started, its run not yet
-            await s.send(trigger=s.buttons["next"])
-            await asyncio.sleep(3.0)
-            return [t for t in s.texts if t.startswith("step ")]
-        finally:
-            for t in s.timers.values():
-                t.cancel()
-            rx.cancel()
+    async with opened(s):
+        fragment = await quiet_page(s)
+        await s.send(fragment=fragment)
+        await asyncio.sleep(0.05)  # the poll's runner has started, its run not yet
+        await s.send(trigger=s.buttons["next"])
+        await asyncio.sleep(3.0)
+        return [t for t in s.texts if t.startswith("step ")]
+
+
+async def quiet_page(s: LightSession) -> str:
+    """Open the two-runners page, stop its polling and let it settle; its fragment's id."""
+    await s.send()
+    await s.until(lambda: "next" in s.buttons and bool(s.timers), 30, "the page")
+    fragment = stop_polling(s)
+    await asyncio.sleep(0.5)
+    s.texts.clear()
+    return fragment
 
 
 @pytest.mark.parametrize(
@@ -423,27 +422,13 @@ async def poll_just_after_a_click(base: str) -> tuple[list[str], str]:
     to be taken is folded into it), its callback has not written ``step=next`` yet. The
     steps the page draws and the address the server leaves it with."""
     s = LightSession("student", base, "", page="")
-    async with connect(base) as ws:
-        s.ws = ws
-        rx = asyncio.create_task(s.receive())
-        try:
-            await s.send()
-            await s.until(lambda: "next" in s.buttons and bool(s.timers), 30, "the page")
-            for t in s.timers.values():
-                t.cancel()
-            (fragment,) = s.timers
-            s.timers.clear()
-            await asyncio.sleep(0.5)
-            s.texts.clear()
-            await s.send(trigger=s.buttons["next"])
-            await asyncio.sleep(0.1)
-            await s.send(fragment=fragment)  # queued behind the click's run
-            await asyncio.sleep(3.0)
-            return [t for t in s.texts if t.startswith("step ")], s.query
-        finally:
-            for t in s.timers.values():
-                t.cancel()
-            rx.cancel()
+    async with opened(s):
+        fragment = await quiet_page(s)
+        await s.send(trigger=s.buttons["next"])
+        await asyncio.sleep(0.1)
+        await s.send(fragment=fragment)  # queued behind the click's run
+        await asyncio.sleep(3.0)
+        return [t for t in s.texts if t.startswith("step ")], s.query
 
 
 @pytest.mark.parametrize(("fresh", "want"), [("0", "step first"), ("1", "step next")],
