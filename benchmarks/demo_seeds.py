@@ -185,7 +185,27 @@ def describe(args: argparse.Namespace) -> str:
     )
 
 
-def summarise(rows: list[dict[str, Any]], check_k: int = 0) -> list[str]:
+def noise_alone(weighted: float, standard: float, k: int, seeds: int) -> tuple[float, float]:
+    """If every seed's models kept the bridge at exactly these rates, the chance that ``k``
+    samples per model show a gap below GAP_TARGET on one seed, and on at least one of
+    ``seeds`` seeds: what binomial noise alone costs the gap target.
+
+    >>> one, any_ = noise_alone(1.0, 0.6, 32, 20)
+    >>> round(one, 3), round(any_, 3)
+    (0.116, 0.914)
+    >>> round(noise_alone(1.0, 0.6, 128, 20)[1], 3)
+    0.183
+    """
+    from scipy.stats import binom
+
+    # gap < GAP_TARGET  <=>  the standard model's count X > k (weighted - GAP_TARGET)
+    threshold = k * (weighted - GAP_TARGET)
+    below = int(threshold) if threshold >= 0 else -1  # the largest count that meets it
+    one = float(binom.sf(below, k, standard))
+    return one, 1.0 - (1.0 - one) ** seeds
+
+
+def summarise(rows: list[dict[str, Any]], check_k: int = 0, k: int = 32) -> list[str]:
     worst = min(rows, key=lambda r: r["weighted"])
     gap = min(rows, key=lambda r: r["gap"])
     missing = [r["seed"] for r in rows if r["weighted"] < SURVIVAL_TARGET or r["gap"] < GAP_TARGET]
@@ -195,14 +215,23 @@ def summarise(rows: list[dict[str, Any]], check_k: int = 0) -> list[str]:
 
     quiz = sum(r["weighted_p"] >= QUIZ_P > r["standard_p"] for r in rows)
     checked = []
+    rates = ("weighted", "standard")  # the best reading of each model's own rate
     if check_k:
         w, st = f"spectral_{check_k}", f"standard_{check_k}"
+        rates = (w, st)
         low = min(rows, key=lambda r: r[w] - r[st])
         checked = [
             f"with {check_k} samples per model (each model's own rate): weighted min "
             f"{min(r[w] for r in rows):.3f}, standard max {max(r[st] for r in rows):.3f} (mean "
             f"{mean(st):.3f}); smallest gap {low[w] - low[st]:.3f} at seed {low['seed']}"
         ]
+    one, any_ = noise_alone(mean(rates[0]), mean(rates[1]), k, len(rows))
+    checked.append(
+        f"binomial noise alone: were every seed's models at the mean rates (weighted "
+        f"{mean(rates[0]):.3f}, standard {mean(rates[1]):.3f}), {k} samples per model would "
+        f"show a gap below {GAP_TARGET:g} on a seed with chance {one:.3f}, on at least one of "
+        f"{len(rows)} seeds with chance {any_:.3f}"
+    )
     return [
         f"mean bridge survival: weighted {mean('weighted'):.3f}, standard {mean('standard'):.3f}, "
         f"uniform {mean('uniform'):.3f}, oracle {mean('oracle'):.3f}; mean gap {mean('gap'):.3f}",
@@ -266,7 +295,7 @@ def main(argv: list[str] | None = None) -> int:
         rows.append(measure(seed, args))
         print(format_row(rows[-1], args.check_k), flush=True)
     print()
-    for line in summarise(rows, args.check_k):
+    for line in summarise(rows, args.check_k, args.k):
         print(line)
     if args.out:
         Path(args.out).write_text(json.dumps({"settings": describe(args), "rows": rows}, indent=1))
