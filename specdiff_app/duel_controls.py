@@ -89,7 +89,7 @@ def settings() -> DuelSettings:
         ui.FAMILIES,
         key="duel_family",
         bind="query-params",
-        help="barbell and asymmetric_chain draw new graphs of the family for training; your "
+        help="barbell and asymmetric_chain draw new graphs of the family for training; "
         "your_graph trains on shuffled copies of the graph chosen or drawn in Graph Lab.",
     )
     family = own_graph(family)

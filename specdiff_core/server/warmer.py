@@ -49,7 +49,7 @@ def grid_keys(
     Examples
     --------
     >>> len(grid_keys()), grid_keys(families=["barbell"], regimes=["oracle"], seeds=[0])
-    (16, [('barbell', 800, 30.0, 0, 'oracle', None)])
+    (16, [('barbell', 600, 100.0, 0, 'oracle', None)])
     """
     from ..errors import ConfigError
     from ..experiments import DEMO

@@ -27,7 +27,9 @@ def test_the_demo_settings_are_the_apps_defaults():
     assert (cfg.train.seed, cfg.train.steps, cfg.weighting.lam) == (3, DEMO.steps, DEMO.lam)
     assert ui.DEFAULT["steps"] == DEMO.steps and DEMO.steps in ui.STEP_OPTIONS
     assert ui.DEFAULT["lam"] == DEMO.lam and DEMO.lam in ui.LAMBDA_OPTIONS
-    assert DEMO.lam in (0.0, 1.0, 3.0, 10.0, 30.0)  # the Lesson's fix step's slider
+    from specdiff_app.lesson.cure_steps import FIX_LAMBDAS
+
+    assert DEMO.lam in FIX_LAMBDAS  # the Lesson's fix step's slider
     assert ui.DEFAULT["k"] == DEMO.k and DEMO.k in ui.SAMPLE_OPTIONS
     assert (ui.DEFAULT["family"], ui.DEFAULT["regime"], ui.DEFAULT["decoder"]) == (
         DEMO.family,
