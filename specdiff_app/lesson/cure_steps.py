@@ -14,7 +14,7 @@ from ..url import canonical_numbers, number_label
 from .context import Lesson
 from .widgets import pct, quiz, train_controls
 
-FIX_LAMBDAS = [0.0, 1.0, 3.0, 10.0, 30.0, 100.0]  # the fix step's λ slider (with DEMO's)
+FIX_LAMBDAS = ui.LAMBDA_OPTIONS  # the fix step's λ slider: the Duel page's λ choices
 
 
 def why(lesson: Lesson) -> None:

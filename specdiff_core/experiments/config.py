@@ -184,8 +184,8 @@ class DemoSettings:
     # between steps ~300 and ~800 and, at a constant lr, can lose it again for a while.
     # With the lr held for 75% of the steps, then decayed (it stays learned), 800 steps at
     # lambda 30 kept it on every seed (1.000); 600 steps at lambda 30 did not (0.84 and
-    # 0.75 on seeds 0 and 2), 600 at lambda 100 did (1.000 on every seed, the same two
-    # seeds short of the gap target as at 800 / 30) for three quarters of the training.
+    # 0.75 on seeds 0 and 2); 600 at lambda 100 did (1.000 on every seed, the same two
+    # seeds short of the gap target as at 800 / 30), with a quarter fewer steps.
     # 400 steps at lambda 100 did not (0.69-0.81 on 5 of the first 15 seeds).
 
     @property
